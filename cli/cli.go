@@ -1,0 +1,127 @@
+// Package cli implements the verbund command line: it parses arguments,
+// runs the requested command and turns its outcome into an exit code.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, env *env, args []string) error
+}
+
+// env is what every command gets from the process.
+type env struct {
+	stdout, stderr io.Writer
+	log            *slog.Logger
+	verbose        bool
+}
+
+var commands = []command{
+	{"build", "build every portal of the federation into the output folder", runBuild},
+	{"import", "convert another system's export into content (import dldb ...)", runImport},
+}
+
+// errUsage marks an error in the arguments; the message has been printed.
+var errUsage = errors.New("invalid arguments")
+
+// Main runs the command line args (without the program name) and returns
+// the process's exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	global := flag.NewFlagSet("verbund", flag.ContinueOnError)
+	global.SetOutput(stderr)
+	verbose := global.Bool("v", false, "print debug logs")
+	global.Usage = func() { usage(stderr) }
+	if err := global.Parse(args); err != nil {
+		return exitUsage
+	}
+	rest := global.Args()
+	if len(rest) == 0 {
+		usage(stderr)
+		return exitUsage
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	e := &env{
+		stdout: stdout, stderr: stderr, verbose: *verbose,
+		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+	}
+	for _, c := range commands {
+		if c.name != rest[0] {
+			continue
+		}
+		err := c.run(ctx, e, rest[1:])
+		switch {
+		case err == nil:
+			return exitOK
+		case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
+			return exitUsage
+		}
+		fmt.Fprintf(stderr, "verbund %s: %v\n", c.name, err)
+		return exitError
+	}
+	fmt.Fprintf(stderr, "verbund: unknown command %q\n", rest[0])
+	usage(stderr)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: verbund [-v] <command> [flags]")
+	fmt.Fprintln(w, "\nCommands:")
+	cs := append([]command(nil), commands...)
+	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
+	for _, c := range cs {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'verbund <command> -h' for the flags of a command.")
+}
+
+// newFlags returns a flag set for a subcommand that prints its usage to
+// the command's error output.
+func newFlags(e *env, name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: verbund %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args and rejects arguments left over.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
+		fs.Usage()
+		return errUsage
+	}
+	return nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}

@@ -1,0 +1,201 @@
+package federation
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/verbund/verbund/diag"
+	"github.com/verbund/verbund/internal/tomlpos"
+)
+
+// Load reads, decodes and validates the sites.toml at path. Relative
+// folders in the file are resolved against the file's folder. All
+// problems found are returned together as a *diag.Errors.
+func Load(path string) (*Config, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading federation config: %w", err)
+	}
+	cfg, err := Parse(path, src)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Dir(path)
+	cfg.ContentDir = resolve(dir, cfg.ContentDir)
+	cfg.OutputDir = resolve(dir, cfg.OutputDir)
+	return cfg, nil
+}
+
+func resolve(dir, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
+}
+
+// Parse decodes and validates src, the contents of the file named name.
+// Folders in the result stay as written, relative to the file.
+func Parse(name string, src []byte) (*Config, error) {
+	src = normalize(src)
+	var cfg Config
+	md, err := toml.Decode(string(src), &cfg)
+	if err != nil {
+		return nil, parseError(name, src, err)
+	}
+
+	var diags diag.List
+	for _, key := range md.Undecoded() {
+		for _, p := range positions(src, key) {
+			diags.Errorf(name, p.Line, p.Column, "unknown-key",
+				"check the spelling against the sites.toml reference",
+				"unknown key %q", key.String())
+		}
+	}
+	cfg.setDefaults()
+	v := validator{name: name, src: src, diags: &diags}
+	v.validate(&cfg)
+	if err := diags.Err(); err != nil {
+		return nil, err
+	}
+	cfg.name, cfg.src = name, src
+	return &cfg, nil
+}
+
+// normalize removes a byte-order mark and turns CRLF line endings into LF,
+// which keeps line numbers intact.
+func normalize(src []byte) []byte {
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
+	return bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+}
+
+// positions returns where key is written, or the top of the file.
+func positions(src []byte, key toml.Key) []tomlpos.Pos {
+	ps := tomlpos.Find(src, key)
+	if len(ps) == 0 {
+		return []tomlpos.Pos{{Line: 1, Column: 1}}
+	}
+	// An unknown key inside an array of tables is reported once per
+	// element; the positions of the other elements' keys say which.
+	return ps
+}
+
+// parseError turns a TOML syntax or type error into a diagnostic.
+func parseError(name string, src []byte, err error) error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		line, col := ParseErrorPos(src, pe)
+		return diag.Diagnostic{
+			File: name, Line: line, Column: col,
+			ID: "toml-syntax", Message: "invalid TOML: " + pe.Message,
+			Hint: strings.TrimSpace(firstLine(pe.Usage)),
+		}
+	}
+	// Type mismatches carry no position; the message names the key.
+	return diag.Diagnostic{File: name, ID: "toml-type", Message: err.Error()}
+}
+
+// ParseErrorPos returns the line and column of a TOML parse error in src.
+// The decoder reports an unexpected end of line on the following line;
+// this puts it at the end of the line where it happened.
+func ParseErrorPos(src []byte, pe toml.ParseError) (line, col int) {
+	start := pe.Position.Start
+	if start < 0 || start > len(src) {
+		return pe.Position.Line, pe.Position.Col
+	}
+	line = bytes.Count(src[:start], []byte("\n")) + 1
+	col = start - (bytes.LastIndexByte(src[:start], '\n') + 1) + 1
+	return line, col
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return line
+}
+
+func (c *Config) setDefaults() {
+	if c.Language == "" {
+		c.Language = "de"
+	}
+	if c.ContentDir == "" {
+		c.ContentDir = "content"
+	}
+	if c.OutputDir == "" {
+		c.OutputDir = "public"
+	}
+	if c.Search.Addr == "" {
+		c.Search.Addr = "127.0.0.1:8081"
+	}
+	if c.Account.Addr == "" {
+		c.Account.Addr = "127.0.0.1:8082"
+	}
+	for i := range c.Sites {
+		t := &c.Sites[i].Theme
+		if t.Primary == "" {
+			t.Primary = "#1d4f7c"
+		}
+		if t.OnPrimary == "" {
+			t.OnPrimary = "#ffffff"
+		}
+	}
+}
+
+// FileName returns the name of the file the config was read from.
+func (c *Config) FileName() string { return c.name }
+
+// SiteKeyPos returns the line and column of key in the [[site]] table of
+// the site with the given ID, or of the table's header when the key is
+// not written there.
+func (c *Config) SiteKeyPos(id string, key ...string) (line, col int) {
+	for i := range c.Sites {
+		if c.Sites[i].ID == id {
+			p := elementKeyPos(c.src, append([]string{"site"}, key...), i)
+			return p.Line, p.Column
+		}
+	}
+	return 0, 0
+}
+
+// Site returns the site with the given ID.
+func (c *Config) Site(id string) (*Site, bool) {
+	for i := range c.Sites {
+		if c.Sites[i].ID == id {
+			return &c.Sites[i], true
+		}
+	}
+	return nil, false
+}
+
+// Category returns the category with the given ID.
+func (c *Config) Category(id string) (*Category, bool) {
+	for i := range c.Categories {
+		if c.Categories[i].ID == id {
+			return &c.Categories[i], true
+		}
+	}
+	return nil, false
+}
+
+// County returns the site of kind "kreis", if there is one.
+func (c *Config) County() (*Site, bool) {
+	for i := range c.Sites {
+		if c.Sites[i].Kind == KindCounty {
+			return &c.Sites[i], true
+		}
+	}
+	return nil, false
+}
+
+// Origins returns the origins ("https://host") of every portal.
+func (c *Config) Origins() []string {
+	var out []string
+	for _, s := range c.Sites {
+		out = append(out, strings.TrimSuffix(s.URL, "/"))
+	}
+	return out
+}

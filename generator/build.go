@@ -1,0 +1,298 @@
+// Package generator builds the portals of a federation: it loads
+// sites.toml and the Markdown content, resolves base texts, offices and
+// links, renders every page with the theme and writes one folder per
+// portal.
+package generator
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/verbund/verbund/diag"
+	"github.com/verbund/verbund/federation"
+)
+
+// IndexDir is the folder, under the output folder, of the search index.
+// It sits beside the portals' folders, so uploading a portal leaves it
+// out.
+const IndexDir = "_search"
+
+// Options configure a build.
+type Options struct {
+	// ConfigPath is the path of sites.toml.
+	ConfigPath string
+	// ThemeDir is the theme folder; default themes/default beside
+	// sites.toml.
+	ThemeDir string
+	// Logger receives progress messages; nil discards them.
+	Logger *slog.Logger
+}
+
+// Result describes a finished build.
+type Result struct {
+	// Output is the folder written.
+	Output string
+	Sites  int
+	// Pages is the number of HTML pages written.
+	Pages int
+	// Files is the number of files written, pages included.
+	Files    int
+	Warnings diag.List
+	Duration time.Duration
+}
+
+// Build loads the federation at opts.ConfigPath, renders every portal and
+// swaps the result into the output folder. On errors in the content it
+// returns a *diag.Errors listing all of them, and the previous output is
+// left as it was.
+func Build(ctx context.Context, opts Options) (*Result, error) {
+	start := time.Now()
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cfg, err := federation.Load(opts.ConfigPath)
+	if err != nil {
+		return nil, err
+	}
+	root := filepath.Dir(opts.ConfigPath)
+	themeDir := opts.ThemeDir
+	if themeDir == "" {
+		themeDir = filepath.Join(root, "themes", "default")
+	}
+	min := newMinifier()
+	th, err := loadTheme(os.DirFS(themeDir), min)
+	if err != nil {
+		return nil, err
+	}
+
+	files, err := readContent(ctx, os.DirFS(cfg.ContentDir), relativeTo(root, cfg.ContentDir))
+	if err != nil {
+		return nil, err
+	}
+	var diags diag.List
+	siteIDs := map[string]bool{}
+	for _, s := range cfg.Sites {
+		siteIDs[s.ID] = true
+	}
+	cfgName := relativeTo(filepath.Dir(root), opts.ConfigPath)
+	l := decodeContent(files, siteIDs, &diags)
+	fc := resolve(cfg, filepath.Base(cfgName), l, &diags)
+	log.Debug("content loaded", "files", len(files), "bases", len(fc.bases))
+	if err := diags.Err(); err != nil {
+		return nil, err
+	}
+
+	out, err := newOutput(cfg.OutputDir, min)
+	if err != nil {
+		return nil, err
+	}
+	r := &pageRenderer{fc: fc, md: newMarkdown(), theme: th, out: out}
+	pages, err := r.renderAll(ctx, &diags)
+	if err != nil {
+		out.abort()
+		return nil, err
+	}
+	if err := diags.Err(); err != nil {
+		out.abort()
+		return nil, err
+	}
+	if err := out.commit(); err != nil {
+		out.abort()
+		return nil, err
+	}
+	warnings := diags.Warnings()
+	warnings.Sort()
+	res := &Result{
+		Output: cfg.OutputDir, Sites: len(fc.sites), Pages: pages,
+		Files: int(out.files.Load()), Warnings: dedupe(warnings), Duration: time.Since(start),
+	}
+	log.Info("build finished", "sites", res.Sites, "pages", res.Pages,
+		"files", res.Files, "duration", res.Duration.Round(time.Millisecond))
+	return res, nil
+}
+
+// relativeTo returns p relative to base for messages, or p itself.
+func relativeTo(base, p string) string {
+	if rel, err := filepath.Rel(base, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return p
+}
+
+// dedupe drops repeated diagnostics, such as a warning in a base text
+// reported once per portal that renders it.
+func dedupe(l diag.List) diag.List {
+	var out diag.List
+	for i, d := range l {
+		if i > 0 && d == l[i-1] {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// renderAll renders every page of every portal in parallel and returns
+// the number of pages.
+func (r *pageRenderer) renderAll(ctx context.Context, diags *diag.List) (int, error) {
+	fc := r.fc
+	r.prepare(diags)
+
+	var jobs []func(*diag.List)
+	for _, s := range fc.sites {
+		jobs = append(jobs,
+			func(d *diag.List) { r.renderStart(s, d) },
+			func(d *diag.List) { r.renderLists(s, d) },
+			func(d *diag.List) { r.renderRequired(s, d) },
+			func(d *diag.List) { r.writeSiteFiles(s, d) },
+			func(d *diag.List) { r.renderSearchLayout(s, d) },
+		)
+		for _, svc := range s.Services {
+			jobs = append(jobs, func(d *diag.List) { r.renderService(svc, d) })
+		}
+		for _, o := range s.Offices {
+			jobs = append(jobs, func(d *diag.List) { r.renderOffice(o, d) })
+		}
+		for _, p := range s.Pages {
+			jobs = append(jobs, func(d *diag.List) { r.renderPage(p, d) })
+		}
+	}
+
+	var mu sync.Mutex
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, job := range jobs {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var local diag.List
+			job(&local)
+			if len(local) > 0 {
+				mu.Lock()
+				diags.Add(local...)
+				mu.Unlock()
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return 0, err
+	}
+	pages := 0
+	for _, s := range fc.sites {
+		pages += 1 + len(fc.cfg.Categories) + 2 + len(requiredPages) + 1 +
+			len(s.Services) + len(s.Offices) + len(s.Pages)
+	}
+	return pages, nil
+}
+
+// prepare parses the base texts and computes what every page shares.
+func (r *pageRenderer) prepare(diags *diag.List) {
+	fc := r.fc
+	r.bases = map[string]*document{}
+	for _, id := range fc.baseIDs {
+		r.bases[id] = r.md.parseMarkdown(fc.bases[id].src, true, diags)
+	}
+	r.byBase = map[string][]*Service{}
+	r.byLeiKa = map[string][]*Service{}
+	for _, s := range fc.sites {
+		for _, svc := range s.Services {
+			if svc.Base != nil {
+				r.byBase[svc.Base.ID] = append(r.byBase[svc.Base.ID], svc)
+				continue
+			}
+			for _, k := range svc.Matter.LeiKa {
+				r.byLeiKa[k] = append(r.byLeiKa[k], svc)
+			}
+		}
+	}
+
+	r.assets = map[string]siteAssets{}
+	for _, s := range fc.sites {
+		r.assets[s.ID] = siteAssets{
+			css: "/assets/" + fingerprint("style.css", r.theme.siteCSS(s.Site)),
+			js:  "/assets/" + fingerprint("verbund.js", r.theme.js),
+		}
+	}
+
+	groups := []struct {
+		kind, title string
+	}{
+		{federation.KindCounty, "Landkreis"},
+		{federation.KindMunicipality, "Städte und Gemeinden"},
+		{federation.KindSamtgemeinde, "Samtgemeinden"},
+	}
+	for _, g := range groups {
+		pg := portalGroup{Title: g.title}
+		for _, s := range fc.sites {
+			if s.Kind == g.kind {
+				pg.Portals = append(pg.Portals, link{Title: s.Name, URL: s.URL})
+			}
+		}
+		sortLinks(pg.Portals)
+		if len(pg.Portals) > 0 {
+			r.portals = append(r.portals, pg)
+		}
+	}
+}
+
+// writeSiteFiles writes a portal's assets, sitemap and robots.txt.
+func (r *pageRenderer) writeSiteFiles(s *Site, diags *diag.List) {
+	a := r.assets[s.ID]
+	r.out.writeFile(s.ID, a.css, r.theme.siteCSS(s.Site), diags)
+	r.out.writeFile(s.ID, a.js, r.theme.js, diags)
+	for name, data := range r.theme.static {
+		r.out.writeFile(s.ID, "/assets/"+name, data, diags)
+	}
+	r.out.writeFile(s.ID, "/sitemap.xml", r.sitemap(s), diags)
+	robots := fmt.Sprintf("User-agent: *\nAllow: /\n\nSitemap: %s\n", absolute(s.Site, "/sitemap.xml"))
+	r.out.writeFile(s.ID, "/robots.txt", []byte(robots), diags)
+}
+
+// sitemap lists the portal's pages with the date of their last review.
+func (r *pageRenderer) sitemap(s *Site) []byte {
+	type entry struct{ loc, lastmod string }
+	entries := []entry{{loc: "/"}}
+	for _, c := range r.fc.cfg.Categories {
+		entries = append(entries, entry{loc: categoriesPath + c.ID + "/"})
+	}
+	entries = append(entries, entry{loc: servicesPath}, entry{loc: officesPath})
+	for _, p := range requiredPages {
+		entries = append(entries, entry{loc: "/" + p.Slug + "/"})
+	}
+	for _, svc := range s.Services {
+		entries = append(entries, entry{loc: svc.URL, lastmod: svc.Matter.Reviewed.String()})
+	}
+	for _, o := range s.Offices {
+		entries = append(entries, entry{loc: o.URL})
+	}
+	for _, p := range s.Pages {
+		entries = append(entries, entry{loc: p.URL, lastmod: p.Reviewed.String()})
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].loc < entries[j].loc })
+
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	for _, e := range entries {
+		b.WriteString("<url><loc>" + xmlEscape(absolute(s.Site, e.loc)) + "</loc>")
+		if e.lastmod != "" {
+			b.WriteString("<lastmod>" + e.lastmod + "</lastmod>")
+		}
+		b.WriteString("</url>\n")
+	}
+	b.WriteString("</urlset>\n")
+	return []byte(b.String())
+}

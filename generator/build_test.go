@@ -1,0 +1,306 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+	"golang.org/x/tools/txtar"
+
+	"github.com/verbund/verbund/diag"
+)
+
+// themeDir is the repository's default theme, which every test builds
+// with.
+var themeDir = func() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "themes", "default")
+}()
+
+// writeFederation writes the base federation of testdata/federation.txtar
+// into a new folder, with the files of the case archive replacing or
+// patching files of the same name, and returns the folder.
+func writeFederation(t *testing.T, caseArchive *txtar.Archive) string {
+	t.Helper()
+	base, err := txtar.ParseFile("testdata/federation.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, f := range base.Files {
+		files[f.Name] = f.Data
+	}
+	if caseArchive != nil {
+		for _, f := range caseArchive.Files {
+			switch {
+			case f.Name == "errors" || f.Name == "files":
+			case strings.HasPrefix(f.Name, "patch "):
+				name := strings.TrimPrefix(f.Name, "patch ")
+				old, repl, ok := strings.Cut(string(f.Data), "=>\n")
+				if !ok || !bytes.Contains(files[name], []byte(old)) {
+					t.Fatalf("patch of %s does not apply", name)
+				}
+				files[name] = bytes.Replace(files[name], []byte(old), []byte(repl), 1)
+			default:
+				files[f.Name] = f.Data
+			}
+		}
+	}
+	dir := t.TempDir()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func build(t *testing.T, dir string) (*Result, error) {
+	t.Helper()
+	return Build(context.Background(), Options{
+		ConfigPath: filepath.Join(dir, "sites.toml"),
+		ThemeDir:   themeDir,
+	})
+}
+
+func section(a *txtar.Archive, name string) (string, bool) {
+	for _, f := range a.Files {
+		if f.Name == name {
+			return string(f.Data), true
+		}
+	}
+	return "", false
+}
+
+// TestBuildCases runs each testdata/build/*.txtar: a case with an
+// "errors" section must fail with every listed line in its message; one
+// without must succeed and produce the listed files ("path" exists,
+// "path: text" contains text, "!path" is absent).
+func TestBuildCases(t *testing.T) {
+	cases, err := filepath.Glob("testdata/build/*.txtar")
+	if err != nil || len(cases) == 0 {
+		t.Fatalf("no test cases: %v", err)
+	}
+	for _, file := range cases {
+		name := strings.TrimSuffix(filepath.Base(file), ".txtar")
+		t.Run(name, func(t *testing.T) {
+			a, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := writeFederation(t, a)
+			if name == "bom-crlf-nfd" {
+				rewriteBOMCRLFNFD(t, dir)
+			}
+			_, err = build(t, dir)
+			if want, ok := section(a, "errors"); ok {
+				checkErrors(t, err, want)
+				if _, statErr := os.Stat(filepath.Join(dir, "public")); !os.IsNotExist(statErr) {
+					t.Errorf("failed build left an output folder: %v", statErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("build failed: %v", err)
+			}
+			files, _ := section(a, "files")
+			checkFiles(t, filepath.Join(dir, "public"), files)
+		})
+	}
+}
+
+func checkErrors(t *testing.T, err error, want string) {
+	t.Helper()
+	if err == nil {
+		t.Fatal("build succeeded, want errors")
+	}
+	if _, ok := diag.AsList(err); !ok {
+		t.Errorf("error is no diagnostic list: %v", err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(want), "\n") {
+		if !strings.Contains(err.Error(), line) {
+			t.Errorf("error output lacks %q; got:\n%v", line, err)
+		}
+	}
+}
+
+func checkFiles(t *testing.T, out, spec string) {
+	t.Helper()
+	for _, line := range strings.Split(strings.TrimSpace(spec), "\n") {
+		if line == "" {
+			continue
+		}
+		if absent, ok := strings.CutPrefix(line, "!"); ok {
+			if _, err := os.Stat(filepath.Join(out, absent)); err == nil {
+				t.Errorf("%s exists, want it absent", absent)
+			}
+			continue
+		}
+		path, text, _ := strings.Cut(line, ": ")
+		data, err := os.ReadFile(filepath.Join(out, path))
+		if err != nil {
+			t.Errorf("missing output: %v", err)
+			continue
+		}
+		if text != "" && !strings.Contains(string(data), text) {
+			t.Errorf("%s lacks %q", path, text)
+		}
+	}
+}
+
+// rewriteBOMCRLFNFD gives the case's page a byte-order mark and CRLF line
+// endings, and renames it to its NFD spelling.
+func rewriteBOMCRLFNFD(t *testing.T, dir string) {
+	t.Helper()
+	nfc := filepath.Join(dir, "content", "nordstadt", "pages", "öffnungszeiten.md")
+	data, err := os.ReadFile(nfc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = append([]byte("\xef\xbb\xbf"), bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))...)
+	if err := os.Remove(nfc); err != nil {
+		t.Fatal(err)
+	}
+	nfd := filepath.Join(filepath.Dir(nfc), norm.NFD.String("öffnungszeiten.md"))
+	if nfd == nfc {
+		t.Fatal("NFD spelling equals NFC spelling")
+	}
+	if err := os.WriteFile(nfd, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readTree returns every file under dir by its slash path.
+func readTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = data
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestBuildDeterministic(t *testing.T) {
+	dir := writeFederation(t, nil)
+	if _, err := build(t, dir); err != nil {
+		t.Fatal(err)
+	}
+	first := readTree(t, filepath.Join(dir, "public"))
+	stale := filepath.Join(dir, "public", "nordstadt", "alt.html")
+	if err := os.WriteFile(stale, []byte("stale"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := build(t, dir); err != nil {
+		t.Fatal(err)
+	}
+	second := readTree(t, filepath.Join(dir, "public"))
+	if len(first) != len(second) {
+		t.Errorf("first build wrote %d files, second %d", len(first), len(second))
+	}
+	for name, data := range first {
+		if !bytes.Equal(data, second[name]) {
+			t.Errorf("%s differs between two builds of the same input", name)
+		}
+	}
+	if _, ok := second["nordstadt/alt.html"]; ok {
+		t.Error("a file of an earlier build survived the next build")
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(dir, ".public-build-*"))
+	if len(leftovers) > 0 {
+		t.Errorf("staging folders left behind: %v", leftovers)
+	}
+}
+
+func TestBuildFailureKeepsOutput(t *testing.T) {
+	dir := writeFederation(t, nil)
+	if _, err := build(t, dir); err != nil {
+		t.Fatal(err)
+	}
+	before := readTree(t, filepath.Join(dir, "public"))
+
+	broken := filepath.Join(dir, "content", "nordstadt", "pages", "kaputt.md")
+	if err := os.WriteFile(broken, []byte("+++\ntitle = \n+++\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := build(t, dir); err == nil {
+		t.Fatal("build with invalid front matter succeeded")
+	}
+	after := readTree(t, filepath.Join(dir, "public"))
+	if len(before) != len(after) {
+		t.Fatalf("output has %d files after a failed build, had %d", len(after), len(before))
+	}
+	for name, data := range before {
+		if !bytes.Equal(data, after[name]) {
+			t.Errorf("%s changed in a failed build", name)
+		}
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(dir, ".public-build-*"))
+	if len(leftovers) > 0 {
+		t.Errorf("staging folders left behind: %v", leftovers)
+	}
+}
+
+// TestBuildIndependentOfTimeZone builds in child processes with
+// different TZ settings, because the TOML decoder reads the machine's
+// zone once at start.
+func TestBuildIndependentOfTimeZone(t *testing.T) {
+	if dir := os.Getenv("VERBUND_TZ_BUILD"); dir != "" {
+		if _, err := build(t, dir); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	for _, tz := range []string{"UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"} {
+		t.Run(tz, func(t *testing.T) {
+			if _, err := time.LoadLocation(tz); err != nil {
+				t.Skipf("time zone data missing: %v", err)
+			}
+			dir := writeFederation(t, nil)
+			cmd := exec.Command(os.Args[0], "-test.run=^TestBuildIndependentOfTimeZone$")
+			cmd.Env = append(os.Environ(), "TZ="+tz, "VERBUND_TZ_BUILD="+dir)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("build in %s: %v\n%s", tz, err, out)
+			}
+			sitemap, err := os.ReadFile(filepath.Join(dir, "public", "nordstadt", "sitemap.xml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Contains(sitemap, []byte("<lastmod>2026-04-01</lastmod>")) {
+				t.Errorf("sitemap lacks the review date 2026-04-01:\n%s", sitemap)
+			}
+		})
+	}
+}
+
+func TestDateKeepsCalendarDay(t *testing.T) {
+	for _, offset := range []int{-11, 0, 14} {
+		zone := time.FixedZone("test", offset*3600)
+		var d Date
+		if err := d.UnmarshalTOML(time.Date(2026, 4, 1, 0, 0, 0, 0, zone)); err != nil {
+			t.Fatal(err)
+		}
+		if got := d.String(); got != "2026-04-01" {
+			t.Errorf("offset %+d: date %s, want 2026-04-01", offset, got)
+		}
+	}
+}

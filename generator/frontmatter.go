@@ -1,0 +1,163 @@
+package generator
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/verbund/verbund/diag"
+	"github.com/verbund/verbund/federation"
+	"github.com/verbund/verbund/internal/tomlpos"
+)
+
+// Date is a calendar date without time of day or zone, as written in front
+// matter (reviewed = 2026-10-01). It is stored at midnight UTC so it reads
+// the same on every machine, whatever its time zone.
+type Date struct {
+	time.Time
+}
+
+// UnmarshalTOML accepts a TOML local date, a date-time or a string of the
+// form 2006-01-02.
+func (d *Date) UnmarshalTOML(v any) error {
+	switch v := v.(type) {
+	case time.Time:
+		// BurntSushi/toml gives local dates the machine's offset; the
+		// written calendar fields are what counts.
+		d.Time = time.Date(v.Year(), v.Month(), v.Day(), 0, 0, 0, 0, time.UTC)
+	case string:
+		t, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			return fmt.Errorf("invalid date %q: write it as 2026-10-01", v)
+		}
+		d.Time = t
+	default:
+		return fmt.Errorf("invalid date of type %T: write it as 2026-10-01", v)
+	}
+	return nil
+}
+
+// String returns the date as 2006-01-02, or "" for the zero date.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.Format(time.DateOnly)
+}
+
+// Strings is a TOML value that may be written as one string or as an
+// array of strings.
+type Strings []string
+
+// UnmarshalTOML accepts a string or an array of strings.
+func (s *Strings) UnmarshalTOML(v any) error {
+	switch v := v.(type) {
+	case string:
+		*s = Strings{v}
+	case []any:
+		out := make(Strings, 0, len(v))
+		for _, e := range v {
+			str, ok := e.(string)
+			if !ok {
+				return fmt.Errorf("invalid list element of type %T: want a string", e)
+			}
+			out = append(out, str)
+		}
+		*s = out
+	default:
+		return fmt.Errorf("invalid value of type %T: want a string or an array of strings", v)
+	}
+	return nil
+}
+
+var fence = []byte("+++")
+
+// source is one content file split into its parts.
+type source struct {
+	// path is the file's path relative to the project, for messages.
+	path string
+	// frontMatter is the TOML between the +++ lines.
+	frontMatter []byte
+	// body is the Markdown after the closing +++ line.
+	body []byte
+	// bodyLine is the line number of the body's first line.
+	bodyLine int
+}
+
+// splitFrontMatter separates front matter from body. src must already be
+// normalized (no byte-order mark, LF line endings).
+func splitFrontMatter(path string, src []byte) (source, error) {
+	s := source{path: path}
+	first, rest, _ := bytes.Cut(src, []byte("\n"))
+	if !bytes.Equal(bytes.TrimRight(first, " \t"), fence) {
+		return s, diag.Diagnostic{File: path, Line: 1, Column: 1, ID: "front-matter",
+			Message: "missing front matter",
+			Hint:    "start the file with a line +++, the TOML front matter, and another line +++"}
+	}
+	line := 2
+	start := len(first) + 1
+	for off := 0; off <= len(rest); {
+		end := bytes.IndexByte(rest[off:], '\n')
+		var l []byte
+		if end < 0 {
+			l = rest[off:]
+		} else {
+			l = rest[off : off+end]
+		}
+		if bytes.Equal(bytes.TrimRight(l, " \t"), fence) {
+			s.frontMatter = src[start : start+off]
+			s.bodyLine = line + 1
+			if end >= 0 {
+				s.body = rest[off+end+1:]
+			}
+			return s, nil
+		}
+		if end < 0 {
+			break
+		}
+		off += end + 1
+		line++
+	}
+	return s, diag.Diagnostic{File: path, Line: 1, Column: 1, ID: "front-matter",
+		Message: "front matter is not closed", Hint: "add a line +++ after the front matter"}
+}
+
+// decodeFrontMatter decodes s's front matter into v, reporting syntax
+// errors and unknown keys with their positions in the file.
+func decodeFrontMatter(s source, v any, diags *diag.List) bool {
+	md, err := toml.Decode(string(s.frontMatter), v)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			line, col := federation.ParseErrorPos(s.frontMatter, pe)
+			diags.Errorf(s.path, line+1, col, "toml-syntax",
+				"fix the TOML syntax of the front matter", "invalid front matter: %s", pe.Message)
+			return false
+		}
+		diags.Errorf(s.path, 2, 1, "toml-type", "", "invalid front matter: %v", err)
+		return false
+	}
+	ok := true
+	for _, key := range md.Undecoded() {
+		p := keyPos(s, key...)
+		diags.Errorf(s.path, p.Line, p.Column, "unknown-key",
+			"check the spelling against the front-matter reference",
+			"unknown front-matter key %q", key.String())
+		ok = false
+	}
+	return ok
+}
+
+// keyPos returns the position in the file of a front-matter key, or of
+// the opening +++ line when the key is not written.
+func keyPos(s source, key ...string) tomlpos.Pos {
+	ps := tomlpos.Find(s.frontMatter, key)
+	if len(ps) == 0 || len(key) == 0 {
+		return tomlpos.Pos{Line: 1, Column: 1}
+	}
+	// The front matter starts on the second line of the file.
+	return tomlpos.Pos{Line: ps[0].Line + 1, Column: ps[0].Column}
+}

@@ -1,0 +1,139 @@
+package generator
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/tdewolff/minify/v2"
+
+	"github.com/verbund/verbund/diag"
+)
+
+// output writes a build into a staging folder beside the final output
+// folder and swaps it into place when the build succeeds, so a failed
+// build leaves the previous output untouched.
+type output struct {
+	final   string
+	staging string
+	min     *minify.M
+	files   atomic.Int64
+	// dirs remembers created folders so concurrent writers create each
+	// one once.
+	dirs sync.Map
+}
+
+func newOutput(final string, min *minify.M) (*output, error) {
+	parent := filepath.Dir(final)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("creating output folder: %w", err)
+	}
+	staging, err := os.MkdirTemp(parent, "."+filepath.Base(final)+"-build-")
+	if err != nil {
+		return nil, fmt.Errorf("creating staging folder: %w", err)
+	}
+	if err := os.Chmod(staging, 0o755); err != nil {
+		return nil, fmt.Errorf("creating staging folder: %w", err)
+	}
+	return &output{final: final, staging: staging, min: min}, nil
+}
+
+// path returns the staging path of a root-relative URL of a site: folders
+// get index.html.
+func (o *output) path(site, url string) string {
+	p := filepath.FromSlash(strings.TrimPrefix(url, "/"))
+	if url == "" || strings.HasSuffix(url, "/") {
+		p = filepath.Join(p, "index.html")
+	}
+	return filepath.Join(o.staging, site, p)
+}
+
+// writeHTML minifies and writes a page.
+func (o *output) writeHTML(site, url string, page []byte, diags *diag.List) {
+	min, err := minifyBytes(o.min, "text/html", page)
+	if err != nil {
+		diags.Errorf("themes", 0, 0, "minify", "", "minifying %s%s: %v", site, url, err)
+		min = page
+	}
+	o.write(o.path(site, url), min, diags)
+}
+
+// writeFile writes data as it is to the file of a site's URL.
+func (o *output) writeFile(site, url string, data []byte, diags *diag.List) {
+	o.write(o.path(site, url), data, diags)
+}
+
+func (o *output) write(path string, data []byte, diags *diag.List) {
+	dir := filepath.Dir(path)
+	if _, done := o.dirs.Load(dir); !done {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			diags.Errorf(path, 0, 0, "write", "", "creating folder: %v", err)
+			return
+		}
+		o.dirs.Store(dir, true)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		diags.Errorf(path, 0, 0, "write", "", "writing file: %v", err)
+		return
+	}
+	o.files.Add(1)
+}
+
+// commit swaps the staging folder into place. The previous output is
+// renamed aside first and removed after the new one is in place.
+//
+// NOTE: between the two renames the output folder is briefly absent; a
+// server reading it at that moment sees 404s. Serve from a symlink that
+// is replaced atomically when that matters.
+func (o *output) commit() error {
+	old := ""
+	if _, err := os.Stat(o.final); err == nil {
+		old = o.staging + "-old"
+		if err := os.Rename(o.final, old); err != nil {
+			return fmt.Errorf("moving previous output aside: %w", err)
+		}
+	}
+	if err := os.Rename(o.staging, o.final); err != nil {
+		if old != "" {
+			_ = os.Rename(old, o.final)
+		}
+		return fmt.Errorf("moving new output into place: %w", err)
+	}
+	if old != "" {
+		if err := os.RemoveAll(old); err != nil {
+			return fmt.Errorf("removing previous output: %w", err)
+		}
+	}
+	return nil
+}
+
+// abort removes the staging folder.
+func (o *output) abort() {
+	_ = os.RemoveAll(o.staging)
+}
+
+// xmlEscape escapes text for XML content and attributes.
+func xmlEscape(s string) string {
+	var b bytes.Buffer
+	for _, r := range s {
+		switch r {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '"':
+			b.WriteString("&quot;")
+		case '\'':
+			b.WriteString("&apos;")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,353 @@
+package generator
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+
+	"github.com/verbund/verbund/diag"
+	"github.com/verbund/verbund/federation"
+)
+
+// pageRenderer renders the pages of one build.
+type pageRenderer struct {
+	fc    *federationContent
+	md    *markdown
+	theme *theme
+	out   *output
+	// bases are the parsed base texts.
+	bases map[string]*document
+	// assets are the fingerprinted asset paths per site.
+	assets map[string]siteAssets
+	// byBase and byLeiKa group the services of all portals, for "this
+	// service in other communes".
+	byBase  map[string][]*Service
+	byLeiKa map[string][]*Service
+	portals []portalGroup
+}
+
+type siteAssets struct{ css, js string }
+
+// newView fills the parts of a view every page shares.
+func (r *pageRenderer) newView(s *Site, path, title, description string) *view {
+	cfg := r.fc.cfg
+	v := &view{
+		Federation:  cfg,
+		Site:        s,
+		Title:       title,
+		Description: description,
+		Path:        path,
+		Canonical:   absolute(s.Site, path),
+		CSS:         r.assets[s.ID].css,
+		JS:          r.assets[s.ID].js,
+		Portals:     r.portals,
+	}
+	v.AccountURL = accountURL(cfg, v.Canonical)
+	if cfg.Search.URL != "" {
+		base := strings.TrimSuffix(cfg.Search.URL, "/")
+		v.SearchURL = base + "/suche"
+		v.SuggestURL = base + "/api/suggest"
+	}
+	for _, c := range cfg.Categories {
+		u := categoriesPath + c.ID + "/"
+		v.Categories = append(v.Categories, categoryLink{Category: c, URL: u, Active: u == path})
+	}
+	for _, p := range requiredPages {
+		v.Legal = append(v.Legal, link{Title: p.Title, URL: "/" + p.Slug + "/"})
+	}
+	v.Breadcrumbs = []link{{Title: "Startseite", URL: "/"}}
+	return v
+}
+
+// execute renders template name with v and writes it as path's HTML.
+func (r *pageRenderer) execute(name string, v *view, diags *diag.List) {
+	var buf bytes.Buffer
+	buf.Grow(32 << 10)
+	if err := r.theme.templates[name].ExecuteTemplate(&buf, "layout.html", v); err != nil {
+		diags.Errorf("themes", 0, 0, "template", "", "rendering %s%s with template %s: %v",
+			v.Site.ID, v.Path, name, err)
+		return
+	}
+	r.out.writeHTML(v.Site.ID, v.Path, buf.Bytes(), diags)
+}
+
+// renderService renders one service page.
+func (r *pageRenderer) renderService(svc *Service, diags *diag.List) {
+	s := svc.Site
+	resolve := r.fc.resolver(s)
+	sv := &serviceView{Service: svc, Office: svc.Office, Reviewed: germanDate(svc.Matter.Reviewed)}
+
+	var own *document
+	if svc.src.path != "" {
+		own = r.md.parseMarkdown(svc.src, true, diags)
+	}
+	base := (*document)(nil)
+	if svc.Base != nil {
+		base = r.bases[svc.Base.ID]
+	}
+	switch {
+	case own != nil && len(own.intro) > 0:
+		sv.Intro = r.md.renderNodes(own, own.intro, resolve, diags)
+	case base != nil:
+		sv.Intro = r.md.renderNodes(base, base.intro, resolve, diags)
+	}
+	for _, p := range Parts {
+		var html template.HTML
+		switch {
+		case own != nil && own.has(p.Key):
+			html = r.md.renderNodes(own, own.parts[p.Key], resolve, diags)
+		case base != nil && base.has(p.Key):
+			html = r.md.renderNodes(base, base.parts[p.Key], resolve, diags)
+		}
+		if p.Key == "forms" && html == "" && len(svc.Matter.Forms) == 0 {
+			continue
+		}
+		if html != "" || p.Key == "forms" {
+			sv.Parts = append(sv.Parts, renderedPart{Part: p, HTML: html})
+		}
+	}
+
+	if c, ok := r.fc.cfg.Category(svc.Matter.Category); ok {
+		sv.Category = link{Title: c.Title, URL: categoriesPath + c.ID + "/"}
+	}
+	if svc.Office != nil && svc.Office.Site != s {
+		sv.OfficeAt = absolute(svc.Office.Site.Site, svc.Office.URL)
+	} else if svc.Office != nil {
+		sv.OfficeAt = svc.Office.URL
+	}
+	if svc.Matter.Tier == TierCounty && s.Kind != federation.KindCounty {
+		if county := r.fc.county(); county != nil {
+			sv.DeliveredBy = county.Name
+		}
+	}
+	sv.Others = r.others(svc)
+
+	v := r.newView(s, svc.URL, svc.Matter.Title, svc.Matter.Summary)
+	v.Breadcrumbs = append(v.Breadcrumbs, sv.Category)
+	v.Service = sv
+	v.JSONLD = serviceJSONLD(svc, v.Canonical, r.fc.cfg)
+	r.execute("service", v, diags)
+}
+
+func (d *document) has(key string) bool {
+	_, ok := d.titles[key]
+	return ok
+}
+
+// others returns the same service on the other portals.
+func (r *pageRenderer) others(svc *Service) []link {
+	var group []*Service
+	if svc.Base != nil {
+		group = r.byBase[svc.Base.ID]
+	} else {
+		for _, k := range svc.Matter.LeiKa {
+			group = append(group, r.byLeiKa[k]...)
+		}
+	}
+	var out []link
+	seen := map[string]bool{svc.Site.ID: true}
+	for _, o := range group {
+		if seen[o.Site.ID] {
+			continue
+		}
+		seen[o.Site.ID] = true
+		out = append(out, link{Title: o.Site.Name, URL: absolute(o.Site.Site, o.URL)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Title < out[j].Title })
+	return out
+}
+
+func (r *pageRenderer) renderOffice(o *Office, diags *diag.List) {
+	doc := r.md.parseMarkdown(o.src, false, diags)
+	ov := &officeView{
+		Office: o,
+		Intro:  r.md.renderNodes(doc, doc.intro, r.fc.resolver(o.Site), diags),
+		Hours:  hoursRows(o.Hours),
+	}
+	for _, svc := range o.Services {
+		u := svc.URL
+		if svc.Site != o.Site {
+			continue
+		}
+		ov.Services = append(ov.Services, link{Title: svc.Matter.Title, URL: u})
+	}
+	sort.Slice(ov.Services, func(i, j int) bool { return ov.Services[i].Title < ov.Services[j].Title })
+	v := r.newView(o.Site, o.URL, o.Name, "Anschrift, Öffnungszeiten und Kontakt: "+o.Name)
+	v.Breadcrumbs = append(v.Breadcrumbs, link{Title: "Dienststellen", URL: officesPath})
+	v.Office = ov
+	v.JSONLD = officeJSONLD(o, v.Canonical)
+	r.execute("office", v, diags)
+}
+
+func (r *pageRenderer) renderPage(p *Page, diags *diag.List) {
+	doc := r.md.parseMarkdown(p.src, false, diags)
+	v := r.newView(p.Site, p.URL, p.Title, p.Summary)
+	v.Page = &pageView{Page: p, Body: r.md.renderNodes(doc, doc.intro, r.fc.resolver(p.Site), diags)}
+	r.execute("page", v, diags)
+}
+
+func (r *pageRenderer) renderStart(s *Site, diags *diag.List) {
+	title := s.Name
+	sv := &startView{}
+	if s.Start != nil {
+		doc := r.md.parseMarkdown(s.Start.src, false, diags)
+		sv.Intro = r.md.renderNodes(doc, doc.intro, r.fc.resolver(s), diags)
+		if s.Start.Title != "" {
+			title = s.Start.Title
+		}
+	}
+	for _, svc := range s.Services {
+		sv.Popular = append(sv.Popular, link{Title: svc.Matter.Title, URL: svc.URL})
+	}
+	sort.Slice(sv.Popular, func(i, j int) bool { return sv.Popular[i].Title < sv.Popular[j].Title })
+	if len(sv.Popular) > 12 {
+		sv.Popular = sv.Popular[:12]
+	}
+	for _, o := range s.Offices {
+		sv.Offices = append(sv.Offices, link{Title: o.Name, URL: o.URL})
+	}
+	v := r.newView(s, "/", title, "Online-Angebote und Dienstleistungen: "+s.Legal.Name)
+	v.Breadcrumbs = nil
+	v.Start = sv
+	r.execute("start", v, diags)
+}
+
+// renderLists renders the category pages and the A to Z lists of
+// services and offices.
+func (r *pageRenderer) renderLists(s *Site, diags *diag.List) {
+	county := r.fc.county()
+	for _, c := range r.fc.cfg.Categories {
+		cv := &categoryView{Category: c}
+		for _, svc := range s.Services {
+			if svc.Matter.Category == c.ID {
+				cv.Services = append(cv.Services, link{Title: svc.Matter.Title, URL: svc.URL, Note: svc.Matter.Summary})
+			}
+		}
+		if county != nil && county != s {
+			for _, svc := range county.Services {
+				if svc.Matter.Category == c.ID && svc.Matter.Tier == TierCounty {
+					cv.County = append(cv.County, link{Title: svc.Matter.Title,
+						URL: absolute(county.Site, svc.URL), Note: svc.Matter.Summary})
+				}
+			}
+		}
+		sortLinks(cv.Services)
+		sortLinks(cv.County)
+		u := categoriesPath + c.ID + "/"
+		v := r.newView(s, u, c.Title, c.Description)
+		v.Category = cv
+		r.execute("category", v, diags)
+	}
+
+	v := r.newView(s, servicesPath, "Leistungen von A bis Z", "Alle Dienstleistungen: "+s.Legal.Name)
+	for _, svc := range s.Services {
+		v.Services = append(v.Services, link{Title: svc.Matter.Title, URL: svc.URL})
+	}
+	if county != nil && county != s {
+		for _, svc := range county.Services {
+			if svc.Matter.Tier == TierCounty {
+				v.Services = append(v.Services, link{Title: svc.Matter.Title,
+					URL: absolute(county.Site, svc.URL), Note: county.Name})
+			}
+		}
+	}
+	sortLinks(v.Services)
+	r.execute("services", v, diags)
+
+	v = r.newView(s, officesPath, "Dienststellen", "Anschriften und Öffnungszeiten: "+s.Legal.Name)
+	for _, o := range s.Offices {
+		v.Offices = append(v.Offices, link{Title: o.Name, URL: o.URL, Note: o.Street + ", " + o.PostalCode + " " + o.City})
+	}
+	sortLinks(v.Offices)
+	r.execute("offices", v, diags)
+}
+
+// renderRequired renders the pages every portal must publish.
+func (r *pageRenderer) renderRequired(s *Site, diags *diag.List) {
+	county := r.fc.county()
+	for _, p := range requiredPages {
+		v := r.newView(s, "/"+p.Slug+"/", p.Title, p.Title+": "+s.Legal.Name)
+		v.Required = &requiredView{Slug: p.Slug}
+		if county != nil {
+			v.Required.County = county.Site
+		}
+		r.execute(p.Slug, v, diags)
+	}
+	v := r.newView(s, "/404.html", "Seite nicht gefunden", "")
+	v.NoIndex = true
+	v.Breadcrumbs = nil
+	r.execute("notfound", v, diags)
+}
+
+func sortLinks(ls []link) {
+	sort.SliceStable(ls, func(i, j int) bool {
+		return collate(ls[i].Title) < collate(ls[j].Title)
+	})
+}
+
+// collate returns a sort key that orders German words as a dictionary
+// does: umlauts with their base letters, case ignored.
+func collate(s string) string {
+	return strings.NewReplacer("ä", "a", "ö", "o", "ü", "u", "ß", "ss",
+		"Ä", "a", "Ö", "o", "Ü", "u").Replace(strings.ToLower(s))
+}
+
+var germanMonths = []string{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli",
+	"August", "September", "Oktober", "November", "Dezember"}
+
+func germanDate(d Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%d. %s %d", d.Day(), germanMonths[d.Month()-1], d.Year())
+}
+
+// textOf returns the plain text of nodes of d, for the search index.
+func textOf(d *document, nodes []ast.Node) string {
+	var b strings.Builder
+	for _, n := range nodes {
+		writePlain(&b, n, d.src.body)
+	}
+	return b.String()
+}
+
+// resultsElement is where the search layout's results go. It is replaced
+// after minifying by the marker the search endpoint looks for, because
+// html/template and the minifier both drop comments.
+const (
+	resultsElement = "<verbund-results></verbund-results>"
+	resultsMarker  = "<!--verbund:results-->"
+)
+
+// SearchLayoutDir is the folder, under the search index folder, of the
+// per-portal page layouts the search endpoint renders results into.
+const SearchLayoutDir = "layouts"
+
+// renderSearchLayout writes the page the search endpoint fills with the
+// results for site s.
+func (r *pageRenderer) renderSearchLayout(s *Site, diags *diag.List) {
+	v := r.newView(s, "/suche/", "Suchergebnisse", "")
+	v.NoIndex = true
+	var buf bytes.Buffer
+	if err := r.theme.templates["search"].ExecuteTemplate(&buf, "layout.html", v); err != nil {
+		diags.Errorf("themes", 0, 0, "template", "", "rendering the search layout of %s: %v", s.ID, err)
+		return
+	}
+	min, err := minifyBytes(r.out.min, "text/html", buf.Bytes())
+	if err != nil {
+		diags.Errorf("themes", 0, 0, "minify", "", "minifying the search layout of %s: %v", s.ID, err)
+		return
+	}
+	if bytes.Count(min, []byte(resultsElement)) != 1 {
+		diags.Errorf("themes", 0, 0, "template", "put "+resultsElement+" once into templates/search.html",
+			"the search layout of %s lacks its results element", s.ID)
+		return
+	}
+	min = bytes.Replace(min, []byte(resultsElement), []byte(resultsMarker), 1)
+	r.out.write(filepath.Join(r.out.staging, IndexDir, SearchLayoutDir, s.ID+".html"), min, diags)
+}

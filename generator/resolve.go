@@ -1,0 +1,470 @@
+package generator
+
+import (
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/verbund/verbund/diag"
+	"github.com/verbund/verbund/federation"
+)
+
+// URL paths of a portal.
+const (
+	servicesPath   = "/leistungen/"
+	officesPath    = "/dienststellen/"
+	categoriesPath = "/themen/"
+)
+
+// requiredPages are the pages every German public body must publish,
+// generated from sites.toml, with their paths.
+var requiredPages = []struct{ Slug, Title string }{
+	{"impressum", "Impressum"},
+	{"datenschutz", "Datenschutzerklärung"},
+	{"barrierefreiheit", "Erklärung zur Barrierefreiheit"},
+	{"leichte-sprache", "Leichte Sprache"},
+	{"gebaerdensprache", "Gebärdensprache"},
+}
+
+var (
+	leikaPattern = regexp.MustCompile(`^99[0-9]{12}$`)
+	timePattern  = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+	postalCode   = regexp.MustCompile(`^[0-9]{5}$`)
+)
+
+var weekdays = map[string]string{
+	"mo": "Monday", "di": "Tuesday", "mi": "Wednesday", "do": "Thursday",
+	"fr": "Friday", "sa": "Saturday", "so": "Sunday",
+}
+
+// federationContent is the resolved content of every portal.
+type federationContent struct {
+	cfg   *federation.Config
+	sites []*Site
+	byID  map[string]*Site
+	bases map[string]*Base
+	// baseIDs are the base text IDs in sorted order.
+	baseIDs []string
+}
+
+// resolve checks references and layering and assigns URLs.
+func resolve(cfg *federation.Config, cfgName string, l *loaded, diags *diag.List) *federationContent {
+	fc := &federationContent{cfg: cfg, byID: map[string]*Site{}, bases: l.bases}
+	for id := range l.bases {
+		fc.baseIDs = append(fc.baseIDs, id)
+	}
+	sort.Strings(fc.baseIDs)
+	for _, id := range fc.baseIDs {
+		fc.checkBase(l.bases[id], diags)
+	}
+
+	for i := range cfg.Sites {
+		s := &Site{
+			Site:          &cfg.Sites[i],
+			serviceByBase: map[string]*Service{},
+			officeBySlug:  map[string]*Office{},
+			urls:          map[string]string{},
+		}
+		fc.sites = append(fc.sites, s)
+		fc.byID[s.ID] = s
+	}
+	for _, s := range fc.sites {
+		fc.collectSite(s, l, diags)
+	}
+	for _, s := range fc.sites {
+		fc.offerBases(s, cfgName, diags)
+	}
+	for _, s := range fc.sites {
+		for _, svc := range s.Services {
+			fc.linkOffice(svc, diags)
+		}
+		sort.Slice(s.Services, func(i, j int) bool { return s.Services[i].Slug < s.Services[j].Slug })
+	}
+	return fc
+}
+
+func (fc *federationContent) checkBase(b *Base, diags *diag.List) {
+	m := &b.serviceMatter
+	if m.Base != "" {
+		p := keyPos(b.src, "base")
+		diags.Errorf(b.src.path, p.Line, p.Column, "invalid-key",
+			"remove base: base texts cannot extend other base texts", "base text with a base")
+	}
+	fc.checkServiceMatter(b.src, m, true, diags)
+}
+
+// checkServiceMatter validates the effective front matter of a service.
+// isBase requires the keys a base text must set.
+func (fc *federationContent) checkServiceMatter(src source, m *serviceMatter, isBase bool, diags *diag.List) {
+	missing := func(key, example string) {
+		diags.Errorf(src.path, 1, 1, "missing-key", "add "+key+" = "+example+" to the front matter",
+			"missing required front-matter key %q", key)
+	}
+	if strings.TrimSpace(m.Title) == "" {
+		missing("title", `"..."`)
+	}
+	if isBase && strings.TrimSpace(m.Summary) == "" {
+		missing("summary", `"..."`)
+	}
+	if isBase && len(m.LeiKa) == 0 {
+		missing("leika", `"99..."`)
+	}
+	for _, k := range m.LeiKa {
+		if !leikaPattern.MatchString(k) {
+			p := keyPos(src, "leika")
+			diags.Errorf(src.path, p.Line, p.Column, "invalid-value",
+				"a LeiKa key has 14 digits and starts with 99", "invalid LeiKa key %q", k)
+		}
+	}
+	switch {
+	case m.Category == "":
+		missing("category", `"<category id>"`)
+	default:
+		if _, ok := fc.cfg.Category(m.Category); !ok {
+			p := keyPos(src, "category")
+			diags.Errorf(src.path, p.Line, p.Column, "unknown-category",
+				"use one of: "+strings.Join(fc.categoryIDs(), ", "), "unknown category %q", m.Category)
+		}
+	}
+	switch m.Tier {
+	case "":
+		missing("tier", `"gemeinde" or "kreis"`)
+	case TierCounty, TierLocal:
+	default:
+		p := keyPos(src, "tier")
+		diags.Errorf(src.path, p.Line, p.Column, "invalid-value",
+			`use "gemeinde" or "kreis"`, "invalid tier %q", m.Tier)
+	}
+	if m.Reviewed.IsZero() {
+		missing("reviewed", "2026-01-31")
+	}
+	for i, f := range m.Forms {
+		if f.Title == "" || f.URL == "" {
+			p := keyPos(src, "forms")
+			diags.Errorf(src.path, p.Line, p.Column, "missing-key",
+				"give every form a title and a url", "form %d lacks a title or url", i+1)
+		}
+	}
+}
+
+func (fc *federationContent) categoryIDs() []string {
+	var ids []string
+	for _, c := range fc.cfg.Categories {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+// register records that file produces url on site s and reports a
+// collision with another file.
+func (s *Site) register(url, file string, diags *diag.List) bool {
+	if prev, dup := s.urls[url]; dup {
+		diags.Errorf(file, 1, 1, "duplicate-url",
+			"rename one of the files or set a different slug",
+			"page %s%s is also produced by %s", s.URL, url, prev)
+		return false
+	}
+	s.urls[url] = file
+	return true
+}
+
+// collectSite files the loaded content of site s and checks it.
+func (fc *federationContent) collectSite(s *Site, l *loaded, diags *diag.List) {
+	s.register("/", "sites.toml", diags)
+	for _, p := range requiredPages {
+		s.register("/"+p.Slug+"/", "sites.toml", diags)
+	}
+	for _, u := range []string{servicesPath, officesPath, categoriesPath, "/404.html", "/sitemap.xml", "/robots.txt"} {
+		s.register(u, "sites.toml", diags)
+	}
+	for _, c := range fc.cfg.Categories {
+		s.register(categoriesPath+c.ID+"/", "sites.toml", diags)
+	}
+
+	s.Start = l.starts[s.ID]
+	if s.Start != nil {
+		s.Start.Site = s
+		s.Start.URL = "/"
+	}
+
+	offices := l.offices[s.ID]
+	sort.Slice(offices, func(i, j int) bool { return offices[i].src.path < offices[j].src.path })
+	for _, o := range offices {
+		o.Site = s
+		o.URL = officesPath + o.Slug + "/"
+		if !s.register(o.URL, o.src.path, diags) {
+			continue
+		}
+		checkOffice(o, diags)
+		s.Offices = append(s.Offices, o)
+		s.officeBySlug[o.Slug] = o
+	}
+
+	pages := l.pages[s.ID]
+	sort.Slice(pages, func(i, j int) bool { return pages[i].src.path < pages[j].src.path })
+	for _, p := range pages {
+		p.Site = s
+		p.URL = "/" + p.Slug + "/"
+		if strings.TrimSpace(p.Title) == "" {
+			diags.Errorf(p.src.path, 1, 1, "missing-key", `add title = "..." to the front matter`,
+				`missing required front-matter key "title"`)
+		}
+		if s.register(p.URL, p.src.path, diags) {
+			s.Pages = append(s.Pages, p)
+		}
+	}
+
+	services := l.services[s.ID]
+	sort.Slice(services, func(i, j int) bool { return services[i].src.path < services[j].src.path })
+	for _, svc := range services {
+		svc.Site = s
+		svc.URL = servicesPath + svc.Slug + "/"
+		if !fc.layer(svc, diags) {
+			continue
+		}
+		if !s.register(svc.URL, svc.src.path, diags) {
+			continue
+		}
+		if svc.Base != nil {
+			if other, dup := s.serviceByBase[svc.Base.ID]; dup {
+				p := keyPos(svc.src, "base")
+				diags.Errorf(svc.src.path, p.Line, p.Column, "duplicate-base",
+					"keep one page per base text and site",
+					"base text %q is already extended by %s", svc.Base.ID, other.src.path)
+				continue
+			}
+			s.serviceByBase[svc.Base.ID] = svc
+		}
+		s.Services = append(s.Services, svc)
+	}
+}
+
+// layer resolves a commune page's base text and merges the front matter.
+func (fc *federationContent) layer(svc *Service, diags *diag.List) bool {
+	own := svc.Matter
+	if own.Base == "" {
+		fc.checkServiceMatter(svc.src, &svc.Matter, false, diags)
+		svc.officeSrc = &svc.src
+		return true
+	}
+	b, ok := fc.bases[own.Base]
+	if !ok {
+		p := keyPos(svc.src, "base")
+		diags.Errorf(svc.src.path, p.Line, p.Column, "unknown-base",
+			"name a file of content/_shared/services/ without .md"+closest(own.Base, fc.baseIDs),
+			"unknown base text %q", own.Base)
+		return false
+	}
+	if b.Tier == TierCounty && svc.Site.Kind != federation.KindCounty {
+		p := keyPos(svc.src, "base")
+		diags.Errorf(svc.src.path, p.Line, p.Column, "county-service",
+			"the county's portal publishes it and commune portals link there; remove this page or write a standalone page",
+			"base text %q is delivered by the county", own.Base)
+		return false
+	}
+	svc.Base = b
+	svc.Matter = merge(b.serviceMatter, own)
+	svc.officeSrc = &svc.src
+	if own.Office == "" {
+		svc.officeSrc = &b.src
+	}
+	fc.checkServiceMatter(svc.src, &svc.Matter, false, diags)
+	return true
+}
+
+// merge returns base overlaid with the keys own sets; keywords are
+// joined without duplicates.
+func merge(base, own serviceMatter) serviceMatter {
+	m := base
+	m.Base = own.Base
+	m.Source = own.Source
+	m.Aliases = own.Aliases
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&m.Title, own.Title)
+	set(&m.Summary, own.Summary)
+	set(&m.Category, own.Category)
+	set(&m.Tier, own.Tier)
+	set(&m.Office, own.Office)
+	set(&m.Online, own.Online)
+	set(&m.Appointment, own.Appointment)
+	if len(own.LeiKa) > 0 {
+		m.LeiKa = own.LeiKa
+	}
+	if !own.Reviewed.IsZero() {
+		m.Reviewed = own.Reviewed
+	}
+	if len(own.Forms) > 0 {
+		m.Forms = own.Forms
+	}
+	m.Keywords = slices.Clone(base.Keywords)
+	for _, k := range own.Keywords {
+		if !slices.Contains(m.Keywords, k) {
+			m.Keywords = append(m.Keywords, k)
+		}
+	}
+	return m
+}
+
+// offerBases adds pages for the base texts a site offers without writing
+// a page itself: the commune-tier texts it lists in offers, and for the
+// county every county-tier text.
+func (fc *federationContent) offerBases(s *Site, cfgName string, diags *diag.List) {
+	if s.Office != "" && s.officeBySlug[s.Office] == nil {
+		line, col := fc.cfg.SiteKeyPos(s.ID, "office")
+		diags.Errorf(cfgName, line, col, "unknown-office",
+			"add the office file content/"+s.ID+"/offices/"+s.Office+".md or name an existing one",
+			"site %q: office %q not found", s.ID, s.Office)
+	}
+	var ids []string
+	if s.Kind == federation.KindCounty {
+		for _, id := range fc.baseIDs {
+			if fc.bases[id].Tier == TierCounty {
+				ids = append(ids, id)
+			}
+		}
+	}
+	for _, o := range s.Offers {
+		if o == "*" {
+			for _, id := range fc.baseIDs {
+				if fc.bases[id].Tier == TierLocal {
+					ids = append(ids, id)
+				}
+			}
+			continue
+		}
+		b, ok := fc.bases[o]
+		if !ok {
+			line, col := fc.cfg.SiteKeyPos(s.ID, "offers")
+			diags.Errorf(cfgName, line, col, "unknown-base", "list ids of files in content/_shared/services/"+closest(o, fc.baseIDs),
+				"site %q offers unknown base text %q", s.ID, o)
+			continue
+		}
+		if b.Tier == TierCounty && s.Kind != federation.KindCounty {
+			line, col := fc.cfg.SiteKeyPos(s.ID, "offers")
+			diags.Errorf(cfgName, line, col, "county-service", "remove it from offers: the county's portal publishes it",
+				"site %q offers %q, which the county delivers", s.ID, o)
+			continue
+		}
+		ids = append(ids, o)
+	}
+	for _, id := range ids {
+		if _, has := s.serviceByBase[id]; has {
+			continue
+		}
+		b := fc.bases[id]
+		svc := &Service{Site: s, Slug: b.ID, URL: servicesPath + b.ID + "/", Base: b,
+			Matter: b.serviceMatter}
+		svc.officeSrc = &b.src
+		if b.Tier == TierLocal || b.Office == "" {
+			svc.Matter.Office = s.Office
+			svc.officeSrc = nil
+		}
+		if !s.register(svc.URL, b.src.path+" (offered by "+s.ID+")", diags) {
+			continue
+		}
+		s.serviceByBase[id] = svc
+		s.Services = append(s.Services, svc)
+	}
+}
+
+// linkOffice resolves a service's office reference.
+func (fc *federationContent) linkOffice(svc *Service, diags *diag.List) {
+	ref := svc.Matter.Office
+	if ref == "" {
+		return
+	}
+	site, slug := svc.Site, ref
+	if id, rest, ok := strings.Cut(ref, "/"); ok {
+		site, slug = fc.byID[id], rest
+	}
+	var o *Office
+	if site != nil {
+		o = site.officeBySlug[slug]
+	}
+	if o == nil {
+		if svc.officeSrc == nil {
+			// The site's office in sites.toml; offerBases reports it.
+			return
+		}
+		p := keyPos(*svc.officeSrc, "office")
+		diags.Errorf(svc.officeSrc.path, p.Line, p.Column, "unknown-office",
+			`name an office file of the same site ("buergerbuero") or of another site ("emsland/strassenverkehrsamt")`,
+			"unknown office %q", ref)
+		return
+	}
+	svc.Office = o
+	o.Services = append(o.Services, svc)
+}
+
+func checkOffice(o *Office, diags *diag.List) {
+	for _, k := range []struct{ key, value string }{
+		{"name", o.Name}, {"street", o.Street}, {"postal_code", o.PostalCode}, {"city", o.City},
+	} {
+		if strings.TrimSpace(k.value) == "" {
+			diags.Errorf(o.src.path, 1, 1, "missing-key", "add "+k.key+` = "..." to the front matter`,
+				"missing required front-matter key %q", k.key)
+		}
+	}
+	if o.PostalCode != "" && !postalCode.MatchString(o.PostalCode) {
+		p := keyPos(o.src, "postal_code")
+		diags.Errorf(o.src.path, p.Line, p.Column, "invalid-value", "write five digits",
+			"invalid postal code %q", o.PostalCode)
+	}
+	for i, h := range o.Hours {
+		p := keyPos(o.src, "hours")
+		for _, d := range h.Days {
+			if _, ok := weekdays[d]; !ok {
+				diags.Errorf(o.src.path, p.Line, p.Column, "invalid-value",
+					"use mo, di, mi, do, fr, sa or so", "opening hours %d: invalid day %q", i+1, d)
+			}
+		}
+		if len(h.Days) == 0 {
+			diags.Errorf(o.src.path, p.Line, p.Column, "missing-key", `add days = ["mo", "di"]`,
+				"opening hours %d: no days", i+1)
+		}
+		if !timePattern.MatchString(h.Opens) || !timePattern.MatchString(h.Closes) || h.Opens >= h.Closes {
+			diags.Errorf(o.src.path, p.Line, p.Column, "invalid-value",
+				`write times as "08:00" with opens before closes`,
+				"opening hours %d: invalid times %q to %q", i+1, h.Opens, h.Closes)
+		}
+	}
+}
+
+// closest suggests the most similar known id, as a hint suffix.
+func closest(id string, known []string) string {
+	best, dist := "", 4
+	for _, k := range known {
+		if d := levenshtein(id, k); d < dist {
+			best, dist = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return "; did you mean \"" + best + "\"?"
+}
+
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,134 @@
+package generator
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/css"
+	"github.com/tdewolff/minify/v2/html"
+	"github.com/tdewolff/minify/v2/js"
+	"github.com/tdewolff/minify/v2/json"
+	"github.com/tdewolff/minify/v2/svg"
+	"github.com/tdewolff/minify/v2/xml"
+
+	"github.com/verbund/verbund/federation"
+)
+
+// pageTemplates are the templates a theme must define, each a "main"
+// block executed inside layout.html.
+var pageTemplates = []string{
+	"start", "service", "office", "page", "category", "services", "offices",
+	"impressum", "datenschutz", "barrierefreiheit", "leichte-sprache",
+	"gebaerdensprache", "notfound", "search",
+}
+
+// theme is a parsed theme: templates plus assets.
+type theme struct {
+	templates map[string]*template.Template
+	// css and js are the theme's stylesheet and script, minified.
+	css, js []byte
+	// static are other assets, copied as they are, by path under assets/.
+	static map[string][]byte
+}
+
+// loadTheme parses the theme in fsys: templates/*.html and assets/.
+func loadTheme(fsys fs.FS, m *minify.M) (*theme, error) {
+	t := &theme{templates: map[string]*template.Template{}, static: map[string][]byte{}}
+	layout, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(fsys, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("parsing theme layout: %w", err)
+	}
+	for _, name := range pageTemplates {
+		clone, err := layout.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("parsing theme template %s: %w", name, err)
+		}
+		if _, err := clone.ParseFS(fsys, "templates/"+name+".html"); err != nil {
+			return nil, fmt.Errorf("parsing theme template %s: %w", name, err)
+		}
+		t.templates[name] = clone
+	}
+
+	err = fs.WalkDir(fsys, "assets", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		rel := strings.TrimPrefix(p, "assets/")
+		switch rel {
+		case "style.css":
+			t.css, err = minifyBytes(m, "text/css", data)
+		case "verbund.js":
+			t.js, err = minifyBytes(m, "application/javascript", data)
+		default:
+			if path.Ext(rel) == ".svg" {
+				data, err = minifyBytes(m, "image/svg+xml", data)
+			}
+			t.static[rel] = data
+		}
+		if err != nil {
+			return fmt.Errorf("minifying theme asset %s: %w", p, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading theme assets: %w", err)
+	}
+	if t.css == nil || t.js == nil {
+		return nil, fmt.Errorf("theme lacks assets/style.css or assets/verbund.js")
+	}
+	return t, nil
+}
+
+var templateFuncs = template.FuncMap{
+	"join": strings.Join,
+}
+
+// siteCSS returns the stylesheet of site s: the theme's rules with the
+// site's colours.
+func (t *theme) siteCSS(s *federation.Site) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, ":root{--primary:%s;--on-primary:%s}", s.Theme.Primary, s.Theme.OnPrimary)
+	b.Write(t.css)
+	return b.Bytes()
+}
+
+// fingerprint returns name with a short content hash before its
+// extension, such as style.3f2a9c1b0d.css.
+func fingerprint(name string, data []byte) string {
+	sum := sha256.Sum256(data)
+	ext := path.Ext(name)
+	return strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
+}
+
+// newMinifier returns a minifier for every output type.
+func newMinifier() *minify.M {
+	m := minify.New()
+	m.Add("text/html", &html.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true})
+	m.AddFunc("text/css", css.Minify)
+	m.AddFunc("application/javascript", js.Minify)
+	m.AddFunc("image/svg+xml", svg.Minify)
+	m.AddFunc("application/json", json.Minify)
+	m.AddFunc("application/ld+json", json.Minify)
+	m.AddFunc("application/xml", xml.Minify)
+	return m
+}
+
+func minifyBytes(m *minify.M, mediaType string, data []byte) ([]byte, error) {
+	var b bytes.Buffer
+	b.Grow(len(data))
+	if err := m.Minify(mediaType, &b, bytes.NewReader(data)); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}

@@ -1,0 +1,153 @@
+package generator
+
+import (
+	"html/template"
+	"net/url"
+	"strings"
+
+	"github.com/verbund/verbund/federation"
+)
+
+// link is a labelled URL for templates.
+type link struct {
+	Title string
+	URL   string
+	// Note is a short addition, such as the site that delivers a service.
+	Note string
+}
+
+// view is the data every template gets.
+type view struct {
+	Federation *federation.Config
+	Site       *Site
+	// Title is the page's heading; the document title adds the site name.
+	Title       string
+	Description string
+	// Path is the root-relative URL of the page; Canonical the absolute one.
+	Path      string
+	Canonical string
+	CSS, JS   string
+	// AccountURL opens "Mein Konto" and returns to this page afterwards.
+	AccountURL string
+	// SearchURL is the action of the search box; empty without an endpoint.
+	SearchURL string
+	// SuggestURL is the suggestion endpoint the script calls.
+	SuggestURL  string
+	Breadcrumbs []link
+	Categories  []categoryLink
+	Portals     []portalGroup
+	Legal       []link
+	JSONLD      template.JS
+	// NoIndex marks pages search engines should not list, such as 404.
+	NoIndex bool
+
+	Start    *startView
+	Service  *serviceView
+	Office   *officeView
+	Page     *pageView
+	Category *categoryView
+	Services []link
+	Offices  []link
+	Required *requiredView
+}
+
+type categoryLink struct {
+	federation.Category
+	URL    string
+	Active bool
+}
+
+type portalGroup struct {
+	Title   string
+	Portals []link
+}
+
+type startView struct {
+	Intro    template.HTML
+	Popular  []link
+	Offices  []link
+	Required []link
+}
+
+type serviceView struct {
+	*Service
+	Intro    template.HTML
+	Parts    []renderedPart
+	Category link
+	// Office is the responsible office; its URL is absolute when it
+	// belongs to another portal.
+	Office   *Office
+	OfficeAt string
+	// DeliveredBy names the county when it delivers the service.
+	DeliveredBy string
+	Others      []link
+	Reviewed    string
+}
+
+type renderedPart struct {
+	Part
+	HTML template.HTML
+}
+
+type officeView struct {
+	*Office
+	Intro    template.HTML
+	Hours    []hoursRow
+	Services []link
+}
+
+type hoursRow struct {
+	Days  string
+	Times string
+}
+
+type pageView struct {
+	*Page
+	Body template.HTML
+}
+
+type categoryView struct {
+	federation.Category
+	Services []link
+	// County are the services of the category the county delivers.
+	County []link
+}
+
+type requiredView struct {
+	Slug string
+	// Site's required data comes through view.Site.
+	County *federation.Site
+}
+
+// absolute returns the absolute URL of a root-relative path on site s.
+func absolute(s *federation.Site, path string) string {
+	return strings.TrimSuffix(s.URL, "/") + path
+}
+
+// accountURL returns the "Mein Konto" link that returns to page.
+func accountURL(cfg *federation.Config, page string) string {
+	if cfg.Account.URL == "" {
+		return ""
+	}
+	return strings.TrimSuffix(cfg.Account.URL, "/") + "/?" + url.Values{"return": {page}}.Encode()
+}
+
+var dayNames = map[string]string{
+	"mo": "Montag", "di": "Dienstag", "mi": "Mittwoch", "do": "Donnerstag",
+	"fr": "Freitag", "sa": "Samstag", "so": "Sonntag",
+}
+
+func hoursRows(hs []Hours) []hoursRow {
+	var rows []hoursRow
+	for _, h := range hs {
+		var days []string
+		for _, d := range h.Days {
+			days = append(days, dayNames[d])
+		}
+		rows = append(rows, hoursRow{
+			Days:  strings.Join(days, ", "),
+			Times: h.Opens + " bis " + h.Closes + " Uhr",
+		})
+	}
+	return rows
+}
