@@ -1,0 +1,111 @@
+package federation
+
+import (
+	"strings"
+	"testing"
+)
+
+const validConfig = `name = "Landkreis Beispiel"
+
+[[category]]
+id = "ausweise"
+title = "Ausweise"
+
+[[site]]
+id = "kreis"
+name = "Landkreis Beispiel"
+kind = "kreis"
+key = "03999"
+url = "https://kreis.example"
+[site.legal]
+name = "Landkreis Beispiel"
+street = "Kreisstraße 1"
+postal_code = "49000"
+city = "Beispielstadt"
+head = "Landrätin Erika Muster"
+phone = "0591 1000"
+email = "info@kreis.example"
+[site.privacy]
+officer = "Datenschutz"
+email = "datenschutz@kreis.example"
+[site.accessibility]
+contact = "Koordinierungsstelle"
+email = "barrierefrei@kreis.example"
+enforcement = "Schlichtungsstelle"
+`
+
+func TestParseValid(t *testing.T) {
+	cfg, err := Parse("sites.toml", []byte("\xef\xbb\xbf"+strings.ReplaceAll(validConfig, "\n", "\r\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Language != "de" || cfg.OutputDir != "public" || cfg.ContentDir != "content" {
+		t.Errorf("defaults not set: %+v", cfg)
+	}
+	if got := cfg.Sites[0].Theme.Primary; got == "" {
+		t.Error("theme colour default not set")
+	}
+	line, col := cfg.SiteKeyPos("kreis", "legal", "city")
+	if line != 17 || col != 1 {
+		t.Errorf("SiteKeyPos = %d:%d, want 17:1", line, col)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		replace [2]string
+		want    string
+	}{
+		{"unknown top-level key", [2]string{`name = "Landkreis Beispiel"`, `nam = "x"`},
+			`sites.toml:1:1: unknown key "nam"`},
+		{"unknown site key", [2]string{`kind = "kreis"`, "kind = \"kreis\"\ncolor = 1"},
+			`sites.toml:11:1: unknown key "site.color"`},
+		{"invalid kind", [2]string{`kind = "kreis"`, `kind = "stadt"`},
+			`sites.toml:10:1: site "kreis": invalid kind "stadt"`},
+		{"invalid key", [2]string{`key = "03999"`, `key = "3999"`},
+			`sites.toml:11:1: site "kreis": invalid key "3999"`},
+		{"url with path", [2]string{`url = "https://kreis.example"`, `url = "https://kreis.example/portal"`},
+			`sites.toml:12:1: invalid site.url "https://kreis.example/portal"`},
+		{"unknown parent", [2]string{`kind = "kreis"`, "kind = \"kreis\"\nparent = \"land\""},
+			`site "kreis": unknown parent "land"`},
+		{"missing legal field", [2]string{`head = "Landrätin Erika Muster"`, ``},
+			`sites.toml:13:1: site "kreis": missing site.legal.head`},
+		{"low contrast", [2]string{`[site.legal]`, "[site.theme]\nprimary = \"#ffffff\"\non_primary = \"#eeeeee\"\n[site.legal]"},
+			`sites.toml:15:1: site "kreis": theme.primary #ffffff and theme.on_primary #eeeeee have a contrast ratio of 1.16:1`},
+		{"bad colour", [2]string{`[site.legal]`, "[site.theme]\nprimary = \"blue\"\n[site.legal]"},
+			`sites.toml:14:1: site "kreis": invalid colour "blue" in theme.primary`},
+		{"duplicate category", [2]string{`[[site]]`, "[[category]]\nid = \"ausweise\"\ntitle = \"B\"\n\n[[site]]"},
+			`sites.toml:8:1: duplicate category id "ausweise"`},
+		{"syntax", [2]string{`title = "Ausweise"`, `title = "Ausweise`},
+			`sites.toml:5:18: invalid TOML`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := strings.Replace(validConfig, tt.replace[0], tt.replace[1], 1)
+			_, err := Parse("sites.toml", []byte(src))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q\nlacks %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestContrast(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want float64
+	}{
+		{"#000000", "#ffffff", 21},
+		{"#ffffff", "#ffffff", 1},
+		{"#767676", "#ffffff", 4.54},
+	}
+	for _, tt := range tests {
+		if got := Contrast(tt.a, tt.b); got < tt.want-0.01 || got > tt.want+0.01 {
+			t.Errorf("Contrast(%s, %s) = %.2f, want %.2f", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
