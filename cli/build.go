@@ -3,18 +3,33 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"runtime/pprof"
 
 	"github.com/verbund/verbund/diag"
 	"github.com/verbund/verbund/generator"
 )
 
 func runBuild(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "build", "build [-config sites.toml]")
+	fs := newFlags(e, "build", "build [-config sites.toml] [-out folder]")
 	config := fs.String("config", "sites.toml", "path of the federation's `sites.toml`")
+	output := fs.String("out", "", "write the output to `folder` instead of the output folder of sites.toml")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the build to `file`, for go tool pprof")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	res, err := generator.Build(ctx, generator.Options{ConfigPath: *config, Logger: e.log})
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("creating CPU profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("starting CPU profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	res, err := generator.Build(ctx, generator.Options{ConfigPath: *config, OutputDir: *output, Logger: e.log})
 	if list, ok := diag.AsList(err); ok {
 		for _, d := range list {
 			fmt.Fprintln(e.stderr, d.Error())

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"sort"
 	"strings"
 )
@@ -38,10 +37,16 @@ type env struct {
 var commands = []command{
 	{"build", "build every portal of the federation into the output folder", runBuild},
 	{"import", "convert another system's export into content (import dldb ...)", runImport},
+	{"check", "run every content check without writing output", runCheck},
+	{"diff", "list the files to upload and delete between two builds", runDiff},
 }
 
 // errUsage marks an error in the arguments; the message has been printed.
 var errUsage = errors.New("invalid arguments")
+
+// errFound marks a command that reported problems it found and only needs
+// a non-zero exit code.
+var errFound = errors.New("problems found")
 
 // Main runs the command line args (without the program name) and returns
 // the process's exit code.
@@ -76,6 +81,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitOK
 		case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
 			return exitUsage
+		case errors.Is(err, errFound):
+			return exitError
 		}
 		fmt.Fprintf(stderr, "verbund %s: %v\n", c.name, err)
 		return exitError
@@ -121,7 +128,11 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
+// debugLog returns the logger when -v is set, else nil, for commands
+// whose normal output is a report rather than progress.
+func (e *env) debugLog() *slog.Logger {
+	if e.verbose {
+		return e.log
+	}
+	return nil
 }

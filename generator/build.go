@@ -34,6 +34,15 @@ type Options struct {
 	// ThemeDir is the theme folder; default themes/default beside
 	// sites.toml.
 	ThemeDir string
+	// OutputDir replaces the output folder of sites.toml when set.
+	OutputDir string
+	// DryRun runs every step and check but writes nothing.
+	DryRun bool
+	// ReviewMaxAge, when positive, warns about services whose last
+	// review is older, counted from Now.
+	ReviewMaxAge time.Duration
+	// Now is the time review ages are counted from; default time.Now().
+	Now time.Time
 	// Logger receives progress messages; nil discards them.
 	Logger *slog.Logger
 }
@@ -65,6 +74,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.OutputDir != "" {
+		cfg.OutputDir = opts.OutputDir
+	}
 	root := filepath.Dir(opts.ConfigPath)
 	themeDir := opts.ThemeDir
 	if themeDir == "" {
@@ -88,25 +100,39 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	cfgName := relativeTo(filepath.Dir(root), opts.ConfigPath)
 	l := decodeContent(files, siteIDs, &diags)
 	fc := resolve(cfg, filepath.Base(cfgName), l, &diags)
-	log.Debug("content loaded", "files", len(files), "bases", len(fc.bases))
+	log.Debug("content loaded", "files", len(files), "bases", len(fc.bases),
+		"elapsed", time.Since(start).Round(time.Millisecond))
 	if err := diags.Err(); err != nil {
 		return nil, err
 	}
 
-	out, err := newOutput(cfg.OutputDir, min)
+	out, err := newOutput(cfg.OutputDir, min, opts.DryRun)
 	if err != nil {
 		return nil, err
 	}
-	r := &pageRenderer{fc: fc, md: newMarkdown(), theme: th, out: out}
+	r := &pageRenderer{fc: fc, md: newMarkdown(), theme: th, out: out, reviewMaxAge: opts.ReviewMaxAge, now: opts.Now}
+	if r.now.IsZero() {
+		r.now = time.Now()
+	}
 	pages, err := r.renderAll(ctx, &diags)
 	if err != nil {
 		out.abort()
 		return nil, err
 	}
+	log.Debug("pages rendered", "pages", pages, "elapsed", time.Since(start).Round(time.Millisecond))
+	out.writeManifests(fc.sites, &diags)
 	if err := diags.Err(); err != nil {
 		out.abort()
 		return nil, err
 	}
+	if !opts.DryRun {
+		if err := r.buildIndex(ctx); err != nil {
+			out.abort()
+			return nil, err
+		}
+	}
+	log.Debug("search index built", "documents", len(r.index.pages),
+		"elapsed", time.Since(start).Round(time.Millisecond))
 	if err := out.commit(); err != nil {
 		out.abort()
 		return nil, err
@@ -203,7 +229,12 @@ func (r *pageRenderer) prepare(diags *diag.List) {
 	fc := r.fc
 	r.bases = map[string]*document{}
 	for _, id := range fc.baseIDs {
-		r.bases[id] = r.md.parseMarkdown(fc.bases[id].src, true, diags)
+		d := r.md.parseMarkdown(fc.bases[id].src, true, diags)
+		d.lintContent(d.intro, 2, diags)
+		for _, p := range Parts {
+			d.lintContent(d.parts[p.Key], 2, diags)
+		}
+		r.bases[id] = d
 	}
 	r.byBase = map[string][]*Service{}
 	r.byLeiKa = map[string][]*Service{}
@@ -258,7 +289,14 @@ func (r *pageRenderer) writeSiteFiles(s *Site, diags *diag.List) {
 	}
 	r.out.writeFile(s.ID, "/sitemap.xml", r.sitemap(s), diags)
 	robots := fmt.Sprintf("User-agent: *\nAllow: /\n\nSitemap: %s\n", absolute(s.Site, "/sitemap.xml"))
+	if r.indexSite() == s {
+		r.out.writeFile(s.ID, "/sitemap-index.xml", r.sitemapIndex(), diags)
+		robots += fmt.Sprintf("Sitemap: %s\n", absolute(s.Site, "/sitemap-index.xml"))
+	}
 	r.out.writeFile(s.ID, "/robots.txt", []byte(robots), diags)
+	r.out.writeFile(s.ID, feedFile, r.feed(s), diags)
+	r.out.writeFile(s.ID, headersFile, r.headers(s), diags)
+	r.out.writeFile(s.ID, redirectsFile, r.redirects(s, diags), diags)
 }
 
 // sitemap lists the portal's pages with the date of their last review.

@@ -1,9 +1,12 @@
 package generator
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/verbund/verbund/diag"
 )
 
 // resolver returns the link resolver for pages of site s.
@@ -105,4 +108,38 @@ func (fc *federationContent) county() *Site {
 		}
 	}
 	return nil
+}
+
+// checkMatterURL checks a link written in front matter, such as a form's
+// url: a link to a portal of the federation must name one of its pages,
+// and only http, https and mailto links and the Markdown link forms are
+// accepted. It returns the URL to publish.
+func (fc *federationContent) checkMatterURL(s *Site, src source, key, raw string, diags *diag.List) string {
+	report := func(err error) {
+		p := keyPos(src, key)
+		diags.Errorf(src.path, p.Line, p.Column, "broken-link", linkHint, "%s: %v", key, err)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		report(fmt.Errorf("invalid link %q", raw))
+		return raw
+	}
+	switch u.Scheme {
+	case "http", "https":
+		for _, other := range fc.sites {
+			if origin(other.URL) == u.Scheme+"://"+u.Host {
+				if err := other.checkPath(cmp.Or(u.EscapedPath(), "/")); err != nil {
+					report(err)
+				}
+			}
+		}
+		return raw
+	case "mailto":
+		return raw
+	}
+	resolved, err := fc.resolver(s)(raw)
+	if err != nil {
+		report(err)
+	}
+	return resolved
 }

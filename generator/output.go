@@ -25,9 +25,17 @@ type output struct {
 	// dirs remembers created folders so concurrent writers create each
 	// one once.
 	dirs sync.Map
+	// hashes maps the staging path of every file written to its size and
+	// content hash, for the manifests.
+	hashes sync.Map
+	// dry discards every write, for checks.
+	dry bool
 }
 
-func newOutput(final string, min *minify.M) (*output, error) {
+func newOutput(final string, min *minify.M, dry bool) (*output, error) {
+	if dry {
+		return &output{final: final, min: min, dry: true}, nil
+	}
 	parent := filepath.Dir(final)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("creating output folder: %w", err)
@@ -54,6 +62,9 @@ func (o *output) path(site, url string) string {
 
 // writeHTML minifies and writes a page.
 func (o *output) writeHTML(site, url string, page []byte, diags *diag.List) {
+	if o.dry {
+		return
+	}
 	min, err := minifyBytes(o.min, "text/html", page)
 	if err != nil {
 		diags.Errorf("themes", 0, 0, "minify", "", "minifying %s%s: %v", site, url, err)
@@ -68,6 +79,9 @@ func (o *output) writeFile(site, url string, data []byte, diags *diag.List) {
 }
 
 func (o *output) write(path string, data []byte, diags *diag.List) {
+	if o.dry {
+		return
+	}
 	dir := filepath.Dir(path)
 	if _, done := o.dirs.Load(dir); !done {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -80,6 +94,7 @@ func (o *output) write(path string, data []byte, diags *diag.List) {
 		diags.Errorf(path, 0, 0, "write", "", "writing file: %v", err)
 		return
 	}
+	o.hashes.Store(path, hashEntry(data))
 	o.files.Add(1)
 }
 
@@ -90,6 +105,9 @@ func (o *output) write(path string, data []byte, diags *diag.List) {
 // server reading it at that moment sees 404s. Serve from a symlink that
 // is replaced atomically when that matters.
 func (o *output) commit() error {
+	if o.dry {
+		return nil
+	}
 	old := ""
 	if _, err := os.Stat(o.final); err == nil {
 		old = o.staging + "-old"
@@ -113,6 +131,9 @@ func (o *output) commit() error {
 
 // abort removes the staging folder.
 func (o *output) abort() {
+	if o.dry {
+		return
+	}
 	_ = os.RemoveAll(o.staging)
 }
 

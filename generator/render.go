@@ -7,11 +7,13 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/yuin/goldmark/ast"
 
 	"github.com/verbund/verbund/diag"
 	"github.com/verbund/verbund/federation"
+	"github.com/verbund/verbund/search"
 )
 
 // pageRenderer renders the pages of one build.
@@ -29,6 +31,11 @@ type pageRenderer struct {
 	byBase  map[string][]*Service
 	byLeiKa map[string][]*Service
 	portals []portalGroup
+	index   indexCollector
+	// reviewMaxAge and now set the check for reviews that are due; zero
+	// turns it off.
+	reviewMaxAge time.Duration
+	now          time.Time
 }
 
 type siteAssets struct{ css, js string }
@@ -83,8 +90,21 @@ func (r *pageRenderer) renderService(svc *Service, diags *diag.List) {
 	sv := &serviceView{Service: svc, Office: svc.Office, Reviewed: germanDate(svc.Matter.Reviewed)}
 
 	var own *document
+	var ownText strings.Builder
 	if svc.src.path != "" {
 		own = r.md.parseMarkdown(svc.src, true, diags)
+		ownText.WriteString(textOf(own, own.intro))
+		for _, p := range Parts {
+			ownText.WriteString(" ")
+			ownText.WriteString(textOf(own, own.parts[p.Key]))
+		}
+	}
+	r.index.add(serviceDocument(svc, strings.TrimSpace(ownText.String())))
+	if own != nil {
+		own.lintContent(own.intro, 2, diags)
+		for _, p := range Parts {
+			own.lintContent(own.parts[p.Key], 2, diags)
+		}
 	}
 	base := (*document)(nil)
 	if svc.Base != nil {
@@ -126,6 +146,8 @@ func (r *pageRenderer) renderService(svc *Service, diags *diag.List) {
 		}
 	}
 	sv.Others = r.others(svc)
+	r.checkServiceURLs(svc, sv, diags)
+	lintService(svc, own, base, r.reviewMaxAge, r.now, diags)
 
 	v := r.newView(s, svc.URL, svc.Matter.Title, svc.Matter.Summary)
 	v.Breadcrumbs = append(v.Breadcrumbs, sv.Category)
@@ -164,6 +186,7 @@ func (r *pageRenderer) others(svc *Service) []link {
 
 func (r *pageRenderer) renderOffice(o *Office, diags *diag.List) {
 	doc := r.md.parseMarkdown(o.src, false, diags)
+	doc.lintContent(doc.intro, 2, diags)
 	ov := &officeView{
 		Office: o,
 		Intro:  r.md.renderNodes(doc, doc.intro, r.fc.resolver(o.Site), diags),
@@ -177,6 +200,11 @@ func (r *pageRenderer) renderOffice(o *Office, diags *diag.List) {
 		ov.Services = append(ov.Services, link{Title: svc.Matter.Title, URL: u})
 	}
 	sort.Slice(ov.Services, func(i, j int) bool { return ov.Services[i].Title < ov.Services[j].Title })
+	r.index.add(search.Page{
+		Site: o.Site.ID, URL: absolute(o.Site.Site, o.URL), Kind: KindOffice, Title: o.Name,
+		Summary: o.Street + ", " + o.PostalCode + " " + o.City,
+		Text:    strings.TrimSpace(textOf(doc, doc.intro) + " " + o.Accessibility),
+	})
 	v := r.newView(o.Site, o.URL, o.Name, "Anschrift, Öffnungszeiten und Kontakt: "+o.Name)
 	v.Breadcrumbs = append(v.Breadcrumbs, link{Title: "Dienststellen", URL: officesPath})
 	v.Office = ov
@@ -186,6 +214,11 @@ func (r *pageRenderer) renderOffice(o *Office, diags *diag.List) {
 
 func (r *pageRenderer) renderPage(p *Page, diags *diag.List) {
 	doc := r.md.parseMarkdown(p.src, false, diags)
+	doc.lintContent(doc.intro, 1, diags)
+	r.index.add(search.Page{
+		Site: p.Site.ID, URL: absolute(p.Site.Site, p.URL), Kind: KindPage, Title: p.Title,
+		Summary: p.Summary, Text: textOf(doc, doc.intro),
+	})
 	v := r.newView(p.Site, p.URL, p.Title, p.Summary)
 	v.Page = &pageView{Page: p, Body: r.md.renderNodes(doc, doc.intro, r.fc.resolver(p.Site), diags)}
 	r.execute("page", v, diags)
@@ -196,6 +229,7 @@ func (r *pageRenderer) renderStart(s *Site, diags *diag.List) {
 	sv := &startView{}
 	if s.Start != nil {
 		doc := r.md.parseMarkdown(s.Start.src, false, diags)
+		doc.lintContent(doc.intro, 1, diags)
 		sv.Intro = r.md.renderNodes(doc, doc.intro, r.fc.resolver(s), diags)
 		if s.Start.Title != "" {
 			title = s.Start.Title
@@ -350,4 +384,22 @@ func (r *pageRenderer) renderSearchLayout(s *Site, diags *diag.List) {
 	}
 	min = bytes.Replace(min, []byte(resultsElement), []byte(resultsMarker), 1)
 	r.out.write(filepath.Join(r.out.staging, IndexDir, SearchLayoutDir, s.ID+".html"), min, diags)
+}
+
+// checkServiceURLs checks the links of a service's front matter and sets
+// the URLs to publish.
+func (r *pageRenderer) checkServiceURLs(svc *Service, sv *serviceView, diags *diag.List) {
+	src := svc.src
+	if src.path == "" && svc.Base != nil {
+		src = svc.Base.src
+	}
+	if svc.Matter.Online != "" {
+		sv.Online = r.fc.checkMatterURL(svc.Site, src, "online", svc.Matter.Online, diags)
+	}
+	if svc.Matter.Appointment != "" {
+		sv.Appointment = r.fc.checkMatterURL(svc.Site, src, "appointment", svc.Matter.Appointment, diags)
+	}
+	for _, f := range svc.Matter.Forms {
+		sv.Forms = append(sv.Forms, Form{Title: f.Title, URL: r.fc.checkMatterURL(svc.Site, src, "forms", f.URL, diags)})
+	}
 }

@@ -175,7 +175,8 @@ func (fc *federationContent) collectSite(s *Site, l *loaded, diags *diag.List) {
 	for _, p := range requiredPages {
 		s.register("/"+p.Slug+"/", "sites.toml", diags)
 	}
-	for _, u := range []string{servicesPath, officesPath, categoriesPath, "/404.html", "/sitemap.xml", "/robots.txt"} {
+	for _, u := range []string{servicesPath, officesPath, categoriesPath, "/404.html",
+		"/sitemap.xml", "/sitemap-index.xml", "/robots.txt", feedFile, headersFile, redirectsFile, "/assets/"} {
 		s.register(u, "sites.toml", diags)
 	}
 	for _, c := range fc.cfg.Categories {

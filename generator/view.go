@@ -82,6 +82,10 @@ type serviceView struct {
 	DeliveredBy string
 	Others      []link
 	Reviewed    string
+	// Online, Appointment and Forms are the front matter's links as
+	// published.
+	Online, Appointment string
+	Forms               []Form
 }
 
 type renderedPart struct {

@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/verbund/verbund/federation"
+)
+
+// TestExampleFederation builds the repository's own example, as make
+// build does, and checks every link within and across its portals.
+func TestExampleFederation(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	code, stdout, stderr := run(t, "build", "-config", filepath.Join(repoRoot, "sites.toml"), "-out", out)
+	if code != 0 {
+		t.Fatalf("build failed (%d): %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "built 20 portals") {
+		t.Errorf("unexpected summary: %s", stdout)
+	}
+	if strings.Contains(stderr, "warning") {
+		t.Errorf("the example federation has warnings:\n%s", stderr)
+	}
+	cfg, err := federation.Load(filepath.Join(repoRoot, "sites.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sites := map[string]string{}
+	for _, s := range cfg.Sites {
+		sites[s.URL] = s.ID
+	}
+	checkLinks(t, out, sites)
+}
+
+func TestCheckCommand(t *testing.T) {
+	code, stdout, _ := run(t, "check", "-config", filepath.Join(repoRoot, "sites.toml"), "-review-days", "0")
+	if code != 0 || !strings.Contains(stdout, "0 errors") {
+		t.Errorf("check of the example: exit %d\n%s", code, stdout)
+	}
+
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join(repoRoot, "sites.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = []byte(strings.Replace(string(src), `content = `, `x = `, 1))
+	cfg := filepath.Join(dir, "sites.toml")
+	if err := os.WriteFile(cfg, append([]byte("contnt = \"x\"\n"), src...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ = run(t, "check", "-config", cfg, "-format", "json")
+	if code != 1 {
+		t.Errorf("check with an unknown key exited %d, want 1", code)
+	}
+	var report checkReport
+	if err := json.Unmarshal([]byte(stdout), &report); err != nil {
+		t.Fatalf("invalid JSON output: %v\n%s", err, stdout)
+	}
+	if report.Errors != 1 || len(report.Diagnostics) != 1 {
+		t.Fatalf("report = %+v, want one error", report)
+	}
+	d := report.Diagnostics[0]
+	if d.Line != 1 || d.Column != 1 || d.ID != "unknown-key" || d.Severity != "error" {
+		t.Errorf("diagnostic = %+v", d)
+	}
+}
+
+func TestDiffCommand(t *testing.T) {
+	dir := t.TempDir()
+	old, cur := filepath.Join(dir, "old"), filepath.Join(dir, "new")
+	cfg := filepath.Join(repoRoot, "sites.toml")
+	if code, _, stderr := run(t, "build", "-config", cfg, "-out", old); code != 0 {
+		t.Fatal(stderr)
+	}
+	if code, _, stderr := run(t, "build", "-config", cfg, "-out", cur); code != 0 {
+		t.Fatal(stderr)
+	}
+	code, stdout, stderr := run(t, "diff", old, cur)
+	if code != 0 {
+		t.Fatalf("diff failed: %s", stderr)
+	}
+	if strings.Contains(stdout, "upload") || !strings.Contains(stdout, "lingen: unchanged") {
+		t.Errorf("two builds of the same input differ:\n%s", stdout)
+	}
+
+	page := filepath.Join(cur, "lingen", "impressum", "index.html")
+	if err := os.WriteFile(page, []byte("geändert"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	manifest := filepath.Join(cur, "_manifests", "lingen.json")
+	data, _ := os.ReadFile(manifest)
+	data = []byte(strings.Replace(string(data), `"path": "impressum/index.html"`, `"path": "impressum/neu.html"`, 1))
+	if err := os.WriteFile(manifest, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ = run(t, "diff", "-format", "json", old, cur)
+	if code != 0 {
+		t.Fatalf("diff exited %d", code)
+	}
+	var got struct {
+		Sites []struct {
+			Site           string
+			Upload, Delete []string
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range got.Sites {
+		if s.Site != "lingen" {
+			continue
+		}
+		if len(s.Upload) != 1 || s.Upload[0] != "impressum/neu.html" {
+			t.Errorf("upload = %v, want [impressum/neu.html]", s.Upload)
+		}
+		if len(s.Delete) != 1 || s.Delete[0] != "impressum/index.html" {
+			t.Errorf("delete = %v, want [impressum/index.html]", s.Delete)
+		}
+		return
+	}
+	t.Error("diff lacks lingen")
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{}, {"nonsense"}, {"build", "extra"}, {"diff", "one"}, {"import", "csv"}} {
+		if code, _, _ := run(t, args...); code != 2 {
+			t.Errorf("verbund %v exited %d, want 2", args, code)
+		}
+	}
+}

@@ -1,0 +1,114 @@
+package dldb
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Options are the input of one import.
+type Options struct {
+	// Services and Locations are the two JSON files of the export.
+	Services, Locations io.Reader
+	// DefaultCategory is the id of the category for services that no
+	// category rule matches; default "verwaltung".
+	DefaultCategory string
+}
+
+// File is a content file, with a slash-separated path relative to the
+// site's content folder.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// categoryID matches a valid category id: lower case letters and digits
+// in groups separated by single hyphens.
+var categoryID = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Convert parses an export and returns its content files, sorted by
+// path: a service page services/<slug>.md for every service and an office
+// page offices/<slug>.md for every location. The output depends only on
+// the input, so the same export gives the same bytes.
+//
+// The warnings list gaps of the export that the user should fix in the
+// source system, each naming the record; Convert writes the affected
+// pages as far as their data allows. Convert returns an error only when
+// the options are invalid or a file cannot be parsed.
+func Convert(opts Options) (files []File, warnings []string, err error) {
+	if opts.Services == nil || opts.Locations == nil {
+		return nil, nil, errors.New("converting DLDB export: both the services and the locations file are required")
+	}
+	category := opts.DefaultCategory
+	if category == "" {
+		category = categoryAdmin
+	}
+	if !categoryID.MatchString(category) {
+		return nil, nil, fmt.Errorf("converting DLDB export: invalid default category %q: use lower case letters, digits and hyphens", category)
+	}
+
+	services, err := decodeExport[service](opts.Services)
+	if err != nil {
+		return nil, nil, fmt.Errorf("parsing DLDB services: %w", err)
+	}
+	locations, err := decodeExport[location](opts.Locations)
+	if err != nil {
+		return nil, nil, fmt.Errorf("parsing DLDB locations: %w", err)
+	}
+
+	im := &importer{
+		defaultCategory: category,
+		exportDate:      dateOf(services.Meta.Generated),
+		offices:         make(map[string]*office),
+	}
+	officeFiles := im.convertLocations(locations.Data)
+	serviceFiles, err := im.convertServices(services.Data)
+	if err != nil {
+		return nil, nil, err
+	}
+
+	files = append(officeFiles, serviceFiles...)
+	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	return files, im.warnings, nil
+}
+
+// importer holds the state of one Convert call.
+type importer struct {
+	defaultCategory string
+	// exportDate is the date of the export, the fallback for services
+	// without a valid date of their last change.
+	exportDate string
+	// offices are the converted locations by id.
+	offices  map[string]*office
+	warnings []string
+}
+
+func (im *importer) warnf(format string, args ...any) {
+	im.warnings = append(im.warnings, fmt.Sprintf(format, args...))
+}
+
+// dateLayouts are the forms of timestamps that DLDB exports use.
+var dateLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05",
+	"2006-01-02T15:04",
+	"2006-01-02",
+}
+
+// dateOf returns the date of a DLDB timestamp as written, in the form
+// 2006-01-02, without converting it to another time zone. It returns ""
+// for an empty or invalid timestamp.
+func dateOf(timestamp string) string {
+	timestamp = strings.TrimSpace(timestamp)
+	for _, layout := range dateLayouts {
+		if t, err := time.Parse(layout, timestamp); err == nil {
+			return t.Format("2006-01-02")
+		}
+	}
+	return ""
+}

@@ -1,0 +1,249 @@
+package search
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/verbund/verbund/search/german"
+)
+
+// document is one entry of the index: its ID and its fields by name.
+type document struct {
+	id     string
+	fields map[string]any
+}
+
+// Kinds of page.
+const (
+	kindService = "service"
+	kindOffice  = "office"
+	kindPage    = "page"
+)
+
+// Prefixes of document IDs. Pages use their URL as ID.
+const (
+	baseIDPrefix       = "base:"
+	suggestionIDPrefix = "suggest:"
+)
+
+// Suggestion weights: a title counts more than a keyword, and a service
+// offered by many portals more than one offered by few.
+const (
+	titleWeight   = 2
+	keywordWeight = 1
+)
+
+// offerSeparator separates site and URL in the stored offers field.
+const offerSeparator = " "
+
+// documents returns the index documents of c: each base text once, with
+// the sites that offer it; each page with only what it does not share
+// with its base text; and one suggestion per distinct title or keyword.
+// Base texts that no page offers are left out, because no portal
+// publishes them.
+func documents(c *Corpus) []document {
+	bases := map[string]*Base{}
+	for i := range c.Bases {
+		bases[c.Bases[i].ID] = &c.Bases[i]
+	}
+	offers := map[string][]Page{}
+	for _, p := range c.Pages {
+		if p.Base != "" {
+			offers[p.Base] = append(offers[p.Base], p)
+		}
+	}
+
+	docs := make([]document, 0, len(c.Bases)+len(c.Pages))
+	suggestions := newSuggestionSet()
+	for i := range c.Bases {
+		b := &c.Bases[i]
+		pages := offers[b.ID]
+		if len(pages) == 0 {
+			continue
+		}
+		docs = append(docs, baseDocument(b, pages))
+		suggestions.add(b.Title, titleWeight*len(pages))
+		for _, k := range b.Keywords {
+			suggestions.add(k, keywordWeight*len(pages))
+		}
+	}
+	for _, p := range c.Pages {
+		b := bases[p.Base]
+		docs = append(docs, pageDocument(p, b))
+		if b == nil || p.Title != b.Title {
+			suggestions.add(p.Title, titleWeight)
+		}
+		for _, k := range p.Keywords {
+			if b == nil || !slices.Contains(b.Keywords, k) {
+				suggestions.add(k, keywordWeight)
+			}
+		}
+	}
+	return append(docs, suggestions.documents()...)
+}
+
+func baseDocument(b *Base, pages []Page) document {
+	fields := map[string]any{
+		"_type":       typeService,
+		fieldName:     b.Title,
+		fieldTitle:    b.Title,
+		fieldKeywords: b.Keywords,
+		fieldNames:    names(b.Title, b.Keywords),
+		fieldSummary:  b.Summary,
+		fieldAbstract: b.Summary,
+		fieldText:     b.Text,
+		fieldCategory: b.Category,
+		fieldGroup:    groupKey(b.LeiKa, b.ID, ""),
+		fieldKind:     kindService,
+	}
+	var sites, offers []string
+	for _, p := range pages {
+		if !slices.Contains(sites, p.Site) {
+			sites = append(sites, p.Site)
+		}
+		offers = append(offers, p.Site+offerSeparator+p.URL)
+	}
+	fields[fieldSites] = sites
+	fields[fieldOffers] = offers
+	return document{id: baseIDPrefix + b.ID, fields: dropEmpty(fields)}
+}
+
+// pageDocument returns the document of page p. For a page that extends
+// the base text b it indexes only the title, summary and keywords that
+// differ from the base text's and the page's own parts; the base text's
+// document finds the rest.
+func pageDocument(p Page, b *Base) document {
+	kind := p.Kind
+	if kind == "" {
+		kind = kindPage
+	}
+	fields := map[string]any{
+		"_type":       typeService,
+		fieldName:     p.Title,
+		fieldAbstract: p.Summary,
+		fieldText:     p.Text,
+		fieldSite:     p.Site,
+		fieldSites:    []string{p.Site},
+		fieldURL:      p.URL,
+		fieldCategory: p.Category,
+		fieldKind:     kind,
+	}
+	if b == nil {
+		fields[fieldTitle] = p.Title
+		fields[fieldSummary] = p.Summary
+		fields[fieldKeywords] = p.Keywords
+		fields[fieldNames] = names(p.Title, p.Keywords)
+		fields[fieldGroup] = groupKey(p.LeiKa, "", p.URL)
+		return document{id: p.URL, fields: dropEmpty(fields)}
+	}
+	if p.Title != b.Title {
+		fields[fieldTitle] = p.Title
+	}
+	if p.Summary != b.Summary {
+		fields[fieldSummary] = p.Summary
+	}
+	var own []string
+	for _, k := range p.Keywords {
+		if !slices.Contains(b.Keywords, k) {
+			own = append(own, k)
+		}
+	}
+	fields[fieldKeywords] = own
+	if p.Title != b.Title {
+		fields[fieldNames] = names(p.Title, own)
+	} else {
+		fields[fieldNames] = own
+	}
+	if p.Category == "" {
+		fields[fieldCategory] = b.Category
+	}
+	if p.Title == "" {
+		fields[fieldName] = b.Title
+	}
+	if p.Summary == "" {
+		fields[fieldAbstract] = b.Summary
+		delete(fields, fieldSummary)
+	}
+	fields[fieldGroup] = groupKey(b.LeiKa, b.ID, p.URL)
+	return document{id: p.URL, fields: dropEmpty(fields)}
+}
+
+// names returns the title and keywords of a document, for the field
+// that tolerates typos in them.
+func names(title string, keywords []string) []string {
+	if title == "" {
+		return keywords
+	}
+	return append([]string{title}, keywords...)
+}
+
+// groupKey returns the key that joins the hits of one service: its
+// lowest LeiKa key, else its base text, else its URL.
+func groupKey(leika []string, base, url string) string {
+	if len(leika) > 0 {
+		return "leika:" + slices.Min(leika)
+	}
+	if base != "" {
+		return "base:" + base
+	}
+	return "url:" + url
+}
+
+// dropEmpty removes empty strings and lists from fields, so that the
+// index holds no empty stored values.
+func dropEmpty(fields map[string]any) map[string]any {
+	for name, value := range fields {
+		switch v := value.(type) {
+		case string:
+			if v == "" {
+				delete(fields, name)
+			}
+		case []string:
+			if len(v) == 0 {
+				delete(fields, name)
+			}
+		}
+	}
+	return fields
+}
+
+// suggestionSet collects suggestion labels by their folded spelling, so
+// that "Reisepass" from twenty portals becomes one suggestion.
+type suggestionSet struct {
+	order  []string
+	labels map[string]string
+	weight map[string]int
+}
+
+func newSuggestionSet() *suggestionSet {
+	return &suggestionSet{labels: map[string]string{}, weight: map[string]int{}}
+}
+
+func (s *suggestionSet) add(label string, weight int) {
+	label = strings.Join(strings.Fields(label), " ")
+	if label == "" || len(label) > maxSuggestionBytes {
+		return
+	}
+	key := german.Fold(label)
+	if _, ok := s.labels[key]; !ok {
+		s.order = append(s.order, key)
+		s.labels[key] = label
+	}
+	s.weight[key] += weight
+}
+
+func (s *suggestionSet) documents() []document {
+	docs := make([]document, 0, len(s.order))
+	for _, key := range s.order {
+		docs = append(docs, document{
+			id: suggestionIDPrefix + key,
+			fields: map[string]any{
+				"_type":      typeSuggestion,
+				fieldSuggest: s.labels[key],
+				fieldLabel:   s.labels[key],
+				fieldWeight:  float64(s.weight[key]),
+			},
+		})
+	}
+	return docs
+}

@@ -1,0 +1,113 @@
+package german
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestAnalyze(t *testing.T) {
+	a := NewAnalyzer(DefaultDecompounder(), true)
+	text := "Die Hundesteuer für Hunde-Halter, Straße 5"
+	type token struct {
+		term       string
+		start, end int
+		position   int
+	}
+	var got []token
+	for _, tok := range a.Analyze([]byte(text)) {
+		got = append(got, token{string(tok.Term), tok.Start, tok.End, tok.Position})
+	}
+	want := []token{
+		{"hundesteur", 4, 15, 2},
+		{"hund", 4, 15, 2},
+		{"steur", 4, 15, 2},
+		{"hund", 21, 26, 4},
+		{"halt", 27, 33, 5},
+		{"strass", 35, 42, 6},
+		{"5", 43, 44, 7},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Analyze(%q) =\n%v\nwant\n%v", text, got, want)
+	}
+}
+
+func TestAnalyzePrefix(t *testing.T) {
+	a := NewAnalyzer(DefaultDecompounder(), false)
+	var got []string
+	for _, tok := range a.Analyze([]byte("Anmeldungen der Hundesteuer")) {
+		got = append(got, string(tok.Term))
+	}
+	if want := []string{"anmeldungen", "hundesteur", "hund", "steur"}; !slices.Equal(got, want) {
+		t.Errorf("prefix analyzer terms = %q, want %q", got, want)
+	}
+}
+
+func TestAnalyzeDropsLongWords(t *testing.T) {
+	a := NewAnalyzer(DefaultDecompounder(), true)
+	long := strings.Repeat("a", MaxWordBytes+1)
+	stream := a.Analyze([]byte("Hund " + long + " Katze"))
+	if len(stream) != 2 {
+		t.Fatalf("got %d tokens, want 2: the long word dropped", len(stream))
+	}
+	if got := string(stream[1].Term); got != "katz" {
+		t.Errorf("second term = %q, want %q", got, "katz")
+	}
+}
+
+func TestAnalyzeInvalidUTF8(t *testing.T) {
+	a := NewAnalyzer(DefaultDecompounder(), true)
+	for _, tok := range a.Analyze([]byte("Hund\xff\xfeSteuer \xc3")) {
+		if !utf8.Valid(tok.Term) {
+			t.Errorf("term %q is not valid UTF-8", tok.Term)
+		}
+	}
+}
+
+func TestWords(t *testing.T) {
+	a := NewAnalyzer(DefaultDecompounder(), true)
+	text := "Wo kann ich meinen Führerschein umtauschen?"
+	words := a.Words(text)
+	var content []string
+	for _, w := range words {
+		if text[w.Start:w.End] == "" {
+			t.Errorf("word %+v has an empty range", w)
+		}
+		if !w.Stop {
+			content = append(content, w.Term)
+		}
+	}
+	if want := []string{"fuhrerschein", "umtausch"}; !slices.Equal(content, want) {
+		t.Errorf("content terms = %q, want %q", content, want)
+	}
+	last := words[len(words)-1]
+	if got := text[last.Start:last.End]; got != "umtauschen" {
+		t.Errorf("last word range covers %q, want %q", got, "umtauschen")
+	}
+	if got := words[4].Parts; !slices.Equal(got, []string{"fuhr", "schein"}) {
+		t.Errorf("parts of Führerschein = %q, want %q", got, []string{"fuhr", "schein"})
+	}
+}
+
+func TestAnalyzerCacheConsistent(t *testing.T) {
+	a := NewAnalyzer(DefaultDecompounder(), true)
+	first := a.Words("Kinderreisepass")
+	a.Warm("Kinderreisepass Kinderreisepass")
+	second := a.Words("Kinderreisepass")
+	if len(first) != 1 || len(second) != 1 {
+		t.Fatalf("got %d and %d words, want 1", len(first), len(second))
+	}
+	if first[0].Term != second[0].Term || !slices.Equal(first[0].Parts, second[0].Parts) {
+		t.Errorf("cached analysis %+v differs from first %+v", second[0], first[0])
+	}
+}
+
+func TestRegister(t *testing.T) {
+	if err := Register(); err != nil {
+		t.Fatal(err)
+	}
+	if err := Register(); err != nil {
+		t.Errorf("second Register = %v, want nil", err)
+	}
+}

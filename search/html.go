@@ -1,0 +1,235 @@
+package search
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+//go:embed templates/results.html
+var templateFiles embed.FS
+
+var templates = template.Must(template.ParseFS(templateFiles, "templates/results.html"))
+
+// maxPageLinks is the number of page links around the current page.
+const maxPageLinks = 9
+
+// resultsView is the data of the results template.
+type resultsView struct {
+	Query         string
+	Site          string
+	SiteName      string
+	MaxQueryBytes int
+	Error         string
+	Result        *Result
+	Filters       []filterView
+	Hits          []hitView
+	First         int
+	Pages         []pageLink
+	Prev, Next    string
+}
+
+type filterView struct {
+	Title  string
+	Clear  string
+	Values []facetLink
+}
+
+type facetLink struct {
+	Title   string
+	Count   int
+	URL     string
+	Current bool
+}
+
+type hitView struct {
+	Title         string
+	URL           string
+	Commune       string
+	CategoryTitle string
+	// Snippet is HTML that highlight built: escaped text and <mark>.
+	Snippet template.HTML
+	Others  []Offer
+}
+
+type pageLink struct {
+	Number  int
+	URL     string
+	Current bool
+}
+
+// serveResultsPage renders GET /suche: the site's layout with the
+// results section at its marker, or a minimal page without a layout.
+func (s *Server) serveResultsPage(w http.ResponseWriter, r *http.Request) error {
+	req, err := parseRequest(r)
+	if err != nil {
+		return err
+	}
+	view := s.newView(req)
+	if req.Query != "" {
+		res, err := s.index.Search(r.Context(), req)
+		if err != nil {
+			return err
+		}
+		s.fillResults(&view, req, res)
+	}
+	return s.writePage(w, http.StatusOK, req.Site, view)
+}
+
+func (s *Server) newView(req Request) resultsView {
+	view := resultsView{Query: req.Query, MaxQueryBytes: MaxQueryBytes}
+	if site := s.index.siteByID[req.Site]; site != nil {
+		view.Site, view.SiteName = site.ID, site.Name
+	}
+	return view
+}
+
+func (s *Server) fillResults(view *resultsView, req Request, res *Result) {
+	view.Result = res
+	view.First = (res.Page-1)*PageSize + 1
+	for _, h := range res.Hits {
+		hv := hitView{Title: h.Title, URL: h.URL, Commune: h.Commune,
+			CategoryTitle: h.CategoryTitle, Snippet: template.HTML(h.Snippet)}
+		for _, o := range h.OfferedBy {
+			if o.URL != h.URL {
+				hv.Others = append(hv.Others, o)
+			}
+		}
+		view.Hits = append(view.Hits, hv)
+	}
+	view.Filters = s.filters(req, res.Facets)
+	if res.Pages > 1 {
+		view.Pages, view.Prev, view.Next = pageLinks(req, res.Pages)
+	}
+}
+
+// filters returns the facets as links that narrow the search, each
+// keeping the other filter and starting again at page 1.
+func (s *Server) filters(req Request, f Facets) []filterView {
+	req.Page = 1
+	communes := filterView{Title: "Gemeinde"}
+	if req.Commune != "" {
+		r := req
+		r.Commune = ""
+		communes.Clear = resultsURL(r)
+	}
+	for _, v := range f.Commune {
+		r := req
+		r.Commune = v.ID
+		communes.Values = append(communes.Values, facetLink{Title: v.Title, Count: v.Count,
+			URL: resultsURL(r), Current: v.ID == req.Commune})
+	}
+	categories := filterView{Title: "Kategorie"}
+	if req.Category != "" {
+		r := req
+		r.Category = ""
+		categories.Clear = resultsURL(r)
+	}
+	for _, v := range f.Category {
+		r := req
+		r.Category = v.ID
+		categories.Values = append(categories.Values, facetLink{Title: v.Title, Count: v.Count,
+			URL: resultsURL(r), Current: v.ID == req.Category})
+	}
+	var views []filterView
+	for _, v := range []filterView{communes, categories} {
+		if len(v.Values) > 0 {
+			views = append(views, v)
+		}
+	}
+	return views
+}
+
+// pageLinks returns links to up to maxPageLinks pages around the
+// current one, and to the previous and next page.
+func pageLinks(req Request, pages int) (links []pageLink, prev, next string) {
+	current := max(req.Page, 1)
+	first := max(1, current-maxPageLinks/2)
+	last := min(pages, first+maxPageLinks-1)
+	first = max(1, last-maxPageLinks+1)
+	at := func(n int) string {
+		r := req
+		r.Page = n
+		return resultsURL(r)
+	}
+	for n := first; n <= last; n++ {
+		links = append(links, pageLink{Number: n, Current: n == current, URL: at(n)})
+	}
+	if current > 1 {
+		prev = at(current - 1)
+	}
+	if current < pages {
+		next = at(current + 1)
+	}
+	return links, prev, next
+}
+
+// resultsURL returns the path and query string of the results page of
+// req.
+func resultsURL(req Request) string {
+	params := url.Values{}
+	params.Set("q", req.Query)
+	if req.Site != "" {
+		params.Set("site", req.Site)
+	}
+	if req.Commune != "" {
+		params.Set("commune", req.Commune)
+	}
+	if req.Category != "" {
+		params.Set("category", req.Category)
+	}
+	if req.Page > 1 {
+		params.Set("page", strconv.Itoa(req.Page))
+	}
+	return "/suche?" + params.Encode()
+}
+
+// writePage writes the results section inside the layout of site, or
+// inside a minimal page when the site has no layout.
+func (s *Server) writePage(w http.ResponseWriter, status int, site string, view resultsView) error {
+	var body bytes.Buffer
+	l, ok := s.index.layouts[site]
+	name := "results"
+	if !ok {
+		name = "page"
+	}
+	if err := templates.ExecuteTemplate(&body, name, view); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if ok {
+		_, _ = w.Write([]byte(l.before))
+	}
+	_, _ = body.WriteTo(w)
+	if ok {
+		_, _ = w.Write([]byte(l.after))
+	}
+	return nil
+}
+
+// writeErrorPage writes the results page of r with a message for status
+// in place of results.
+func (s *Server) writeErrorPage(w http.ResponseWriter, r *http.Request, status int) {
+	params, _ := url.ParseQuery(r.URL.RawQuery)
+	query := strings.ToValidUTF8(params.Get("q"), "")
+	req := Request{Query: truncate(query, MaxQueryBytes), Site: params.Get("site")}
+	view := s.newView(req)
+	switch status {
+	case http.StatusBadRequest:
+		view.Error = "Diese Suchanfrage können wir nicht ausführen. Bitte geben Sie " +
+			"höchstens " + strconv.Itoa(MaxQueryBytes) + " Zeichen ein und prüfen Sie die Adresse."
+	case http.StatusServiceUnavailable:
+		view.Error = "Die Suche ist gerade ausgelastet. Bitte versuchen Sie es in einem Moment noch einmal."
+	default:
+		view.Error = "Bei der Suche ist ein Fehler aufgetreten. Bitte versuchen Sie es später noch einmal."
+	}
+	if err := s.writePage(w, status, view.Site, view); err != nil {
+		http.Error(w, view.Error, status)
+	}
+}

@@ -1,0 +1,271 @@
+package search
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/verbund/verbund/search/german"
+)
+
+// Limits on what a citizen may search for. Queries are built from plain
+// text with bleve's query types; no query syntax of bleve's is ever
+// passed through.
+const (
+	// MaxQueryBytes is the longest query text accepted.
+	MaxQueryBytes = 200
+	// MaxQueryWords is the number of words searched for; later words of a
+	// longer query are ignored.
+	MaxQueryWords = 8
+	// minFuzzyBytes is the shortest word, folded, that typos are
+	// tolerated in: one edit from this length, two from
+	// minFuzzy2Bytes. Shorter words match too many others.
+	minFuzzyBytes  = 6
+	minFuzzy2Bytes = 9
+	// fuzzyPrefix is the number of leading letters a word with a typo
+	// must share with the indexed word. Two keep "anmelden" from
+	// matching "abmelden" and keep bleve's term expansion small.
+	fuzzyPrefix = 2
+	// maxSynonyms bounds the alternatives searched for one word.
+	maxSynonyms = 6
+)
+
+// Boosts of the fields and of the ways a word can match.
+const (
+	boostTitle    = 5.0
+	boostKeywords = 3.0
+	boostSummary  = 1.5
+	boostText     = 1.0
+	boostParts    = 0.6
+	boostSynonym  = 0.8
+	boostFuzzy    = 0.3
+)
+
+// searchedFields are the fields a word is searched in, with their boosts.
+var searchedFields = []struct {
+	name  string
+	boost float64
+}{
+	{fieldTitle, boostTitle},
+	{fieldKeywords, boostKeywords},
+	{fieldSummary, boostSummary},
+	{fieldText, boostText},
+}
+
+// QueryError is a query that the index rejects: too long, not valid
+// UTF-8, or too broad to run.
+type QueryError struct {
+	Reason string
+}
+
+func (e *QueryError) Error() string { return "invalid query: " + e.Reason }
+
+// errNoWords reports query text without a searchable word, such as "*"
+// or only function words. Callers answer it with an empty result.
+var errNoWords = errors.New("query has no searchable word")
+
+// queryPlan is the analysed query text.
+type queryPlan struct {
+	units []queryUnit
+}
+
+// queryUnit is a word of the query, or a phrase of up to three words
+// that has synonyms.
+type queryUnit struct {
+	words        []german.Word
+	alternatives [][]string
+}
+
+// checkQueryText returns a QueryError for text that is too long or not
+// valid UTF-8.
+func checkQueryText(text string) error {
+	if len(text) > MaxQueryBytes {
+		return &QueryError{Reason: fmt.Sprintf("longer than %d bytes", MaxQueryBytes)}
+	}
+	if !utf8.ValidString(text) {
+		return &QueryError{Reason: "not valid UTF-8"}
+	}
+	return nil
+}
+
+// planQuery analyses text as the index analysed content and joins words
+// that form a phrase of the synonym list.
+func planQuery(text string, a *german.Analyzer, synonyms *german.Synonyms) (*queryPlan, error) {
+	if err := checkQueryText(text); err != nil {
+		return nil, err
+	}
+	var words []german.Word
+	for _, w := range a.Words(text) {
+		if !w.Stop && len(words) < MaxQueryWords {
+			words = append(words, w)
+		}
+	}
+	if len(words) == 0 {
+		return nil, errNoWords
+	}
+	plan := &queryPlan{}
+	for i := 0; i < len(words); {
+		n := longestSynonymPhrase(words[i:], synonyms)
+		unit := queryUnit{words: words[i : i+n]}
+		if n > 0 {
+			unit.alternatives = synonyms.Lookup(terms(unit.words))
+			if len(unit.alternatives) > maxSynonyms {
+				unit.alternatives = unit.alternatives[:maxSynonyms]
+			}
+		} else {
+			unit.words = words[i : i+1]
+			n = 1
+		}
+		plan.units = append(plan.units, unit)
+		i += n
+	}
+	return plan, nil
+}
+
+// longestSynonymPhrase returns the number of leading words that form the
+// longest phrase with synonyms, or 0.
+func longestSynonymPhrase(words []german.Word, synonyms *german.Synonyms) int {
+	for n := min(len(words), synonyms.MaxWords()); n > 0; n-- {
+		if synonyms.Lookup(terms(words[:n])) != nil {
+			return n
+		}
+	}
+	return 0
+}
+
+func terms(words []german.Word) []string {
+	t := make([]string, len(words))
+	for i, w := range words {
+		t[i] = w.Term
+	}
+	return t
+}
+
+// query returns the bleve query of the plan: every unit must match when
+// all is true, else any unit. Typos are tolerated when fuzzy is true.
+func (p *queryPlan) query(all, fuzzy bool) query.Query {
+	units := make([]query.Query, len(p.units))
+	for i, u := range p.units {
+		units[i] = u.query(fuzzy)
+	}
+	if len(units) == 1 {
+		return units[0]
+	}
+	if all {
+		return query.NewConjunctionQuery(units)
+	}
+	return query.NewDisjunctionQuery(units)
+}
+
+// query returns the disjunction of the ways a unit can match: its words
+// as written, its words' compound parts, its synonyms and, with fuzzy,
+// its words with a typo. Boosts are set on the leaf queries, because
+// bleve's conjunction and disjunction queries ignore their own.
+func (u queryUnit) query(fuzzy bool) query.Query {
+	words := make([]query.Query, len(u.words))
+	for i, w := range u.words {
+		words[i] = wordQuery(w, fuzzy)
+	}
+	ways := []query.Query{allOf(words)}
+	for _, alternative := range u.alternatives {
+		ways = append(ways, termsQuery(alternative, boostSynonym))
+	}
+	return anyOf(ways)
+}
+
+// wordQuery returns the ways one word can match.
+func wordQuery(w german.Word, fuzzy bool) query.Query {
+	ways := []query.Query{termInFields(w.Term, 1)}
+	if len(w.Parts) > 1 {
+		ways = append(ways, termsQuery(w.Parts, boostParts))
+	}
+	if fuzzy && len(w.Folded) >= minFuzzyBytes && isWordOfLetters(w.Folded) {
+		ways = append(ways, fuzzyQuery(w.Folded, fieldNames, boostTitle*boostFuzzy))
+		if len(w.Term) >= minFuzzyBytes {
+			ways = append(ways, fuzzyInFields(w.Term))
+		}
+	}
+	return anyOf(ways)
+}
+
+// termsQuery returns a query that all terms match, each in any field.
+func termsQuery(terms []string, boost float64) query.Query {
+	qs := make([]query.Query, len(terms))
+	for i, t := range terms {
+		qs[i] = termInFields(t, boost)
+	}
+	return allOf(qs)
+}
+
+func termInFields(term string, boost float64) query.Query {
+	qs := make([]query.Query, len(searchedFields))
+	for i, f := range searchedFields {
+		q := query.NewTermQuery(term)
+		q.SetField(f.name)
+		q.SetBoost(f.boost * boost)
+		qs[i] = q
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// fuzziness returns the edits a word may differ by from the indexed word.
+func fuzziness(word string) int {
+	if len(word) >= minFuzzy2Bytes {
+		return 2
+	}
+	return 1
+}
+
+// fuzzyInFields returns a query for a stemmed term with a typo in the
+// searched fields, which hold stems.
+func fuzzyInFields(term string) query.Query {
+	qs := make([]query.Query, len(searchedFields))
+	for i, f := range searchedFields {
+		qs[i] = fuzzyQuery(term, f.name, f.boost*boostFuzzy)
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// fuzzyQuery returns a query for term with a typo in field. Fuzzy
+// queries on stems miss typos in a word's ending, which the stemmer
+// would have removed ("baugenehmigunk" against the stem "baugenehmig"),
+// so the folded word is also searched in fieldNames, which holds whole
+// words of titles and keywords.
+func fuzzyQuery(term, field string, boost float64) query.Query {
+	q := query.NewFuzzyQuery(term)
+	q.SetField(field)
+	q.SetFuzziness(fuzziness(term))
+	q.SetPrefix(fuzzyPrefix)
+	q.SetBoost(boost)
+	return q
+}
+
+// filterQuery returns a query that matches documents whose field has
+// value, without adding to their score.
+func filterQuery(field, value string) query.Query {
+	q := query.NewTermQuery(value)
+	q.SetField(field)
+	q.SetBoost(0)
+	return q
+}
+
+func allOf(qs []query.Query) query.Query {
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return query.NewConjunctionQuery(qs)
+}
+
+func anyOf(qs []query.Query) query.Query {
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+func isWordOfLetters(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return r < 'a' || r > 'z' }) < 0
+}

@@ -1,0 +1,362 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Defaults of Config.
+const (
+	defaultTimeout = 2 * time.Second
+	// maxRawQueryBytes bounds the query string of a request URL.
+	maxRawQueryBytes = 2048
+	// maxBodyBytes bounds request bodies; no endpoint reads one.
+	maxBodyBytes = 1024
+)
+
+// Config configures the HTTP endpoint.
+type Config struct {
+	// Logger receives one record per request. Nil means slog.Default().
+	Logger *slog.Logger
+	// Origins are origins ("https://portal.example") that may call the
+	// JSON API from a browser, besides the origins of the federation's
+	// site URLs, which always may.
+	Origins []string
+	// MaxConcurrent is the number of searches that run at once; more
+	// requests get 503 at once. Zero means four per CPU.
+	MaxConcurrent int
+	// Timeout is the time a search may take. Zero means two seconds.
+	Timeout time.Duration
+}
+
+// Server serves an Index over HTTP. Create it with NewServer.
+type Server struct {
+	index   *Index
+	log     *slog.Logger
+	origins map[string]bool
+	slots   chan struct{}
+	timeout time.Duration
+	mux     *http.ServeMux
+}
+
+var _ http.Handler = (*Server)(nil)
+
+// NewServer returns a server for ix. It returns an error for an origin
+// in cfg that is not a scheme and host.
+func NewServer(ix *Index, cfg Config) (*Server, error) {
+	s := &Server{
+		index:   ix,
+		log:     cfg.Logger,
+		origins: map[string]bool{},
+		timeout: cfg.Timeout,
+		mux:     http.NewServeMux(),
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.timeout <= 0 {
+		s.timeout = defaultTimeout
+	}
+	slots := cfg.MaxConcurrent
+	if slots <= 0 {
+		slots = 4 * runtime.GOMAXPROCS(0)
+	}
+	s.slots = make(chan struct{}, slots)
+	for _, site := range ix.sites {
+		if origin, err := originOf(site.URL); err == nil {
+			s.origins[origin] = true
+		}
+	}
+	for _, o := range cfg.Origins {
+		origin, err := originOf(o)
+		if err != nil || origin != o {
+			return nil, fmt.Errorf("invalid CORS origin %q: want scheme and host, such as https://portal.example", o)
+		}
+		s.origins[origin] = true
+	}
+	s.routes()
+	return s, nil
+}
+
+// originOf returns the origin (scheme://host[:port]) of an absolute URL.
+func originOf(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return "", fmt.Errorf("not an absolute http or https URL: %q", raw)
+	}
+	return u.Scheme + "://" + u.Host, nil
+}
+
+func (s *Server) routes() {
+	s.mux.Handle("GET /api/search", s.api(s.serveSearch))
+	s.mux.Handle("GET /api/suggest", s.api(s.serveSuggest))
+	s.mux.HandleFunc("OPTIONS /api/", s.servePreflight)
+	s.mux.Handle("GET /suche", s.page(s.serveResultsPage))
+	s.mux.HandleFunc("GET /healthz", s.serveHealth)
+}
+
+// Handler returns the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return s }
+
+// HTTPServer returns an http.Server for addr with s as handler and
+// timeouts and header limits suited to a public endpoint.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      s.timeout + 10*time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}
+
+// ServeHTTP logs each request with its method, path, status and latency,
+// and bounds its body. It never logs the query string or the client's
+// address.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	switch {
+	case r.ContentLength > maxBodyBytes:
+		writeError(rec, http.StatusRequestEntityTooLarge, "request body too large")
+	case len(r.URL.RawQuery) > maxRawQueryBytes:
+		writeError(rec, http.StatusRequestURITooLong, "query string too long")
+	default:
+		r.Body = http.MaxBytesReader(rec, r.Body, maxBodyBytes)
+		rec.Header().Set("X-Content-Type-Options", "nosniff")
+		s.mux.ServeHTTP(rec, r)
+	}
+	level := slog.LevelInfo
+	if rec.status >= 500 {
+		level = slog.LevelError
+	}
+	attrs := []slog.Attr{
+		slog.String("method", r.Method),
+		slog.String("path", truncate(r.URL.Path, 100)),
+		slog.Int("status", rec.status),
+		slog.Duration("latency", time.Since(start)),
+	}
+	if rec.err != nil {
+		attrs = append(attrs, slog.String("error", rec.err.Error()))
+	}
+	s.log.LogAttrs(r.Context(), level, "request", attrs...)
+}
+
+// statusRecorder remembers the status a handler wrote and the internal
+// error it failed with.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	err    error
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+// handlerFunc is a handler that returns its error; api and page write
+// the response for it.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+var (
+	errOverloaded = errors.New("too many concurrent searches")
+	errTimeout    = errors.New("search timed out")
+)
+
+// api adapts a JSON API handler: CORS headers, a concurrency slot, a
+// deadline, and errors written as JSON.
+func (s *Server) api(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.setCORS(w, r)
+		if err := s.limited(h)(w, r); err != nil {
+			s.writeFailure(w, r, err, false)
+		}
+	})
+}
+
+// page adapts an HTML handler like api, without CORS.
+func (s *Server) page(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := s.limited(h)(w, r); err != nil {
+			s.writeFailure(w, r, err, true)
+		}
+	})
+}
+
+// limited runs h in a concurrency slot with a deadline.
+func (s *Server) limited(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		select {
+		case s.slots <- struct{}{}:
+			defer func() { <-s.slots }()
+		default:
+			return errOverloaded
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), s.timeout)
+		defer cancel()
+		err := h(w, r.WithContext(ctx))
+		if err != nil && (isDeadline(err) || ctx.Err() != nil) {
+			return errTimeout
+		}
+		return err
+	}
+}
+
+// writeFailure maps err to a status and writes it: 400 for a rejected
+// query, 503 when overloaded or out of time, else 500.
+func (s *Server) writeFailure(w http.ResponseWriter, r *http.Request, err error, html bool) {
+	status, message := http.StatusInternalServerError, "internal error"
+	var qe *QueryError
+	switch {
+	case errors.As(err, &qe):
+		status, message = http.StatusBadRequest, qe.Error()
+	case errors.Is(err, errOverloaded), errors.Is(err, errTimeout):
+		status, message = http.StatusServiceUnavailable, err.Error()
+		w.Header().Set("Retry-After", "1")
+	default:
+		if rec, ok := w.(*statusRecorder); ok {
+			rec.err = err
+		}
+	}
+	if html {
+		s.writeErrorPage(w, r, status)
+		return
+	}
+	writeError(w, status, message)
+}
+
+// writeError writes a JSON error body {"error": message}.
+func writeError(w http.ResponseWriter, status int, message string) {
+	writeJSON(w, status, map[string]string{"error": message})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		status, data = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(data, '\n'))
+}
+
+// setCORS allows the request's origin to read the response if it is an
+// origin of the federation. Responses vary by origin either way, so
+// caches keep them apart.
+func (s *Server) setCORS(w http.ResponseWriter, r *http.Request) {
+	w.Header().Add("Vary", "Origin")
+	if origin := r.Header.Get("Origin"); origin != "" && s.origins[origin] {
+		w.Header().Set("Access-Control-Allow-Origin", origin)
+	}
+}
+
+// servePreflight answers CORS preflight requests for the API: only GET
+// from the federation's origins is allowed.
+func (s *Server) servePreflight(w http.ResponseWriter, r *http.Request) {
+	w.Header().Add("Vary", "Origin")
+	w.Header().Add("Vary", "Access-Control-Request-Method")
+	origin := r.Header.Get("Origin")
+	if !s.origins[origin] || r.Header.Get("Access-Control-Request-Method") != http.MethodGet {
+		w.WriteHeader(http.StatusForbidden)
+		return
+	}
+	w.Header().Set("Access-Control-Allow-Origin", origin)
+	w.Header().Set("Access-Control-Allow-Methods", "GET")
+	w.Header().Set("Access-Control-Max-Age", "600")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request) error {
+	req, err := parseRequest(r)
+	if err != nil {
+		return err
+	}
+	res, err := s.index.Search(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+// suggestResponse is the body of /api/suggest.
+type suggestResponse struct {
+	Query       string   `json:"query"`
+	Suggestions []string `json:"suggestions"`
+}
+
+func (s *Server) serveSuggest(w http.ResponseWriter, r *http.Request) error {
+	params, err := parseParams(r)
+	if err != nil {
+		return err
+	}
+	limit := MaxSuggestions
+	if raw := params.Get("limit"); raw != "" {
+		if limit, err = strconv.Atoi(raw); err != nil || limit < 1 {
+			return &QueryError{Reason: "limit must be a positive number"}
+		}
+	}
+	q := params.Get("q")
+	suggestions, err := s.index.Suggest(r.Context(), q, limit)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, suggestResponse{Query: q, Suggestions: suggestions})
+	return nil
+}
+
+// parseParams parses the query string strictly: a malformed one is a
+// QueryError, where url.Values would drop the bad pairs silently.
+func parseParams(r *http.Request) (url.Values, error) {
+	params, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, &QueryError{Reason: "malformed query string"}
+	}
+	return params, nil
+}
+
+// parseRequest reads a search Request from the parameters q, site,
+// commune, category and page.
+func parseRequest(r *http.Request) (Request, error) {
+	params, err := parseParams(r)
+	if err != nil {
+		return Request{}, err
+	}
+	req := Request{
+		Query:    strings.TrimSpace(params.Get("q")),
+		Site:     params.Get("site"),
+		Commune:  params.Get("commune"),
+		Category: params.Get("category"),
+	}
+	if raw := params.Get("page"); raw != "" {
+		page, err := strconv.Atoi(raw)
+		if err != nil || page < 1 {
+			return Request{}, &QueryError{Reason: "page must be a number from 1"}
+		}
+		req.Page = page
+	}
+	return req, nil
+}

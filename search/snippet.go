@@ -1,0 +1,180 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+const (
+	// snippetBytes is the length of a snippet's text, before escaping.
+	snippetBytes = 240
+	// snippetLead is how much text a snippet shows before its first match.
+	snippetLead = 50
+)
+
+// snippets returns the snippet of the best hit of each group, keyed by
+// document ID.
+func (ix *Index) snippets(ctx context.Context, plan *queryPlan, groups []*group) (map[string]string, error) {
+	if len(groups) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(groups))
+	for i, g := range groups {
+		ids[i] = g.best.ID
+	}
+	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
+	req.Fields = []string{fieldAbstract, fieldText}
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("loading snippets: %w", err)
+	}
+	m := newMatcher(plan)
+	snippets := make(map[string]string, len(res.Hits))
+	for _, h := range res.Hits {
+		snippets[h.ID] = ix.snippetOf(m, fieldString(h, fieldAbstract), fieldString(h, fieldText))
+	}
+	return snippets, nil
+}
+
+// snippetOf returns the snippet of a document: its summary if the query
+// matches there, else the part of its text with the most matches, else
+// its summary or the start of its text.
+func (ix *Index) snippetOf(m *matcher, abstract, text string) string {
+	if r := m.ranges(ix.analyzer, abstract); len(r) > 0 {
+		return highlight(abstract, r)
+	}
+	if r := m.ranges(ix.analyzer, text); len(r) > 0 {
+		return highlight(text, r)
+	}
+	if abstract != "" {
+		return highlight(abstract, nil)
+	}
+	return highlight(text, nil)
+}
+
+// span is a byte range.
+type span struct {
+	start, end int
+}
+
+// highlight returns about snippetBytes of text around the densest run of
+// matches as HTML: escaped, with each match in a <mark> element and "…"
+// where text was cut. Cuts fall between words where possible and always
+// between characters.
+func highlight(text string, matches []span) string {
+	start, end := snippetWindow(text, matches)
+	var b strings.Builder
+	if start > 0 {
+		b.WriteString("…")
+	}
+	pos := start
+	for _, m := range matches {
+		if m.start < start || m.end > end {
+			continue
+		}
+		b.WriteString(escapeText(text[pos:m.start]))
+		b.WriteString("<mark>")
+		b.WriteString(escapeText(text[m.start:m.end]))
+		b.WriteString("</mark>")
+		pos = m.end
+	}
+	b.WriteString(escapeText(text[pos:end]))
+	if end < len(text) {
+		b.WriteString("…")
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// snippetWindow returns the byte range of text that a snippet shows: the
+// window of snippetBytes that holds the most matches, starting a little
+// before the first of them.
+func snippetWindow(text string, matches []span) (start, end int) {
+	if len(text) <= snippetBytes {
+		return 0, len(text)
+	}
+	bestCount := 0
+	for i, m := range matches {
+		from := max(m.start-snippetLead, 0)
+		count := 0
+		for _, n := range matches[i:] {
+			if n.end > from+snippetBytes {
+				break
+			}
+			count++
+		}
+		if count > bestCount {
+			bestCount, start = count, from
+		}
+	}
+	end = min(start+snippetBytes, len(text))
+	first, last := len(text), 0
+	for _, m := range matches {
+		if m.start >= start && m.end <= end {
+			first, last = min(first, m.start), max(last, m.end)
+		}
+	}
+	if start > 0 {
+		start = wordStartAfter(text, start, first)
+	}
+	if end < len(text) {
+		end = wordEndBefore(text, end, last)
+	}
+	return start, end
+}
+
+// wordStartAfter moves i forward to the start of the next word, but not
+// past limit, and to a character boundary in any case.
+func wordStartAfter(text string, i, limit int) int {
+	if j := strings.IndexFunc(text[i:], unicode.IsSpace); j >= 0 && i+j < limit {
+		i += j
+	}
+	for i < len(text) && !utf8.RuneStart(text[i]) {
+		i++
+	}
+	return i
+}
+
+// wordEndBefore moves i back to the end of the previous word, but not
+// before limit, and to a character boundary in any case.
+func wordEndBefore(text string, i, limit int) int {
+	if j := strings.LastIndexFunc(text[:i], unicode.IsSpace); j >= 0 && j >= limit {
+		i = j
+	}
+	for i > 0 && i < len(text) && !utf8.RuneStart(text[i]) {
+		i--
+	}
+	return i
+}
+
+// escapeText escapes s for HTML and joins each run of white space into
+// one space.
+func escapeText(s string) string {
+	if strings.IndexFunc(s, unicode.IsSpace) >= 0 {
+		s = collapseSpace(s)
+	}
+	return html.EscapeString(s)
+}
+
+func collapseSpace(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+			continue
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
