@@ -15,8 +15,12 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	config := fs.String("config", "sites.toml", "path of the federation's `sites.toml`")
 	output := fs.String("out", "", "write the output to `folder` instead of the output folder of sites.toml")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the build to `file`, for go tool pprof")
+	memProfile := fs.String("memprofile", "", "write a heap profile at the end of the build to `file`")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *memProfile != "" {
+		defer writeHeapProfile(e, *memProfile)
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -45,4 +49,16 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "built %d portals, %d pages in %s to %s\n",
 		res.Sites, res.Pages, res.Duration.Round(1e6), res.Output)
 	return nil
+}
+
+func writeHeapProfile(e *env, path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		e.log.Error("creating heap profile", "err", err)
+		return
+	}
+	defer f.Close()
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		e.log.Error("writing heap profile", "err", err)
+	}
 }

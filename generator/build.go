@@ -277,6 +277,16 @@ func (r *pageRenderer) prepare(diags *diag.List) {
 			r.portals = append(r.portals, pg)
 		}
 	}
+
+	r.chrome = map[string]*siteChrome{}
+	for _, s := range fc.sites {
+		c, err := r.renderChrome(s)
+		if err != nil {
+			diags.Errorf("themes", 0, 0, "template", "", "%v", err)
+			continue
+		}
+		r.chrome[s.ID] = c
+	}
 }
 
 // writeSiteFiles writes a portal's assets, sitemap and robots.txt.

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -254,19 +255,28 @@ type renderWriter struct {
 	diags   *diag.List
 }
 
+var writerPool = sync.Pool{
+	New: func() any { return &renderWriter{Writer: bufio.NewWriterSize(nil, 4096)} },
+}
+
 // renderNodes renders nodes to HTML, resolving links with resolve.
 func (m *markdown) renderNodes(d *document, nodes []ast.Node, resolve linkResolver, diags *diag.List) template.HTML {
 	if len(nodes) == 0 {
 		return ""
 	}
 	var buf bytes.Buffer
-	w := &renderWriter{Writer: bufio.NewWriter(&buf), resolve: resolve, doc: d, diags: diags}
+	w := writerPool.Get().(*renderWriter)
+	w.Reset(&buf)
+	w.resolve, w.doc, w.diags = resolve, d, diags
 	for _, n := range nodes {
 		if err := m.md.Renderer().Render(w, d.src.body, n); err != nil {
 			diags.Errorf(d.src.path, 0, 0, "render", "", "rendering Markdown: %v", err)
 		}
 	}
 	_ = w.Flush()
+	w.resolve, w.doc, w.diags = nil, nil, nil
+	w.Reset(nil)
+	writerPool.Put(w)
 	return template.HTML(buf.String())
 }
 

@@ -2,6 +2,8 @@ package generator
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -82,13 +84,9 @@ func (o *output) write(path string, data []byte, diags *diag.List) {
 	if o.dry {
 		return
 	}
-	dir := filepath.Dir(path)
-	if _, done := o.dirs.Load(dir); !done {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			diags.Errorf(path, 0, 0, "write", "", "creating folder: %v", err)
-			return
-		}
-		o.dirs.Store(dir, true)
+	if err := o.mkdir(filepath.Dir(path)); err != nil {
+		diags.Errorf(path, 0, 0, "write", "", "creating folder: %v", err)
+		return
 	}
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		diags.Errorf(path, 0, 0, "write", "", "writing file: %v", err)
@@ -96,6 +94,22 @@ func (o *output) write(path string, data []byte, diags *diag.List) {
 	}
 	o.hashes.Store(path, hashEntry(data))
 	o.files.Add(1)
+}
+
+// mkdir creates dir and its parents inside the staging folder. It
+// remembers what exists, so a page in a new folder costs one system call.
+func (o *output) mkdir(dir string) error {
+	if _, done := o.dirs.Load(dir); done || dir == o.staging {
+		return nil
+	}
+	if err := o.mkdir(filepath.Dir(dir)); err != nil {
+		return err
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	o.dirs.Store(dir, true)
+	return nil
 }
 
 // commit swaps the staging folder into place. The previous output is

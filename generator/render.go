@@ -32,6 +32,7 @@ type pageRenderer struct {
 	byLeiKa map[string][]*Service
 	portals []portalGroup
 	index   indexCollector
+	chrome  map[string]*siteChrome
 	// reviewMaxAge and now set the check for reviews that are due; zero
 	// turns it off.
 	reviewMaxAge time.Duration
@@ -68,7 +69,44 @@ func (r *pageRenderer) newView(s *Site, path, title, description string) *view {
 		v.Legal = append(v.Legal, link{Title: p.Title, URL: "/" + p.Slug + "/"})
 	}
 	v.Breadcrumbs = []link{{Title: "Startseite", URL: "/"}}
+	if c := r.chrome[s.ID]; c != nil {
+		v.Chrome = chrome{Brand: c.brand, Footer: c.footer, Topics: c.topics[""]}
+		if t, ok := c.topics[path]; ok {
+			v.Chrome.Topics = t
+		}
+	}
 	return v
+}
+
+// renderChrome renders the blocks every page of site s shares.
+func (r *pageRenderer) renderChrome(s *Site) (*siteChrome, error) {
+	tmpl := r.theme.templates["page"]
+	exec := func(name string, v *view) (template.HTML, error) {
+		var buf bytes.Buffer
+		if err := tmpl.ExecuteTemplate(&buf, name, v); err != nil {
+			return "", fmt.Errorf("rendering the %s of %s: %w", name, s.ID, err)
+		}
+		return template.HTML(buf.String()), nil
+	}
+	c := &siteChrome{topics: map[string]template.HTML{}}
+	v := r.newView(s, "", "", "")
+	var err error
+	if c.brand, err = exec("brand", v); err != nil {
+		return nil, err
+	}
+	if c.footer, err = exec("footer", v); err != nil {
+		return nil, err
+	}
+	if c.topics[""], err = exec("topics", v); err != nil {
+		return nil, err
+	}
+	for _, cat := range r.fc.cfg.Categories {
+		path := categoriesPath + cat.ID + "/"
+		if c.topics[path], err = exec("topics", r.newView(s, path, "", "")); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
 }
 
 // execute renders template name with v and writes it as path's HTML.
@@ -327,9 +365,10 @@ func sortLinks(ls []link) {
 // collate returns a sort key that orders German words as a dictionary
 // does: umlauts with their base letters, case ignored.
 func collate(s string) string {
-	return strings.NewReplacer("ä", "a", "ö", "o", "ü", "u", "ß", "ss",
-		"Ä", "a", "Ö", "o", "Ü", "u").Replace(strings.ToLower(s))
+	return collation.Replace(strings.ToLower(s))
 }
+
+var collation = strings.NewReplacer("ä", "a", "ö", "o", "ü", "u", "ß", "ss")
 
 var germanMonths = []string{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli",
 	"August", "September", "Oktober", "November", "Dezember"}

@@ -125,10 +125,5 @@ func newMinifier() *minify.M {
 }
 
 func minifyBytes(m *minify.M, mediaType string, data []byte) ([]byte, error) {
-	var b bytes.Buffer
-	b.Grow(len(data))
-	if err := m.Minify(mediaType, &b, bytes.NewReader(data)); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return m.Bytes(mediaType, data)
 }

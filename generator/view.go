@@ -40,6 +40,9 @@ type view struct {
 	JSONLD      template.JS
 	// NoIndex marks pages search engines should not list, such as 404.
 	NoIndex bool
+	// Chrome are the blocks every page of the portal shares, rendered
+	// once.
+	Chrome chrome
 
 	Start    *startView
 	Service  *serviceView
@@ -49,6 +52,19 @@ type view struct {
 	Services []link
 	Offices  []link
 	Required *requiredView
+}
+
+// chrome are the parts of the layout that are the same on every page of
+// a portal.
+type chrome struct {
+	Brand, Topics, Footer template.HTML
+}
+
+// siteChrome is a portal's chrome: the topics navigation comes in one
+// variant per category page, which marks its own entry as current.
+type siteChrome struct {
+	brand, footer template.HTML
+	topics        map[string]template.HTML
 }
 
 type categoryLink struct {
