@@ -79,27 +79,39 @@ const maxSegmentDocs = 50_000
 // offline builder. The builder maps and analyses documents on one
 // goroutine, so workers first analyse every text in parallel to fill
 // the analyzers' word caches; the builder then mostly finds its words
-// there.
+// there. On error, writeIndex leaves files in path's folder, which the
+// caller removes.
 func writeIndex(ctx context.Context, path string, m *mapping.IndexMappingImpl, docs []document) error {
+	if len(docs) == 0 {
+		// The offline builder cannot write an index without documents.
+		idx, err := bleve.New(path, m)
+		if err != nil {
+			return fmt.Errorf("creating empty index: %w", err)
+		}
+		return idx.Close()
+	}
+	if err := warmAnalyzers(ctx, docs); err != nil {
+		return err
+	}
 	builder, err := bleve.NewBuilder(path, m, map[string]interface{}{
-		"batchSize": min(max(len(docs), 1), maxSegmentDocs),
+		"batchSize":       min(len(docs), maxSegmentDocs),
+		"buildPathPrefix": filepath.Dir(path),
 	})
 	if err != nil {
 		return fmt.Errorf("creating index builder: %w", err)
 	}
-	err = warmAnalyzers(ctx, docs)
-	for i := 0; err == nil && i < len(docs); i++ {
-		if err = ctx.Err(); err == nil {
-			err = builder.Index(docs[i].id, docs[i].fields)
+	for _, d := range docs {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		if err != nil {
-			err = fmt.Errorf("indexing %s: %w", docs[i].id, err)
+		if err := builder.Index(d.id, d.fields); err != nil {
+			return fmt.Errorf("indexing %s: %w", d.id, err)
 		}
 	}
-	if closeErr := builder.Close(); err == nil && closeErr != nil {
-		err = fmt.Errorf("writing index: %w", closeErr)
+	if err := builder.Close(); err != nil {
+		return fmt.Errorf("writing index: %w", err)
 	}
-	return err
+	return nil
 }
 
 // warmAnalyzers runs the analyzers of the index over the text fields of

@@ -104,6 +104,7 @@ func baseDocument(b *Base, pages []Page) document {
 		offers = append(offers, p.Site+offerSeparator+p.URL)
 	}
 	fields[fieldSites] = sites
+	fields[fieldSiteList] = strings.Join(sites, " ")
 	fields[fieldOffers] = offers
 	return document{id: baseIDPrefix + b.ID, fields: dropEmpty(fields)}
 }
@@ -124,6 +125,7 @@ func pageDocument(p Page, b *Base) document {
 		fieldText:     p.Text,
 		fieldSite:     p.Site,
 		fieldSites:    []string{p.Site},
+		fieldSiteList: p.Site,
 		fieldURL:      p.URL,
 		fieldCategory: p.Category,
 		fieldKind:     kind,

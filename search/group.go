@@ -2,29 +2,42 @@ package search
 
 import (
 	"cmp"
+	"context"
+	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// windowSort orders a search's hits by score and returns, as sort values
+// read from doc values, what grouping needs without loading stored
+// documents. The document ID makes the order total.
+var windowSort = []string{"-_score", fieldGroup, fieldSiteList, fieldCategory, "_id"}
+
+// Positions of the values in a hit's Sort, following windowSort.
+const (
+	sortGroup    = 1
+	sortSiteList = 2
+	sortCategory = 3
 )
 
 // group is the hits of one service: a base text and the pages that
 // extend it, or pages that share a LeiKa key, or a single page.
 type group struct {
-	key      string
-	score    float64
-	best     *bsearch.DocumentMatch
-	name     string
+	key   string
+	score float64
+	// best is the best-scoring hit, hits all hits, best first.
+	best *bsearch.DocumentMatch
+	hits []*bsearch.DocumentMatch
+	// sites are the sites that offer the service, in federation order.
+	sites    []string
 	category string
-	kind     string
-	// offers are the pages of the service by site, in corpus order of
-	// first appearance.
-	offers []Offer
 	// local is true when a site responsible for the citizen offers the
 	// service.
 	local bool
-	// pageNames are the titles of the pages among the hits, by site.
-	pageNames map[string]string
 }
 
 // groupHits joins hits, which come best first, into groups and sorts
@@ -34,20 +47,27 @@ func (ix *Index) groupHits(hits bsearch.DocumentMatchCollection, site string) []
 	var groups []*group
 	byKey := map[string]*group{}
 	for _, h := range hits {
-		key := fieldString(h, fieldGroup)
+		key := sortValue(h, sortGroup)
 		g := byKey[key]
 		if g == nil {
-			g = &group{key: key, score: h.Score, best: h, pageNames: map[string]string{}}
+			g = &group{key: key, score: h.Score, best: h, category: sortValue(h, sortCategory)}
 			byKey[key] = g
 			groups = append(groups, g)
 		}
-		ix.addHit(g, h)
+		g.hits = append(g.hits, h)
+		for _, s := range strings.Fields(sortValue(h, sortSiteList)) {
+			if !slices.Contains(g.sites, s) {
+				g.sites = append(g.sites, s)
+			}
+		}
 	}
 	responsible := ix.responsibleSites(site)
 	for _, g := range groups {
-		ix.sortOffers(g.offers)
-		g.local = slices.ContainsFunc(g.offers, func(o Offer) bool {
-			return slices.Contains(responsible, o.Site)
+		slices.SortStableFunc(g.sites, func(a, b string) int {
+			return cmp.Compare(ix.siteRank(a), ix.siteRank(b))
+		})
+		g.local = slices.ContainsFunc(g.sites, func(s string) bool {
+			return slices.Contains(responsible, s)
 		})
 	}
 	slices.SortStableFunc(groups, func(a, b *group) int {
@@ -62,79 +82,79 @@ func (ix *Index) groupHits(hits bsearch.DocumentMatchCollection, site string) []
 	return groups
 }
 
-func (ix *Index) addHit(g *group, h *bsearch.DocumentMatch) {
-	name := fieldString(h, fieldName)
-	if g.category == "" {
-		g.category = fieldString(h, fieldCategory)
+func sortValue(h *bsearch.DocumentMatch, i int) string {
+	if i < len(h.Sort) {
+		return h.Sort[i]
 	}
-	if g.kind == "" {
-		g.kind = fieldString(h, fieldKind)
-	}
-	if strings.HasPrefix(h.ID, baseIDPrefix) {
-		g.name = name
-		for _, offer := range fieldStrings(h, fieldOffers) {
-			site, url, _ := strings.Cut(offer, offerSeparator)
-			g.addOffer(site, url, ix.siteName(site))
-		}
-		return
-	}
-	site := fieldString(h, fieldSite)
-	g.pageNames[site] = name
-	if g.name == "" {
-		g.name = name
-	}
-	g.addOffer(site, fieldString(h, fieldURL), ix.siteName(site))
+	return ""
 }
 
-func (g *group) addOffer(site, url, commune string) {
-	for _, o := range g.offers {
-		if o.URL == url {
-			return
-		}
-	}
-	g.offers = append(g.offers, Offer{Site: site, Commune: commune, URL: url})
+// storedDoc is the stored fields of a document that a result shows.
+type storedDoc struct {
+	name, url, site, kind string
+	abstract, text        string
+	offers                []string
 }
 
-// sortOffers orders offers like the sites of the federation.
-func (ix *Index) sortOffers(offers []Offer) {
-	rank := func(site string) int {
-		return slices.IndexFunc(ix.sites, func(s Site) bool { return s.ID == site })
-	}
-	slices.SortStableFunc(offers, func(a, b Offer) int {
-		return cmp.Compare(rank(a.Site), rank(b.Site))
-	})
-}
-
-// primary returns the offer a citizen of site should open: the one of
-// the nearest responsible site, else that of the best-scoring page hit,
-// else the first.
-func (ix *Index) primary(g *group, site string) Offer {
-	for _, s := range ix.responsibleSites(site) {
-		for _, o := range g.offers {
-			if o.Site == s {
-				return o
-			}
+// loadStored returns the stored fields of every hit of groups, by
+// document ID.
+func (ix *Index) loadStored(ctx context.Context, groups []*group) (map[string]storedDoc, error) {
+	var ids []string
+	for _, g := range groups {
+		for _, h := range g.hits {
+			ids = append(ids, h.ID)
 		}
 	}
-	if url := fieldString(g.best, fieldURL); url != "" {
-		for _, o := range g.offers {
-			if o.URL == url {
-				return o
-			}
+	docs := make(map[string]storedDoc, len(ids))
+	if len(ids) == 0 {
+		return docs, nil
+	}
+	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
+	req.Fields = []string{fieldName, fieldURL, fieldSite, fieldKind, fieldAbstract, fieldText, fieldOffers}
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("loading results: %w", err)
+	}
+	for _, h := range res.Hits {
+		docs[h.ID] = storedDoc{
+			name: fieldString(h, fieldName), url: fieldString(h, fieldURL),
+			site: fieldString(h, fieldSite), kind: fieldString(h, fieldKind),
+			abstract: fieldString(h, fieldAbstract), text: fieldString(h, fieldText),
+			offers: fieldStrings(h, fieldOffers),
 		}
 	}
-	if len(g.offers) > 0 {
-		return g.offers[0]
-	}
-	return Offer{}
+	return docs, nil
 }
 
 // hit returns the result entry of g for a citizen of site.
-func (ix *Index) hit(g *group, site, snippet string) Hit {
-	p := ix.primary(g, site)
-	title := g.name
-	if name, ok := g.pageNames[p.Site]; ok && name != "" {
-		title = name
+func (ix *Index) hit(g *group, site string, docs map[string]storedDoc, m *matcher) Hit {
+	var offers []Offer
+	names := map[string]string{}
+	baseName := ""
+	for _, h := range g.hits {
+		d := docs[h.ID]
+		if strings.HasPrefix(h.ID, baseIDPrefix) {
+			baseName = d.name
+			for _, offer := range d.offers {
+				s, url, _ := strings.Cut(offer, offerSeparator)
+				offers = ix.addOffer(offers, s, url)
+			}
+			continue
+		}
+		offers = ix.addOffer(offers, d.site, d.url)
+		if _, ok := names[d.site]; !ok {
+			names[d.site] = d.name
+		}
+	}
+	slices.SortStableFunc(offers, func(a, b Offer) int {
+		return cmp.Compare(ix.siteRank(a.Site), ix.siteRank(b.Site))
+	})
+
+	best := docs[g.best.ID]
+	p := ix.primary(offers, site, best.url)
+	title := names[p.Site]
+	if title == "" {
+		title = cmp.Or(baseName, best.name)
 	}
 	return Hit{
 		Title:         title,
@@ -143,10 +163,39 @@ func (ix *Index) hit(g *group, site, snippet string) Hit {
 		Commune:       p.Commune,
 		Category:      g.category,
 		CategoryTitle: ix.categories[g.category],
-		Kind:          g.kind,
-		Snippet:       snippet,
-		OfferedBy:     g.offers,
+		Kind:          best.kind,
+		Snippet:       ix.snippetOf(m, best.abstract, best.text),
+		OfferedBy:     offers,
 	}
+}
+
+func (ix *Index) addOffer(offers []Offer, site, url string) []Offer {
+	if url == "" || slices.ContainsFunc(offers, func(o Offer) bool { return o.URL == url }) {
+		return offers
+	}
+	return append(offers, Offer{Site: site, Commune: ix.siteName(site), URL: url})
+}
+
+// primary returns the offer a citizen of site should open: the one of
+// the nearest responsible site, else the best-scoring page's, else the
+// first.
+func (ix *Index) primary(offers []Offer, site, bestURL string) Offer {
+	for _, s := range ix.responsibleSites(site) {
+		for _, o := range offers {
+			if o.Site == s {
+				return o
+			}
+		}
+	}
+	for _, o := range offers {
+		if o.URL == bestURL {
+			return o
+		}
+	}
+	if len(offers) > 0 {
+		return offers[0]
+	}
+	return Offer{}
 }
 
 // facets counts groups by the sites that offer them and by category.
@@ -154,12 +203,8 @@ func (ix *Index) facets(groups []*group) Facets {
 	communes := map[string]int{}
 	categories := map[string]int{}
 	for _, g := range groups {
-		seen := map[string]bool{}
-		for _, o := range g.offers {
-			if !seen[o.Site] {
-				seen[o.Site] = true
-				communes[o.Site]++
-			}
+		for _, s := range g.sites {
+			communes[s]++
 		}
 		if g.category != "" {
 			categories[g.category]++
@@ -170,10 +215,7 @@ func (ix *Index) facets(groups []*group) Facets {
 		f.Commune = append(f.Commune, FacetValue{ID: id, Title: ix.siteName(id), Count: n})
 	}
 	for id, n := range categories {
-		title := ix.categories[id]
-		if title == "" {
-			title = id
-		}
+		title := cmp.Or(ix.categories[id], id)
 		f.Category = append(f.Category, FacetValue{ID: id, Title: title, Count: n})
 	}
 	byCount := func(a, b FacetValue) int {

@@ -21,6 +21,7 @@ type Index struct {
 	bleve      bleve.Index
 	sites      []Site
 	siteByID   map[string]*Site
+	siteOrder  map[string]int
 	categories map[string]string
 	analyzer   *german.Analyzer
 	prefix     *german.Analyzer
@@ -57,6 +58,7 @@ func Open(dir string) (*Index, error) {
 		bleve:      b,
 		sites:      info.Sites,
 		siteByID:   map[string]*Site{},
+		siteOrder:  map[string]int{},
 		categories: map[string]string{},
 		analyzer:   german.IndexAnalyzer(),
 		prefix:     german.PrefixAnalyzer(),
@@ -65,6 +67,7 @@ func Open(dir string) (*Index, error) {
 	}
 	for i := range ix.sites {
 		ix.siteByID[ix.sites[i].ID] = &ix.sites[i]
+		ix.siteOrder[ix.sites[i].ID] = i
 	}
 	for _, c := range info.Categories {
 		ix.categories[c.ID] = c.Title
@@ -91,6 +94,15 @@ func (ix *Index) responsibleSites(site string) []string {
 		chain = append(chain, s.ID)
 	}
 	return chain
+}
+
+// siteRank returns the position of a site in the federation's order;
+// unknown sites come last.
+func (ix *Index) siteRank(id string) int {
+	if i, ok := ix.siteOrder[id]; ok {
+		return i
+	}
+	return len(ix.sites)
 }
 
 func (ix *Index) siteName(id string) string {

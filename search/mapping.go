@@ -33,10 +33,11 @@ const (
 	fieldText     = "text"     // indexed and stored
 	fieldSite     = "site"     // stored: a page's portal
 	fieldSites    = "sites"    // indexed: portals that offer the service
+	fieldSiteList = "sitelist" // doc values: the sites, space-separated
 	fieldOffers   = "offers"   // stored: "site url" of each offering page
 	fieldURL      = "url"      // stored
-	fieldCategory = "category" // indexed and stored
-	fieldGroup    = "group"    // stored: key that groups one service's hits
+	fieldCategory = "category" // indexed, doc values
+	fieldGroup    = "group"    // doc values: key that groups one service's hits
 	fieldKind     = "kind"     // stored: service, office or page
 	fieldSuggest  = "suggest"  // indexed with the prefix analyzer
 	fieldLabel    = "label"    // stored: suggestion text
@@ -69,12 +70,11 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	service.AddFieldMappingsAt(fieldText, text)
 	service.AddFieldMappingsAt(fieldSite, storedText())
 	service.AddFieldMappingsAt(fieldSites, searchedText(keyword.Name))
+	service.AddFieldMappingsAt(fieldSiteList, docValuesKeyword())
 	service.AddFieldMappingsAt(fieldOffers, storedText())
 	service.AddFieldMappingsAt(fieldURL, storedText())
-	category := searchedText(keyword.Name)
-	category.Store = true
-	service.AddFieldMappingsAt(fieldCategory, category)
-	service.AddFieldMappingsAt(fieldGroup, storedText())
+	service.AddFieldMappingsAt(fieldCategory, docValuesKeyword())
+	service.AddFieldMappingsAt(fieldGroup, docValuesKeyword())
 	service.AddFieldMappingsAt(fieldKind, storedText())
 	m.AddDocumentMapping(typeService, service)
 
@@ -110,6 +110,15 @@ func searchedText(analyzer string) *mapping.FieldMapping {
 	f.IncludeTermVectors = false
 	f.IncludeInAll = false
 	f.DocValues = false
+	return f
+}
+
+// docValuesKeyword returns the mapping of a single-term field whose value
+// a search returns as a sort value, read from doc values, without
+// loading the stored document.
+func docValuesKeyword() *mapping.FieldMapping {
+	f := searchedText(keyword.Name)
+	f.DocValues = true
 	return f
 }
 

@@ -124,12 +124,13 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 
 	start := min((r.Page-1)*PageSize, len(groups))
 	shown := groups[start:min(start+PageSize, len(groups))]
-	snippets, err := ix.snippets(ctx, plan, shown)
+	docs, err := ix.loadStored(ctx, shown)
 	if err != nil {
 		return nil, err
 	}
+	m := newMatcher(plan)
 	for _, g := range shown {
-		result.Hits = append(result.Hits, ix.hit(g, r.Site, snippets[g.best.ID]))
+		result.Hits = append(result.Hits, ix.hit(g, r.Site, docs, m))
 	}
 	return result, nil
 }
@@ -191,11 +192,10 @@ func (ix *Index) find(ctx context.Context, plan *queryPlan, r Request) (bsearch.
 }
 
 // window returns the best windowSize documents that q matches, with the
-// fields that grouping needs.
+// sort values that grouping needs (windowSort).
 func (ix *Index) window(ctx context.Context, q query.Query) (bsearch.DocumentMatchCollection, error) {
 	req := bleve.NewSearchRequestOptions(q, windowSize, 0, false)
-	req.Fields = []string{fieldGroup, fieldName, fieldSite, fieldOffers, fieldURL, fieldCategory, fieldKind}
-	req.SortBy([]string{"-_score", "_id"})
+	req.SortBy(windowSort)
 	ctx = context.WithValue(ctx, bsearch.MaxTermSearchersKey, maxTermSearchers)
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {

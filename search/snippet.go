@@ -1,15 +1,10 @@
 package search
 
 import (
-	"context"
-	"fmt"
 	"html"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 const (
@@ -18,30 +13,6 @@ const (
 	// snippetLead is how much text a snippet shows before its first match.
 	snippetLead = 50
 )
-
-// snippets returns the snippet of the best hit of each group, keyed by
-// document ID.
-func (ix *Index) snippets(ctx context.Context, plan *queryPlan, groups []*group) (map[string]string, error) {
-	if len(groups) == 0 {
-		return nil, nil
-	}
-	ids := make([]string, len(groups))
-	for i, g := range groups {
-		ids[i] = g.best.ID
-	}
-	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
-	req.Fields = []string{fieldAbstract, fieldText}
-	res, err := ix.bleve.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("loading snippets: %w", err)
-	}
-	m := newMatcher(plan)
-	snippets := make(map[string]string, len(res.Hits))
-	for _, h := range res.Hits {
-		snippets[h.ID] = ix.snippetOf(m, fieldString(h, fieldAbstract), fieldString(h, fieldText))
-	}
-	return snippets, nil
-}
 
 // snippetOf returns the snippet of a document: its summary if the query
 // matches there, else the part of its text with the most matches, else
