@@ -37,6 +37,7 @@ type env struct {
 var commands = []command{
 	{"build", "build every portal of the federation into the output folder", runBuild},
 	{"import", "convert another system's export into content (import dldb ...)", runImport},
+	{"auth", "serve the citizen account service", runAuth},
 	{"check", "run every content check without writing output", runCheck},
 	{"diff", "list the files to upload and delete between two builds", runDiff},
 }
