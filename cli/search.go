@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/verbund/verbund/federation"
+	"github.com/verbund/verbund/generator"
+	"github.com/verbund/verbund/search"
+)
+
+func runSearch(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "search", "search [-config sites.toml] [-index folder] [-addr host:port]")
+	config := fs.String("config", "sites.toml", "path of the federation's `sites.toml`, for the defaults of -index and -addr")
+	index := fs.String("index", "", "search index `folder` written by verbund build; default <output>/_search")
+	addr := fs.String("addr", "", "listen `address`; default the [search] addr of sites.toml")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *index == "" || *addr == "" {
+		cfg, err := federation.Load(*config)
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("%w; give -index and -addr, or -config", err)
+			}
+			return err
+		}
+		if *index == "" {
+			*index = filepath.Join(cfg.OutputDir, generator.IndexDir)
+		}
+		if *addr == "" {
+			*addr = cfg.Search.Addr
+		}
+	}
+
+	ix, err := search.Open(*index)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	srv, err := search.NewServer(ix, search.Config{Logger: e.log})
+	if err != nil {
+		return err
+	}
+	return serve(ctx, e, srv.HTTPServer(*addr), "search endpoint")
+}
+
+// serve runs hs until ctx ends, then shuts it down gracefully.
+func serve(ctx context.Context, e *env, hs *http.Server, what string) error {
+	errc := make(chan error, 1)
+	go func() { errc <- hs.ListenAndServe() }()
+	e.log.Info(what+" listening", "addr", hs.Addr)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serving the %s: %w", what, err)
+	case <-ctx.Done():
+	}
+	e.log.Info(what+" stopping", "addr", hs.Addr)
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("stopping the %s: %w", what, err)
+	}
+	return nil
+}
