@@ -39,6 +39,7 @@ var commands = []command{
 	{"import", "convert another system's export into content (import dldb ...)", runImport},
 	{"auth", "serve the citizen account service", runAuth},
 	{"check", "run every content check without writing output", runCheck},
+	{"new", "write a new service page or site (new service, new site)", runNew},
 	{"search", "serve the federation's search endpoint", runSearch},
 	{"diff", "list the files to upload and delete between two builds", runDiff},
 }

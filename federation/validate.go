@@ -193,7 +193,7 @@ func (v *validator) validateSite(c *Config, i int, s *Site) {
 	}
 	for _, r := range required {
 		if strings.TrimSpace(r.value) == "" {
-			v.errorAt(r.key[:len(r.key)-1], i, "missing-key",
+			v.errorAt(r.key, i, "missing-key",
 				fmt.Sprintf("the portal's required pages need it: add %s = \"...\"", r.key[len(r.key)-1]),
 				"site %q: missing %s", s.ID, strings.Join(r.key, "."))
 		}

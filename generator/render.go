@@ -194,9 +194,10 @@ func (r *pageRenderer) renderService(svc *Service, diags *diag.List) {
 	r.execute("service", v, diags)
 }
 
+// has reports whether d writes the part key with some content; an empty
+// part, as a new page's skeleton has, keeps the base text's.
 func (d *document) has(key string) bool {
-	_, ok := d.titles[key]
-	return ok
+	return len(d.parts[key]) > 0
 }
 
 // others returns the same service on the other portals.

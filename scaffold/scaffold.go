@@ -1,0 +1,171 @@
+// Package scaffold writes new content files and sites with the right
+// front matter and a skeleton that builds, for `verbund new`.
+package scaffold
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/verbund/verbund/federation"
+	"github.com/verbund/verbund/generator"
+)
+
+// ServiceOptions describe a new service page.
+type ServiceOptions struct {
+	// Site is the ID of the site the page belongs to.
+	Site string
+	// Base is the ID of the base text the page extends; empty for a
+	// standalone page.
+	Base string
+	// Title and Category are required for a standalone page.
+	Title    string
+	Category string
+	// Today is the review date written; default the current day.
+	Today time.Time
+}
+
+// NewService writes content/<site>/services/<slug>.md and returns its
+// path. It never overwrites a file.
+func NewService(cfg *federation.Config, opts ServiceOptions) (string, error) {
+	site, ok := cfg.Site(opts.Site)
+	if !ok {
+		return "", fmt.Errorf("unknown site %q: use an id from sites.toml", opts.Site)
+	}
+	today := opts.Today
+	if today.IsZero() {
+		today = time.Now()
+	}
+	var b bytes.Buffer
+	b.WriteString("+++\n")
+	slug := ""
+	if opts.Base != "" {
+		base := filepath.Join(cfg.ContentDir, generator.SharedDir, "services", opts.Base+".md")
+		if _, err := os.Stat(base); err != nil {
+			return "", fmt.Errorf("unknown base text %q: no file %s", opts.Base, base)
+		}
+		slug = opts.Base
+		fmt.Fprintf(&b, "base = %s\n", strconv.Quote(opts.Base))
+		if opts.Title != "" {
+			fmt.Fprintf(&b, "title = %s\n", strconv.Quote(opts.Title))
+		}
+	} else {
+		if opts.Title == "" || opts.Category == "" {
+			return "", errors.New("a service without a base text needs a title and a category")
+		}
+		if _, ok := cfg.Category(opts.Category); !ok {
+			return "", fmt.Errorf("unknown category %q: use an id of a [[category]] in sites.toml", opts.Category)
+		}
+		slug = generator.Slugify(opts.Title)
+		fmt.Fprintf(&b, "title = %s\n", strconv.Quote(opts.Title))
+		b.WriteString("summary = \"\"\n")
+		fmt.Fprintf(&b, "category = %s\n", strconv.Quote(opts.Category))
+		b.WriteString("tier = \"gemeinde\"\n")
+		b.WriteString("keywords = []\n")
+	}
+	if site.Office != "" {
+		fmt.Fprintf(&b, "office = %s\n", strconv.Quote(site.Office))
+	}
+	fmt.Fprintf(&b, "reviewed = %s\n", today.Format(time.DateOnly))
+	b.WriteString("+++\n")
+	if opts.Base != "" {
+		b.WriteString("\n## Hinweise\n\n")
+	} else {
+		b.WriteString("\n")
+		for _, p := range generator.Parts {
+			fmt.Fprintf(&b, "## %s\n\n", p.Title)
+		}
+	}
+	path := filepath.Join(cfg.ContentDir, site.ID, "services", slug+".md")
+	return path, writeNew(path, b.Bytes())
+}
+
+// writeNew creates path with data and its folders; it fails if the file
+// exists.
+func writeNew(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("%s exists already; edit it or remove it first", path)
+		}
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// SiteOptions describe a new site.
+type SiteOptions struct {
+	ID, Name, Kind, Key, URL, Parent string
+}
+
+// NewSite appends a [[site]] table to the sites.toml at configPath and
+// creates the site's content folder with a start page and an office.
+// The legal, privacy and accessibility tables are written with empty
+// values, which the build reports until they are filled in. It returns
+// the paths written.
+func NewSite(configPath string, cfg *federation.Config, opts SiteOptions) ([]string, error) {
+	if _, exists := cfg.Site(opts.ID); exists {
+		return nil, fmt.Errorf("site %q exists already in %s", opts.ID, configPath)
+	}
+	if opts.ID == "" || opts.Name == "" || opts.Kind == "" {
+		return nil, errors.New("a new site needs an id, a name and a kind")
+	}
+	if opts.Parent == "" && opts.Kind != federation.KindCounty {
+		if county, ok := cfg.County(); ok {
+			opts.Parent = county.ID
+		}
+	}
+	office := "rathaus"
+	var b strings.Builder
+	b.WriteString("\n[[site]]\n")
+	fmt.Fprintf(&b, "id = %s\n", strconv.Quote(opts.ID))
+	fmt.Fprintf(&b, "name = %s\n", strconv.Quote(opts.Name))
+	fmt.Fprintf(&b, "kind = %s\n", strconv.Quote(opts.Kind))
+	fmt.Fprintf(&b, "key = %s\n", strconv.Quote(opts.Key))
+	fmt.Fprintf(&b, "url = %s\n", strconv.Quote(opts.URL))
+	if opts.Parent != "" {
+		fmt.Fprintf(&b, "parent = %s\n", strconv.Quote(opts.Parent))
+	}
+	if opts.Kind != federation.KindCounty {
+		b.WriteString("offers = [\"*\"]\n")
+	}
+	fmt.Fprintf(&b, "office = %s\n", strconv.Quote(office))
+	b.WriteString("\n[site.legal]\nname = \"\"\nstreet = \"\"\npostal_code = \"\"\ncity = \"\"\nhead = \"\"\nphone = \"\"\nemail = \"\"\n")
+	b.WriteString("\n[site.privacy]\nofficer = \"\"\nemail = \"\"\n")
+	b.WriteString("\n[site.accessibility]\ncontact = \"\"\nemail = \"\"\nenforcement = \"\"\n")
+
+	src, err := os.ReadFile(configPath)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(cfg.ContentDir, opts.ID)
+	start := filepath.Join(dir, "_index.md")
+	officePath := filepath.Join(dir, "offices", office+".md")
+	if err := writeNew(start, []byte(fmt.Sprintf("+++\ntitle = %s\n+++\n", strconv.Quote("Willkommen in "+opts.Name)))); err != nil {
+		return nil, err
+	}
+	officeText := fmt.Sprintf("+++\nname = %s\nstreet = \"\"\npostal_code = \"\"\ncity = %s\n+++\n",
+		strconv.Quote("Rathaus "+opts.Name), strconv.Quote(opts.Name))
+	if err := writeNew(officePath, []byte(officeText)); err != nil {
+		return nil, err
+	}
+	if !bytes.HasSuffix(src, []byte("\n")) {
+		src = append(src, '\n')
+	}
+	if err := os.WriteFile(configPath, append(src, b.String()...), 0o644); err != nil {
+		return nil, err
+	}
+	return []string{configPath, start, officePath}, nil
+}
