@@ -99,7 +99,7 @@ type Legal struct {
 	// Name is the legal name, such as "Stadt Lingen (Ems)".
 	Name string `toml:"name"`
 	// Form is the legal form, such as "Körperschaft des öffentlichen Rechts".
-	Form string `toml:"form"`
+	Form       string `toml:"form"`
 	Street     string `toml:"street"`
 	PostalCode string `toml:"postal_code"`
 	City       string `toml:"city"`
