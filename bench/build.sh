@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Time `verbund build` and, when Hugo is available, `hugo --minify` on
+# generated federations of N service pages each.
+#
+# Usage: bench/build.sh [N...]            (default: 10000)
+#
+# Environment:
+#   RUNS=3                  timed builds per generator and size
+#   COMMUNES=file.csv       municipality register for the portals' names
+#                           and keys; a made-up county when unset
+#   GENCORPUS_FLAGS="..."   more flags for bench/gencorpus, such as
+#                           "-bases 500"
+#
+# Corpora, binaries and outputs go to bench/out/, which git ignores.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+out=bench/out
+runs=${RUNS:-3}
+sizes=("$@")
+if [ ${#sizes[@]} -eq 0 ]; then
+	sizes=(10000)
+fi
+for n in "${sizes[@]}"; do
+	if ! [[ $n =~ ^[0-9]+$ ]]; then
+		echo "build.sh: invalid page count \"$n\": want a whole number such as 10000" >&2
+		exit 2
+	fi
+done
+
+# apt_install installs Debian packages, refreshing the package lists once
+# when the first attempt fails.
+apt_install() {
+	apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1 && return 0
+	apt-get update -qq >/dev/null 2>&1 || return 1
+	apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1
+}
+
+if [ ! -x /usr/bin/time ]; then
+	echo "installing GNU time (Debian package time)" >&2
+	apt_install time || { echo "build.sh: installing the time package failed" >&2; exit 1; }
+fi
+have_hugo=yes
+if ! command -v hugo >/dev/null; then
+	echo "installing Hugo (Debian package hugo)" >&2
+	apt_install hugo || {
+		echo "build.sh: installing hugo failed; timing verbund alone" >&2
+		have_hugo=no
+	}
+fi
+
+mkdir -p "$out"
+go build -o "$out/verbund" ./cmd/verbund
+go build -o "$out/gencorpus" ./bench/gencorpus
+
+# measure NAME OUTPUT_DIR COMMAND... runs COMMAND $runs times into an
+# empty OUTPUT_DIR, prints wall time, CPU time (user + system) and
+# maximum resident set size of each run and their medians, and sets
+# median_wall, median_cpu and median_rss.
+measure() {
+	local name=$1 public=$2
+	shift 2
+	local walls=() cpus=() rsss=() stats log
+	stats=$(mktemp)
+	log=$(mktemp)
+
+	for i in $(seq "$runs"); do
+		rm -rf "$public"
+		if ! /usr/bin/time -v -o "$stats" "$@" >"$log" 2>&1; then
+			echo "build.sh: $name build failed:" >&2
+			tail -n 20 "$log" >&2
+			rm -f "$stats" "$log"
+			exit 1
+		fi
+
+		read -r wall cpu rss < <(awk -F': ' '
+			/Elapsed \(wall clock\)/ {
+				n = split($2, t, ":"); wall = 0
+				for (i = 1; i <= n; i++) wall = wall * 60 + t[i]
+			}
+			/User time/ { cpu += $2 }
+			/System time/ { cpu += $2 }
+			/Maximum resident set size/ { rss = $2 / 1024 }
+			END { printf "%.2f %.2f %.1f\n", wall, cpu, rss }' "$stats")
+		printf '%-8s run %d: wall %7.2f s   cpu %7.2f s   max rss %8.1f MiB\n' "$name" "$i" "$wall" "$cpu" "$rss"
+		walls+=("$wall")
+		cpus+=("$cpu")
+		rsss+=("$rss")
+	done
+	rm -f "$stats" "$log"
+
+	median_wall=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
+	median_cpu=$(printf '%s\n' "${cpus[@]}" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
+	median_rss=$(printf '%s\n' "${rsss[@]}" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
+
+	printf '%-8s median: wall %7.2f s   cpu %7.2f s   max rss %8.1f MiB   (%d pages)\n' \
+		"$name" "$median_wall" "$median_cpu" "$median_rss" "$(find "$public" -name '*.html' -not -path '*/_*' | wc -l)"
+}
+
+echo "machine: $(nproc) cores, $(free -h | awk '/^Mem:/ {print $2}') memory, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "go: $(go version | cut -d' ' -f3), hugo: $([ $have_hugo = yes ] && hugo version | cut -d' ' -f2 || echo none)"
+
+for n in "${sizes[@]}"; do
+	dir=$out/$n
+	echo
+	echo "== $n service pages =="
+	gen_args=(-pages "$n" -out "$dir/verbund" -hugo "$dir/hugo")
+	if [ -n "${COMMUNES:-}" ]; then
+		gen_args+=(-communes "$COMMUNES")
+	fi
+	# shellcheck disable=SC2086 # GENCORPUS_FLAGS holds several flags.
+	"$out/gencorpus" "${gen_args[@]}" ${GENCORPUS_FLAGS:-}
+
+	measure verbund "$dir/verbund/public" "$out/verbund" build -config "$dir/verbund/sites.toml"
+	v_wall=$median_wall v_cpu=$median_cpu v_rss=$median_rss
+	if [ $have_hugo = yes ]; then
+		measure hugo "$dir/hugo/public" hugo --minify --quiet -s "$dir/hugo"
+		awk -v vw="$v_wall" -v vc="$v_cpu" -v vr="$v_rss" \
+			-v hw="$median_wall" -v hc="$median_cpu" -v hr="$median_rss" \
+			'BEGIN { printf "ratio verbund/hugo: wall %.2f   cpu %.2f   max rss %.2f\n", vw/hw, vc/hc, vr/hr }'
+	fi
+done
