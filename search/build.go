@@ -188,5 +188,3 @@ func swapDir(src, dst string) error {
 	}
 	return nil
 }
-
-
