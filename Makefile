@@ -1,6 +1,6 @@
 # Build the example federation and run the test suite. Both targets work
 # on a fresh Debian machine with Go installed; `make test` installs what
-# the tests need.
+# the tests need (Chromium, axe-core, PostgreSQL) and starts PostgreSQL.
 
 GO      ?= go
 BIN     := bin/verbund
@@ -19,10 +19,10 @@ vet:
 	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 
 test: vet
-	$(GO) test -race -count=1 ./...
+	scripts/test.sh
 
-bench: $(BIN)
-	bench/run.sh
+bench:
+	bench/build.sh
 
 clean:
 	rm -rf bin public

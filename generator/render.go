@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -33,6 +34,8 @@ type pageRenderer struct {
 	portals []portalGroup
 	index   indexCollector
 	chrome  map[string]*siteChrome
+	// baseHTML caches rendered parts of base texts.
+	baseHTML baseCache
 	// reviewMaxAge and now set the check for reviews that are due; zero
 	// turns it off.
 	reviewMaxAge time.Duration
@@ -152,7 +155,7 @@ func (r *pageRenderer) renderService(svc *Service, diags *diag.List) {
 	case own != nil && len(own.intro) > 0:
 		sv.Intro = r.md.renderNodes(own, own.intro, resolve, diags)
 	case base != nil:
-		sv.Intro = r.md.renderNodes(base, base.intro, resolve, diags)
+		sv.Intro = r.baseHTML.render(r.md, svc.Base, base, "intro", base.intro, resolve, diags)
 	}
 	for _, p := range Parts {
 		var html template.HTML
@@ -160,7 +163,7 @@ func (r *pageRenderer) renderService(svc *Service, diags *diag.List) {
 		case own != nil && own.has(p.Key):
 			html = r.md.renderNodes(own, own.parts[p.Key], resolve, diags)
 		case base != nil && base.has(p.Key):
-			html = r.md.renderNodes(base, base.parts[p.Key], resolve, diags)
+			html = r.baseHTML.render(r.md, svc.Base, base, p.Key, base.parts[p.Key], resolve, diags)
 		}
 		if p.Key == "forms" && html == "" && len(svc.Matter.Forms) == 0 {
 			continue
@@ -398,6 +401,9 @@ const (
 	resultsMarker  = "<!--verbund:results-->"
 )
 
+// rootRelative matches attributes with a root-relative URL.
+var rootRelative = regexp.MustCompile(`\b(href|src|action)="/((?:[^/"][^"]*)?)"`)
+
 // SearchLayoutDir is the folder, under the search index folder, of the
 // per-portal page layouts the search endpoint renders results into.
 const SearchLayoutDir = "layouts"
@@ -423,6 +429,9 @@ func (r *pageRenderer) renderSearchLayout(s *Site, diags *diag.List) {
 		return
 	}
 	min = bytes.Replace(min, []byte(resultsElement), []byte(resultsMarker), 1)
+	// The endpoint serves the page from its own origin, so links and
+	// assets must name the portal's.
+	min = rootRelative.ReplaceAll(min, []byte(`$1="`+strings.TrimSuffix(s.URL, "/")+`/$2"`))
 	r.out.write(filepath.Join(r.out.staging, IndexDir, SearchLayoutDir, s.ID+".html"), min, diags)
 }
 

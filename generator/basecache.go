@@ -1,0 +1,93 @@
+package generator
+
+import (
+	"html/template"
+	"strings"
+	"sync"
+
+	"github.com/yuin/goldmark/ast"
+
+	"github.com/verbund/verbund/diag"
+)
+
+// baseCache keeps the HTML of base text parts whose links are the same on
+// every portal, so a base text offered by twenty portals is rendered
+// once per part. Parts with leistung: or cross-portal links depend on
+// the portal and are rendered each time.
+type baseCache struct {
+	mu    sync.Mutex
+	parts map[baseKey]*cachedPart
+}
+
+type baseKey struct {
+	base, part string
+}
+
+type cachedPart struct {
+	once sync.Once
+	html template.HTML
+	// links are the destinations rendered, checked again on each portal
+	// because a root-relative path may exist on one portal only.
+	links []string
+	// varies is set when the part must be rendered per portal.
+	varies bool
+}
+
+// render returns the HTML of nodes, part part of base text b, for the
+// portal whose links resolve does.
+func (c *baseCache) render(m *markdown, b *Base, d *document, part string, nodes []ast.Node,
+	resolve linkResolver, diags *diag.List) template.HTML {
+	c.mu.Lock()
+	if c.parts == nil {
+		c.parts = map[baseKey]*cachedPart{}
+	}
+	key := baseKey{b.ID, part}
+	cp := c.parts[key]
+	if cp == nil {
+		cp = &cachedPart{}
+		c.parts[key] = cp
+	}
+	c.mu.Unlock()
+
+	cp.once.Do(func() {
+		cp.links, cp.varies = portalLinks(nodes)
+		if !cp.varies {
+			// Link errors are reported below, per portal.
+			var ignored diag.List
+			cp.html = m.renderNodes(d, nodes, nil, &ignored)
+		}
+	})
+	if cp.varies {
+		return m.renderNodes(d, nodes, resolve, diags)
+	}
+	for _, l := range cp.links {
+		if _, err := resolve(l); err != nil {
+			// Render once more with the resolver, which reports the
+			// error at the link's position.
+			return m.renderNodes(d, nodes, resolve, diags)
+		}
+	}
+	return cp.html
+}
+
+// portalLinks returns the link destinations of nodes and whether any of
+// them resolves to a different URL on different portals.
+func portalLinks(nodes []ast.Node) (links []string, varies bool) {
+	for _, n := range nodes {
+		_ = ast.Walk(n, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+			l, ok := n.(*ast.Link)
+			if !entering || !ok {
+				return ast.WalkContinue, nil
+			}
+			dest := string(l.Destination)
+			links = append(links, dest)
+			if strings.HasPrefix(dest, "leistung:") || !strings.HasPrefix(dest, "/") && !strings.HasPrefix(dest, "#") &&
+				!strings.HasPrefix(dest, "http://") && !strings.HasPrefix(dest, "https://") &&
+				!strings.HasPrefix(dest, "mailto:") && !strings.HasPrefix(dest, "tel:") {
+				varies = true
+			}
+			return ast.WalkContinue, nil
+		})
+	}
+	return links, varies
+}
