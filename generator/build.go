@@ -20,6 +20,7 @@ import (
 
 	"github.com/verbund/verbund/diag"
 	"github.com/verbund/verbund/federation"
+	"github.com/verbund/verbund/search"
 )
 
 // IndexDir is the folder, under the output folder, of the search index.
@@ -43,6 +44,9 @@ type Options struct {
 	ReviewMaxAge time.Duration
 	// Now is the time review ages are counted from; default time.Now().
 	Now time.Time
+	// KeepCorpus returns the search corpus in Result.Corpus, for tests
+	// that index it another way.
+	KeepCorpus bool
 	// Logger receives progress messages; nil discards them.
 	Logger *slog.Logger
 }
@@ -58,6 +62,8 @@ type Result struct {
 	Files    int
 	Warnings diag.List
 	Duration time.Duration
+	// Corpus is what the search index was built from, with KeepCorpus.
+	Corpus *search.Corpus
 }
 
 // Build loads the federation at opts.ConfigPath, renders every portal and
@@ -125,8 +131,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		out.abort()
 		return nil, err
 	}
+	var corpus *search.Corpus
 	if !opts.DryRun {
-		if err := r.buildIndex(ctx); err != nil {
+		if corpus, err = r.buildIndex(ctx); err != nil {
 			out.abort()
 			return nil, err
 		}
@@ -142,6 +149,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	res := &Result{
 		Output: cfg.OutputDir, Sites: len(fc.sites), Pages: pages,
 		Files: int(out.files.Load()), Warnings: dedupe(warnings), Duration: time.Since(start),
+	}
+	if opts.KeepCorpus {
+		res.Corpus = corpus
 	}
 	log.Info("build finished", "sites", res.Sites, "pages", res.Pages,
 		"files", res.Files, "duration", res.Duration.Round(time.Millisecond))

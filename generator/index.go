@@ -25,8 +25,8 @@ func (c *indexCollector) add(p search.Page) {
 }
 
 // buildIndex writes the federation's search index into the staging
-// folder.
-func (r *pageRenderer) buildIndex(ctx context.Context) error {
+// folder and returns the corpus it was built from.
+func (r *pageRenderer) buildIndex(ctx context.Context) (*search.Corpus, error) {
 	fc := r.fc
 	corpus := &search.Corpus{}
 	for _, s := range fc.sites {
@@ -53,9 +53,9 @@ func (r *pageRenderer) buildIndex(ctx context.Context) error {
 	corpus.Pages = r.index.pages
 	sort.Slice(corpus.Pages, func(i, j int) bool { return corpus.Pages[i].URL < corpus.Pages[j].URL })
 	if err := search.Build(ctx, filepath.Join(r.out.staging, IndexDir), corpus); err != nil {
-		return fmt.Errorf("building the search index: %w", err)
+		return nil, fmt.Errorf("building the search index: %w", err)
 	}
-	return nil
+	return corpus, nil
 }
 
 // serviceDocument returns the search document of a service page. For a

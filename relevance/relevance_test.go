@@ -23,13 +23,14 @@ var repoRoot = func() string {
 
 // buildIndex builds the federation of config into a temporary folder and
 // opens its search index.
-func buildIndex(t *testing.T, config string) *search.Index {
+func buildIndex(t *testing.T, config string) (*search.Index, *search.Corpus) {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "public")
-	_, err := generator.Build(context.Background(), generator.Options{
+	res, err := generator.Build(context.Background(), generator.Options{
 		ConfigPath: config,
 		ThemeDir:   filepath.Join(repoRoot, "themes", "default"),
 		OutputDir:  out,
+		KeepCorpus: true,
 	})
 	if err != nil {
 		t.Fatalf("building %s: %v", config, err)
@@ -39,15 +40,16 @@ func buildIndex(t *testing.T, config string) *search.Index {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	return ix
+	return ix, res.Corpus
 }
 
 func TestEmslandQueries(t *testing.T) {
-	ix := buildIndex(t, filepath.Join(repoRoot, "sites.toml"))
+	ix, corpus := buildIndex(t, filepath.Join(repoRoot, "sites.toml"))
 	report := searchtest.RunRelevance(t, ix, "emsland.toml", nil)
 	if n := len(report.Outcomes); n < 25 {
 		t.Errorf("emsland.toml has %d queries, want at least 25", n)
 	}
+	compareWithStock(t, report, corpus, "emsland.toml", nil)
 }
 
 // corpusDir returns the folder of the real input data: $VERBUND_CORPUS,
@@ -65,8 +67,8 @@ func corpusDir(t *testing.T) string {
 }
 
 func TestMunichQueries(t *testing.T) {
-	corpus := corpusDir(t)
-	queries := filepath.Join(corpus, "..", "relevance", "munich.toml")
+	data := corpusDir(t)
+	queries := filepath.Join(data, "..", "relevance", "munich.toml")
 	if _, err := os.Stat(queries); err != nil {
 		t.Skipf("Munich queries not found: %v", err)
 	}
@@ -75,8 +77,8 @@ func TestMunichQueries(t *testing.T) {
 	if err := os.WriteFile(config, []byte(munichSites), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sources := importMunich(t, corpus, filepath.Join(dir, "content", "muenchen"))
-	ix := buildIndex(t, config)
+	sources := importMunich(t, data, filepath.Join(dir, "content", "muenchen"))
+	ix, corpus := buildIndex(t, config)
 
 	// The Munich queries name the expected service by its DLDB id, which
 	// the import keeps as the page's source.
@@ -93,7 +95,8 @@ func TestMunichQueries(t *testing.T) {
 		}
 		return false, nil
 	}
-	searchtest.RunRelevance(t, ix, queries, match)
+	report := searchtest.RunRelevance(t, ix, queries, match)
+	compareWithStock(t, report, corpus, queries, match)
 }
 
 // importMunich imports the Munich export into dir and returns the source
