@@ -2,6 +2,11 @@
 // federation of portals: its sites, shared navigation and service settings.
 package federation
 
+import (
+	"fmt"
+	"time"
+)
+
 // Config is the decoded and validated contents of sites.toml.
 type Config struct {
 	// Name is the federation's name, shown in the shared navigation.
@@ -134,6 +139,27 @@ type Accessibility struct {
 	Enforcement string `toml:"enforcement"`
 	// EnforcementURL is its web address.
 	EnforcementURL string `toml:"enforcement_url"`
+	// Status is how far the portal complies with BITV 2.0: "vollständig",
+	// "teilweise" or "nicht"; default "teilweise".
+	Status string `toml:"status"`
+	// Limitations are the contents that are not accessible, with the
+	// reason, one sentence each.
+	Limitations []string `toml:"limitations"`
+	// Method is how the statement was prepared: "Selbstbewertung" or
+	// "Bewertung durch Dritte"; default "Selbstbewertung".
+	Method string `toml:"method"`
+	// Reviewed is the date the statement was prepared or last reviewed.
+	Reviewed time.Time `toml:"reviewed"`
+}
+
+// ReviewedDate returns Reviewed as a German date, such as "4.12.2026",
+// or "" when it is not set. The calendar fields are used as written,
+// whatever the machine's time zone.
+func (a Accessibility) ReviewedDate() string {
+	if a.Reviewed.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%d.%d.%d", a.Reviewed.Day(), a.Reviewed.Month(), a.Reviewed.Year())
 }
 
 // Theme is the [site.theme] table.

@@ -135,6 +135,13 @@ func (c *Config) setDefaults() {
 		c.Account.Addr = "127.0.0.1:8082"
 	}
 	for i := range c.Sites {
+		a := &c.Sites[i].Accessibility
+		if a.Status == "" {
+			a.Status = "teilweise"
+		}
+		if a.Method == "" {
+			a.Method = "Selbstbewertung"
+		}
 		t := &c.Sites[i].Theme
 		if t.Primary == "" {
 			t.Primary = "#1d4f7c"

@@ -77,6 +77,8 @@ func TestParseErrors(t *testing.T) {
 			`sites.toml:14:1: site "kreis": invalid colour "blue" in theme.primary`},
 		{"duplicate category", [2]string{`[[site]]`, "[[category]]\nid = \"ausweise\"\ntitle = \"B\"\n\n[[site]]"},
 			`sites.toml:8:1: duplicate category id "ausweise"`},
+		{"accessibility status", [2]string{`enforcement = "Schlichtungsstelle"`, "enforcement = \"x\"\nstatus = \"ja\""},
+			`site "kreis": invalid accessibility status "ja"`},
 		{"syntax", [2]string{`title = "Ausweise"`, `title = "Ausweise`},
 			`sites.toml:5:18: invalid TOML`},
 	}

@@ -198,6 +198,13 @@ func (v *validator) validateSite(c *Config, i int, s *Site) {
 				"site %q: missing %s", s.ID, strings.Join(r.key, "."))
 		}
 	}
+	switch s.Accessibility.Status {
+	case "vollständig", "teilweise", "nicht":
+	default:
+		v.errorAt(at("accessibility", "status"), i, "invalid-value",
+			`use "vollständig", "teilweise" or "nicht"`,
+			"site %q: invalid accessibility status %q", s.ID, s.Accessibility.Status)
+	}
 	v.checkTheme(i, s)
 }
 
