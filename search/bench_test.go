@@ -80,7 +80,7 @@ func BenchmarkSearch(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer ix.Close()
-	requests := searchtest.SyntheticQueries()
+	requests := searchtest.SyntheticQueries(syntheticCorpus())
 	i := 0
 	for b.Loop() {
 		if _, err := ix.Search(context.Background(), requests[i%len(requests)]); err != nil {

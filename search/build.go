@@ -7,21 +7,20 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
+	"strconv"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"golang.org/x/sync/errgroup"
-
-	"github.com/verbund/verbund/search/german"
 )
 
 // Names inside the index directory.
 const (
 	// indexDirName is the folder that Build replaces on every run.
 	indexDirName = "index"
-	// bleveDirName is the bleve index inside indexDirName.
-	bleveDirName = "bleve"
+	// partitionDirPrefix names the bleve index of each partition inside
+	// indexDirName: part-0, part-1 and so on.
+	partitionDirPrefix = "part-"
 	// federationFileName stores the sites and categories next to the
 	// bleve index.
 	federationFileName = "federation.json"
@@ -34,13 +33,35 @@ const (
 type federationInfo struct {
 	Sites      []Site     `json:"sites"`
 	Categories []Category `json:"categories"`
+	// Partitions is the number of bleve indexes the documents are split
+	// into.
+	Partitions int `json:"partitions"`
 }
+
+const (
+	// minPartitionDocs is the number of documents from which Build splits
+	// the index into maxPartitions partitions, built in parallel and
+	// searched together. Each partition scores with its own BM25
+	// statistics, which differ little from those of the whole only when
+	// partitions are large, so smaller federations get one index.
+	minPartitionDocs = 4000
+	// maxPartitions is the number of partitions of a large index. It is a
+	// constant, not the number of CPUs, so that the same content gives the
+	// same index on every machine.
+	maxPartitions = 2
+)
 
 // Build writes a fresh search index of c into dir. It builds the index
 // in a temporary folder inside dir and then swaps it with the previous
 // index in dir/index, so a failed build leaves the previous index intact.
 // Other entries of dir, such as the layouts folder, are left alone.
 func Build(ctx context.Context, dir string, c *Corpus) error {
+	return build(ctx, dir, c, 0)
+}
+
+// build is Build with n partitions, or as many as partitionCount
+// chooses when n is 0.
+func build(ctx context.Context, dir string, c *Corpus, n int) error {
 	if err := c.validate(); err != nil {
 		return fmt.Errorf("building search index: invalid content: %w", err)
 	}
@@ -57,10 +78,21 @@ func Build(ctx context.Context, dir string, c *Corpus) error {
 	}
 	defer os.RemoveAll(tmp)
 
-	if err := writeIndex(ctx, filepath.Join(tmp, bleveDirName), m, documents(c)); err != nil {
+	docs := documents(c)
+	if n == 0 {
+		n = partitionCount(len(docs))
+	}
+	parts := partition(docs, n)
+	g, gctx := errgroup.WithContext(ctx)
+	for i, docs := range parts {
+		g.Go(func() error {
+			return writeIndex(gctx, filepath.Join(tmp, partitionDirPrefix+strconv.Itoa(i)), m, docs)
+		})
+	}
+	if err := g.Wait(); err != nil {
 		return fmt.Errorf("building search index: %w", err)
 	}
-	info := federationInfo{Sites: c.Sites, Categories: c.Categories}
+	info := federationInfo{Sites: c.Sites, Categories: c.Categories, Partitions: len(parts)}
 	if err := writeJSONFile(filepath.Join(tmp, federationFileName), info); err != nil {
 		return fmt.Errorf("building search index: %w", err)
 	}
@@ -70,17 +102,40 @@ func Build(ctx context.Context, dir string, c *Corpus) error {
 	return nil
 }
 
+// partitionCount returns the number of partitions for n documents.
+func partitionCount(n int) int {
+	if n < minPartitionDocs {
+		return 1
+	}
+	return maxPartitions
+}
+
+// partition splits docs into n parts of about the same amount of text:
+// each document goes to the part with the least text so far.
+func partition(docs []document, n int) [][]document {
+	parts := make([][]document, n)
+	size := make([]int, n)
+	for _, d := range docs {
+		i := 0
+		for j := range size {
+			if size[j] < size[i] {
+				i = j
+			}
+		}
+		parts[i] = append(parts[i], d)
+		size[i] += d.textBytes()
+	}
+	return parts
+}
+
 // maxSegmentDocs is the most documents the builder holds in memory
-// before it writes them as one segment. Indexes of up to this many
+// before it writes them as one segment. Partitions of up to this many
 // documents are written as a single segment, with nothing to merge.
 const maxSegmentDocs = 50_000
 
 // writeIndex writes docs into a new bleve index at path with bleve's
-// offline builder. The builder maps and analyses documents on one
-// goroutine, so workers first analyse every text in parallel to fill
-// the analyzers' word caches; the builder then mostly finds its words
-// there. On error, writeIndex leaves files in path's folder, which the
-// caller removes.
+// offline builder. On error, writeIndex leaves files in path's folder,
+// which the caller removes.
 func writeIndex(ctx context.Context, path string, m *mapping.IndexMappingImpl, docs []document) error {
 	if len(docs) == 0 {
 		// The offline builder cannot write an index without documents.
@@ -89,9 +144,6 @@ func writeIndex(ctx context.Context, path string, m *mapping.IndexMappingImpl, d
 			return fmt.Errorf("creating empty index: %w", err)
 		}
 		return idx.Close()
-	}
-	if err := warmAnalyzers(ctx, docs); err != nil {
-		return err
 	}
 	builder, err := bleve.NewBuilder(path, m, map[string]interface{}{
 		"batchSize":       min(len(docs), maxSegmentDocs),
@@ -112,43 +164,6 @@ func writeIndex(ctx context.Context, path string, m *mapping.IndexMappingImpl, d
 		return fmt.Errorf("writing index: %w", err)
 	}
 	return nil
-}
-
-// warmAnalyzers runs the analyzers of the index over the text fields of
-// docs on one goroutine per CPU.
-func warmAnalyzers(ctx context.Context, docs []document) error {
-	index, prefix := german.IndexAnalyzer(), german.PrefixAnalyzer()
-	g, ctx := errgroup.WithContext(ctx)
-	workers := runtime.GOMAXPROCS(0)
-	for w := range workers {
-		g.Go(func() error {
-			for i := w; i < len(docs); i += workers {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				for name, value := range docs[i].fields {
-					a := index
-					switch name {
-					case fieldTitle, fieldKeywords, fieldSummary, fieldText:
-					case fieldSuggest:
-						a = prefix
-					default:
-						continue
-					}
-					switch v := value.(type) {
-					case string:
-						a.Warm(v)
-					case []string:
-						for _, s := range v {
-							a.Warm(s)
-						}
-					}
-				}
-			}
-			return nil
-		})
-	}
-	return g.Wait()
 }
 
 func writeJSONFile(path string, v any) error {

@@ -13,12 +13,33 @@ type document struct {
 	fields map[string]any
 }
 
-// Kinds of page.
+// textBytes returns the length of the document's text fields, a measure
+// of the work of indexing it.
+func (d document) textBytes() int {
+	n := 0
+	for _, v := range d.fields {
+		switch v := v.(type) {
+		case string:
+			n += len(v)
+		case []string:
+			for _, s := range v {
+				n += len(s)
+			}
+		}
+	}
+	return n
+}
+
+// Kinds of page: a base text is a service, and a page without a kind is
+// a free page.
 const (
 	kindService = "service"
-	kindOffice  = "office"
 	kindPage    = "page"
 )
+
+// typeField is the field that names a document's type mapping, bleve's
+// default TypeField.
+const typeField = "_type"
 
 // Prefixes of document IDs. Pages use their URL as ID.
 const (
@@ -36,11 +57,11 @@ const (
 // offerSeparator separates site and URL in the stored offers field.
 const offerSeparator = " "
 
-// documents returns the index documents of c: each base text once, with
-// the sites that offer it; each page with only what it does not share
-// with its base text; and one suggestion per distinct title or keyword.
-// Base texts that no page offers are left out, because no portal
-// publishes them.
+// documents returns the index documents of c. Each base text is one
+// document, with the sites that offer it. Each page is one document with
+// only what it does not share with its base text. Each distinct title or
+// keyword is one suggestion. Base texts that no page offers are left out,
+// because no portal publishes them.
 func documents(c *Corpus) []document {
 	bases := map[string]*Base{}
 	for i := range c.Bases {
@@ -84,7 +105,7 @@ func documents(c *Corpus) []document {
 
 func baseDocument(b *Base, pages []Page) document {
 	fields := map[string]any{
-		"_type":       typeService,
+		typeField:     typeService,
 		fieldName:     b.Title,
 		fieldTitle:    b.Title,
 		fieldKeywords: b.Keywords,
@@ -106,20 +127,21 @@ func baseDocument(b *Base, pages []Page) document {
 	fields[fieldSites] = sites
 	fields[fieldSiteList] = strings.Join(sites, " ")
 	fields[fieldOffers] = offers
-	return document{id: baseIDPrefix + b.ID, fields: dropEmpty(fields)}
+	return document{id: baseIDPrefix + b.ID, fields: cleanFields(fields)}
 }
 
 // pageDocument returns the document of page p. For a page that extends
-// the base text b it indexes only the title, summary and keywords that
-// differ from the base text's and the page's own parts; the base text's
-// document finds the rest.
+// the base text b, it indexes only the page's own parts and the title,
+// summary and keywords that differ from the base text's, because the base
+// text's document finds the rest.
 func pageDocument(p Page, b *Base) document {
 	kind := p.Kind
 	if kind == "" {
 		kind = kindPage
 	}
+
 	fields := map[string]any{
-		"_type":       typeService,
+		typeField:     typeService,
 		fieldName:     p.Title,
 		fieldAbstract: p.Summary,
 		fieldText:     p.Text,
@@ -136,8 +158,9 @@ func pageDocument(p Page, b *Base) document {
 		fields[fieldKeywords] = p.Keywords
 		fields[fieldNames] = names(p.Title, p.Keywords)
 		fields[fieldGroup] = groupKey(p.LeiKa, "", p.URL)
-		return document{id: p.URL, fields: dropEmpty(fields)}
+		return document{id: p.URL, fields: cleanFields(fields)}
 	}
+
 	if p.Title != b.Title {
 		fields[fieldTitle] = p.Title
 	}
@@ -156,6 +179,7 @@ func pageDocument(p Page, b *Base) document {
 	} else {
 		fields[fieldNames] = own
 	}
+
 	if p.Category == "" {
 		fields[fieldCategory] = b.Category
 	}
@@ -167,7 +191,7 @@ func pageDocument(p Page, b *Base) document {
 		delete(fields, fieldSummary)
 	}
 	fields[fieldGroup] = groupKey(b.LeiKa, b.ID, p.URL)
-	return document{id: p.URL, fields: dropEmpty(fields)}
+	return document{id: p.URL, fields: cleanFields(fields)}
 }
 
 // names returns the title and keywords of a document, for the field
@@ -191,19 +215,28 @@ func groupKey(leika []string, base, url string) string {
 	return "url:" + url
 }
 
-// dropEmpty removes empty strings and lists from fields, so that the
-// index holds no empty stored values.
-func dropEmpty(fields map[string]any) map[string]any {
+// cleanFields removes empty strings and lists from fields, so that the
+// index holds no empty stored values, and replaces invalid UTF-8 with
+// U+FFFD, so that snippets and pages are always valid UTF-8.
+func cleanFields(fields map[string]any) map[string]any {
 	for name, value := range fields {
 		switch v := value.(type) {
 		case string:
 			if v == "" {
 				delete(fields, name)
+			} else {
+				fields[name] = strings.ToValidUTF8(v, "\uFFFD")
 			}
 		case []string:
 			if len(v) == 0 {
 				delete(fields, name)
+				continue
 			}
+			valid := make([]string, len(v))
+			for i, s := range v {
+				valid[i] = strings.ToValidUTF8(s, "\uFFFD")
+			}
+			fields[name] = valid
 		}
 	}
 	return fields
@@ -239,12 +272,12 @@ func (s *suggestionSet) documents() []document {
 	for _, key := range s.order {
 		docs = append(docs, document{
 			id: suggestionIDPrefix + key,
-			fields: map[string]any{
-				"_type":      typeSuggestion,
+			fields: cleanFields(map[string]any{
+				typeField:    typeSuggestion,
 				fieldSuggest: s.labels[key],
 				fieldLabel:   s.labels[key],
 				fieldWeight:  float64(s.weight[key]),
-			},
+			}),
 		})
 	}
 	return docs

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/verbund/verbund/search/german"
 )
@@ -110,5 +111,27 @@ func TestCorpusValidateCycle(t *testing.T) {
 	c := &Corpus{Sites: []Site{{ID: "a", Parent: "b"}, {ID: "b", Parent: "a"}}}
 	if err := c.validate(); err == nil || !strings.Contains(err.Error(), "cycle") {
 		t.Errorf("validate = %v, want a cycle error", err)
+	}
+}
+
+func TestDocumentsRepairInvalidUTF8(t *testing.T) {
+	c := testCorpus()
+	c.Pages[2].Text = "Fund\xffsachen"
+	c.Pages[2].Keywords = []string{"Fund\xfe"}
+	for _, d := range documents(c) {
+		for name, value := range d.fields {
+			var values []string
+			switch v := value.(type) {
+			case string:
+				values = []string{v}
+			case []string:
+				values = v
+			}
+			for _, s := range values {
+				if !utf8.ValidString(s) {
+					t.Errorf("document %s field %s = %q, not valid UTF-8", d.id, name, s)
+				}
+			}
+		}
 	}
 }

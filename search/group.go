@@ -27,7 +27,6 @@ const (
 // group is the hits of one service: a base text and the pages that
 // extend it, or pages that share a LeiKa key, or a single page.
 type group struct {
-	key   string
 	score float64
 	// best is the best-scoring hit, hits all hits, best first.
 	best *bsearch.DocumentMatch
@@ -50,7 +49,7 @@ func (ix *Index) groupHits(hits bsearch.DocumentMatchCollection, site string) []
 		key := sortValue(h, sortGroup)
 		g := byKey[key]
 		if g == nil {
-			g = &group{key: key, score: h.Score, best: h, category: sortValue(h, sortCategory)}
+			g = &group{score: h.Score, best: h, category: sortValue(h, sortCategory)}
 			byKey[key] = g
 			groups = append(groups, g)
 		}

@@ -111,7 +111,7 @@ func (s *Server) fillResults(view *resultsView, req Request, res *Result) {
 // keeping the other filter and starting again at page 1.
 func (s *Server) filters(req Request, f Facets) []filterView {
 	req.Page = 1
-	communes := filterView{Title: "Gemeinde"}
+	communes := filterView{Title: "Kommune"}
 	if req.Commune != "" {
 		r := req
 		r.Commune = ""

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -18,7 +18,9 @@ import (
 // Index is a search index opened read-only by Open. It is safe for
 // concurrent use; many processes may open the same index.
 type Index struct {
+	// bleve searches all partitions: the one index, or an alias of them.
 	bleve      bleve.Index
+	partitions []bleve.Index
 	sites      []Site
 	siteByID   map[string]*Site
 	siteOrder  map[string]int
@@ -27,6 +29,8 @@ type Index struct {
 	prefix     *german.Analyzer
 	synonyms   *german.Synonyms
 	layouts    map[string]layout
+	// termLimit bounds the term searchers of one search (maxTermSearchers).
+	termLimit int
 }
 
 // Open opens the index that Build wrote into dir, read-only, together
@@ -36,26 +40,22 @@ func Open(dir string) (*Index, error) {
 		return nil, fmt.Errorf("opening search index: registering analyzers: %w", err)
 	}
 	indexDir := filepath.Join(dir, indexDirName)
-	data, err := os.ReadFile(filepath.Join(indexDir, federationFileName))
+	info, err := readFederationInfo(filepath.Join(indexDir, federationFileName))
 	if err != nil {
 		return nil, fmt.Errorf("opening search index: %w", err)
-	}
-	var info federationInfo
-	if err := json.Unmarshal(data, &info); err != nil {
-		return nil, fmt.Errorf("opening search index: decoding %s: %w", federationFileName, err)
 	}
 	layouts, err := loadLayouts(filepath.Join(dir, LayoutsDirName))
 	if err != nil {
 		return nil, fmt.Errorf("opening search index: %w", err)
 	}
-	b, err := bleve.OpenUsing(filepath.Join(indexDir, bleveDirName), map[string]interface{}{
-		"read_only": true,
-	})
+	partitions, err := openPartitions(indexDir, info.Partitions)
 	if err != nil {
-		return nil, fmt.Errorf("opening search index %s: %w", indexDir, err)
+		return nil, fmt.Errorf("opening search index: %w", err)
 	}
+
 	ix := &Index{
-		bleve:      b,
+		bleve:      partitions[0],
+		partitions: partitions,
 		sites:      info.Sites,
 		siteByID:   map[string]*Site{},
 		siteOrder:  map[string]int{},
@@ -64,6 +64,10 @@ func Open(dir string) (*Index, error) {
 		prefix:     german.PrefixAnalyzer(),
 		synonyms:   german.DefaultSynonyms(),
 		layouts:    layouts,
+		termLimit:  maxTermSearchers,
+	}
+	if len(partitions) > 1 {
+		ix.bleve = bleve.NewIndexAlias(partitions...)
 	}
 	for i := range ix.sites {
 		ix.siteByID[ix.sites[i].ID] = &ix.sites[i]
@@ -75,15 +79,48 @@ func Open(dir string) (*Index, error) {
 	return ix, nil
 }
 
-// Close closes the index.
-func (ix *Index) Close() error {
-	return ix.bleve.Close()
+func readFederationInfo(path string) (federationInfo, error) {
+	var info federationInfo
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return info, err
+	}
+	if err := json.Unmarshal(data, &info); err != nil {
+		return info, fmt.Errorf("decoding %s: %w", path, err)
+	}
+	return info, nil
 }
 
-// Sites returns the portals of the federation, in the order of the
-// corpus the index was built from.
-func (ix *Index) Sites() []Site {
-	return slices.Clone(ix.sites)
+// openPartitions opens the n bleve indexes of indexDir read-only.
+func openPartitions(indexDir string, n int) ([]bleve.Index, error) {
+	if n < 1 {
+		return nil, fmt.Errorf("%s: invalid number of partitions %d", federationFileName, n)
+	}
+	var partitions []bleve.Index
+	for i := range n {
+		path := filepath.Join(indexDir, partitionDirPrefix+strconv.Itoa(i))
+		b, err := bleve.OpenUsing(path, map[string]interface{}{"read_only": true})
+		if err != nil {
+			for _, p := range partitions {
+				p.Close()
+			}
+			return nil, fmt.Errorf("opening %s: %w", path, err)
+		}
+		partitions = append(partitions, b)
+	}
+	return partitions, nil
+}
+
+// Close closes the index.
+func (ix *Index) Close() error {
+	var errs []error
+	if len(ix.partitions) > 1 {
+		errs = append(errs, ix.bleve.Close())
+	}
+	for _, p := range ix.partitions {
+		errs = append(errs, p.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // responsibleSites returns site and the sites above it, nearest first:
@@ -113,8 +150,9 @@ func (ix *Index) siteName(id string) string {
 }
 
 // isTooBroad reports whether err is bleve's error for a query that
-// expands to more term searchers than the limit allows. Bleve reports it
-// as a plain error, so its text is the only way to tell.
+// expands to more term searchers than the limit allows. Bleve v2.6.3
+// returns it as a plain error starting with "TooManyTermSearchers", so
+// its text is the only way to tell.
 func isTooBroad(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "TooManyTermSearchers")
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // LayoutMarker is the comment in a layout file where the results page
-// puts the search results. A layout must contain it exactly once.
+// puts the search results. Open rejects a layout that does not contain
+// it exactly once.
 const LayoutMarker = "<!--verbund:results-->"
 
 // maxLayoutBytes bounds a layout file.

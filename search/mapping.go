@@ -20,9 +20,9 @@ const (
 )
 
 // Fields of the index. Fields that only serve display are stored and not
-// indexed; fields that are searched are indexed and not stored, except
-// text, which is also a snippet source. No field keeps term vectors:
-// snippets mark matches by analysing the stored text again.
+// indexed. Fields that are searched are indexed and not stored, except
+// text, which is also a snippet source. No field keeps term vectors,
+// because snippets mark matches by analysing the stored text again.
 const (
 	fieldName     = "name"     // stored: title to display
 	fieldTitle    = "title"    // indexed

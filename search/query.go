@@ -58,13 +58,14 @@ var searchedFields = []struct {
 // QueryError is a query that the index rejects: too long, not valid
 // UTF-8, or too broad to run.
 type QueryError struct {
+	// Reason describes the problem, such as "not valid UTF-8".
 	Reason string
 }
 
 func (e *QueryError) Error() string { return "invalid query: " + e.Reason }
 
 // errNoWords reports query text without a searchable word, such as "*"
-// or only function words. Callers answer it with an empty result.
+// or only function words. Search returns an empty result for it.
 var errNoWords = errors.New("query has no searchable word")
 
 // queryPlan is the analysed query text.
@@ -108,17 +109,10 @@ func planQuery(text string, a *german.Analyzer, synonyms *german.Synonyms) (*que
 	}
 	plan := &queryPlan{}
 	for i := 0; i < len(words); {
-		n := longestSynonymPhrase(words[i:], synonyms)
+		n := max(longestSynonymPhrase(words[i:], synonyms), 1)
 		unit := queryUnit{words: words[i : i+n]}
-		if n > 0 {
-			unit.alternatives = synonyms.Lookup(terms(unit.words))
-			if len(unit.alternatives) > maxSynonyms {
-				unit.alternatives = unit.alternatives[:maxSynonyms]
-			}
-		} else {
-			unit.words = words[i : i+1]
-			n = 1
-		}
+		unit.alternatives = synonyms.Lookup(terms(unit.words))
+		unit.alternatives = unit.alternatives[:min(len(unit.alternatives), maxSynonyms)]
 		plan.units = append(plan.units, unit)
 		i += n
 	}
@@ -183,6 +177,11 @@ func wordQuery(w german.Word, fuzzy bool) query.Query {
 		ways = append(ways, termsQuery(w.Parts, boostParts))
 	}
 	if fuzzy && len(w.Folded) >= minFuzzyBytes && isWordOfLetters(w.Folded) {
+		// A fuzzy query on the stem misses typos in the word's ending,
+		// which the stemmer would have removed ("baugenehmigunk" against
+		// the stem "baugenehmig"). So the folded word is also searched in
+		// fieldNames, which holds the unstemmed words of titles and
+		// keywords.
 		ways = append(ways, fuzzyQuery(w.Folded, fieldNames, boostTitle*boostFuzzy))
 		if len(w.Term) >= minFuzzyBytes {
 			ways = append(ways, fuzzyInFields(w.Term))
@@ -229,11 +228,8 @@ func fuzzyInFields(term string) query.Query {
 	return query.NewDisjunctionQuery(qs)
 }
 
-// fuzzyQuery returns a query for term with a typo in field. Fuzzy
-// queries on stems miss typos in a word's ending, which the stemmer
-// would have removed ("baugenehmigunk" against the stem "baugenehmig"),
-// so the folded word is also searched in fieldNames, which holds whole
-// words of titles and keywords.
+// fuzzyQuery returns a query for term in field with up to fuzziness(term)
+// edits.
 func fuzzyQuery(term, field string, boost float64) query.Query {
 	q := query.NewFuzzyQuery(term)
 	q.SetField(field)

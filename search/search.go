@@ -27,15 +27,16 @@ const (
 type Request struct {
 	// Query is the citizen's text.
 	Query string
-	// Site is the ID of the citizen's portal. Results its page or a page
-	// of a site above it offers rank first. Optional.
+	// Site is the ID of the citizen's portal, optional. Services that
+	// this site or a site above it offers rank first, and their results
+	// link to that site's page.
 	Site string
 	// Commune restricts results to services that the site with this ID
 	// offers. Optional.
 	Commune string
 	// Category restricts results to a category. Optional.
 	Category string
-	// Page is the 1-based page of results; 0 means the first.
+	// Page is the page of results, counted from 1. Zero means 1.
 	Page int
 }
 
@@ -43,7 +44,7 @@ type Request struct {
 type Result struct {
 	Query string `json:"query"`
 	// Total is the number of results, each a group of hits of one
-	// service, among the best windowSize matching documents.
+	// service, among the best 500 matching documents.
 	Total int `json:"total"`
 	// Page and Pages are the current page and the number of pages.
 	Page   int    `json:"page"`
@@ -156,9 +157,9 @@ func (ix *Index) checkRequest(r *Request) error {
 	return nil
 }
 
-// find runs the plan: first requiring every word, with typo tolerance;
-// without typo tolerance if that expands to too many terms; and, if no
-// document has every word, requiring any word.
+// find runs the plan with typo tolerance, or without it if that expands
+// to too many terms. It first requires every word and, if no document
+// has every word, then any word.
 func (ix *Index) find(ctx context.Context, plan *queryPlan, r Request) (bsearch.DocumentMatchCollection, error) {
 	var filters []query.Query
 	if r.Commune != "" {
@@ -196,7 +197,7 @@ func (ix *Index) find(ctx context.Context, plan *queryPlan, r Request) (bsearch.
 func (ix *Index) window(ctx context.Context, q query.Query) (bsearch.DocumentMatchCollection, error) {
 	req := bleve.NewSearchRequestOptions(q, windowSize, 0, false)
 	req.SortBy(windowSort)
-	ctx = context.WithValue(ctx, bsearch.MaxTermSearchersKey, maxTermSearchers)
+	ctx = context.WithValue(ctx, bsearch.MaxTermSearchersKey, ix.termLimit)
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("searching: %w", err)

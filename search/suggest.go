@@ -51,7 +51,7 @@ func (ix *Index) Suggest(ctx context.Context, text string, limit int) ([]string,
 
 	req := bleve.NewSearchRequestOptions(allOf(prefixes), suggestWindow, 0, false)
 	req.Fields = []string{fieldLabel, fieldWeight}
-	ctx = context.WithValue(ctx, bsearch.MaxTermSearchersKey, maxTermSearchers)
+	ctx = context.WithValue(ctx, bsearch.MaxTermSearchersKey, ix.termLimit)
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if isTooBroad(err) {
 		return []string{}, nil

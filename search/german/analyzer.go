@@ -5,30 +5,12 @@ import (
 	_ "embed"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/registry"
-)
-
-// Names under which Register adds the analyzers to bleve's registry.
-const (
-	// AnalyzerName is the analyzer of text fields: folded, stemmed words,
-	// stop words removed, compound parts added at the compound's position.
-	AnalyzerName = "verbund_de"
-	// PrefixAnalyzerName is the analyzer of the suggestion field: folded
-	// words and compound parts, not stemmed, so that a prefix of what a
-	// citizen types matches.
-	PrefixAnalyzerName = "verbund_de_prefix"
 )
 
 //go:embed stopwords.txt
 var defaultStopWords string
-
-// maxCachedWords bounds the word cache of an analyzer. Past it, words are
-// analysed without caching; the vocabulary of a federation's content fits
-// well below it.
-const maxCachedWords = 200_000
 
 // Analyzer turns German text into index terms. It implements bleve's
 // analysis.Analyzer and is safe for concurrent use.
@@ -57,7 +39,7 @@ var defaultStopSet = sync.OnceValue(func() map[string]bool {
 	return stop
 })
 
-// Word is one word of a text as the index sees it.
+// Word is one word of a text with its index terms.
 type Word struct {
 	// Start and End are the word's byte range in the text.
 	Start, End int
@@ -73,24 +55,17 @@ type Word struct {
 	Stop bool
 }
 
-// wordAnalysis is the cached result of analysing one word.
-type wordAnalysis struct {
-	folded string
-	term   []byte
-	parts  [][]byte
-	stop   bool
-}
-
-// Words returns the words of text. Words longer than MaxWordBytes are
-// left out.
+// Words returns the words of text, stop words included and marked.
+// Words longer than MaxWordBytes are left out.
 func (a *Analyzer) Words(text string) []Word {
 	var words []Word
 	var scratch []byte
-	for _, s := range appendWords(nil, []byte(text)) {
+	input := []byte(text)
+	for _, s := range appendWords(nil, input) {
 		if s.end-s.start > MaxWordBytes {
 			continue
 		}
-		w := a.analyzeWord([]byte(text[s.start:s.end]), &scratch)
+		w := a.analyzeWord(input[s.start:s.end], &scratch)
 		word := Word{Start: s.start, End: s.end, Folded: w.folded, Term: string(w.term), Stop: w.stop}
 		for _, part := range w.parts {
 			word.Parts = append(word.Parts, string(part))
@@ -100,7 +75,9 @@ func (a *Analyzer) Words(text string) []Word {
 	return words
 }
 
-// Analyze implements analysis.Analyzer.
+// Analyze implements analysis.Analyzer: one token per word that is no
+// stop word, and one more per part of a compound, at the compound's
+// position and with its byte range. Positions count stop words too.
 func (a *Analyzer) Analyze(input []byte) analysis.TokenStream {
 	spans := appendWords(nil, input)
 	tokens := make([]analysis.Token, 0, len(spans)+len(spans)/4)
@@ -127,21 +104,17 @@ func (a *Analyzer) Analyze(input []byte) analysis.TokenStream {
 	return stream
 }
 
-// Warm analyses the words of text into the analyzer's word cache without
-// returning them, so that a later Analyze of the same words is cheaper.
-func (a *Analyzer) Warm(text string) {
-	var scratch []byte
-	input := []byte(text)
-	for _, s := range appendWords(nil, input) {
-		if s.end-s.start <= MaxWordBytes {
-			a.analyzeWord(input[s.start:s.end], &scratch)
-		}
-	}
+// wordAnalysis is the result of analysing one word.
+type wordAnalysis struct {
+	folded string
+	term   []byte
+	parts  [][]byte
+	stop   bool
 }
 
 // analyzeWord returns the analysis of one word, from the cache when it
-// was seen before. The returned byte slices are shared and must not be
-// modified.
+// was seen before. The returned analysis is shared and must not be
+// modified; bleve only reads token terms.
 func (a *Analyzer) analyzeWord(word []byte, scratch *[]byte) *wordAnalysis {
 	lower := appendLowerFolded((*scratch)[:0], word)
 	*scratch = lower
@@ -163,6 +136,8 @@ func (a *Analyzer) analyzeWord(word []byte, scratch *[]byte) *wordAnalysis {
 	return w
 }
 
+// term returns the indexed term of a folded word. Words with digits or
+// letters outside a to z are not stemmed.
 func (a *Analyzer) term(folded string) string {
 	if !a.stem || !isLetters([]byte(folded)) {
 		return folded
@@ -178,87 +153,3 @@ func containsBytes(list [][]byte, s string) bool {
 	}
 	return false
 }
-
-// wordCache maps a word in lower case to its analysis. It is split into
-// shards so that parallel analysis rarely waits on a lock.
-type wordCache struct {
-	shards [32]struct {
-		sync.RWMutex
-		words map[string]*wordAnalysis
-	}
-	size atomic.Int64
-}
-
-func (c *wordCache) shard(key []byte) int {
-	// FNV-1a
-	h := uint32(2166136261)
-	for _, b := range key {
-		h ^= uint32(b)
-		h *= 16777619
-	}
-	return int(h % uint32(len(c.shards)))
-}
-
-func (c *wordCache) get(key []byte) *wordAnalysis {
-	s := &c.shards[c.shard(key)]
-	s.RLock()
-	w := s.words[string(key)]
-	s.RUnlock()
-	return w
-}
-
-func (c *wordCache) put(key string, w *wordAnalysis) {
-	if c.size.Load() >= maxCachedWords {
-		return
-	}
-	s := &c.shards[c.shard([]byte(key))]
-	s.Lock()
-	if s.words == nil {
-		s.words = map[string]*wordAnalysis{}
-	}
-	if _, ok := s.words[key]; !ok {
-		s.words[key] = w
-		c.size.Add(1)
-	}
-	s.Unlock()
-}
-
-type analyzers struct {
-	index, prefix *Analyzer
-}
-
-var defaultAnalyzers = sync.OnceValue(func() analyzers {
-	return analyzers{
-		index:  NewAnalyzer(DefaultDecompounder(), true),
-		prefix: NewAnalyzer(DefaultDecompounder(), false),
-	}
-})
-
-var registerOnce = sync.OnceValue(func() error {
-	index, prefix := defaultAnalyzers().index, defaultAnalyzers().prefix
-	err := registry.RegisterAnalyzer(AnalyzerName,
-		func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
-			return index, nil
-		})
-	if err != nil {
-		return err
-	}
-	return registry.RegisterAnalyzer(PrefixAnalyzerName,
-		func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
-			return prefix, nil
-		})
-})
-
-// Register adds the analyzers AnalyzerName and PrefixAnalyzerName to
-// bleve's registry. Call it before creating or opening an index whose
-// mapping names them; calls after the first do nothing.
-func Register() error {
-	return registerOnce()
-}
-
-// IndexAnalyzer returns the analyzer registered as AnalyzerName, for
-// analysing query text the way the index analysed content.
-func IndexAnalyzer() *Analyzer { return defaultAnalyzers().index }
-
-// PrefixAnalyzer returns the analyzer registered as PrefixAnalyzerName.
-func PrefixAnalyzer() *Analyzer { return defaultAnalyzers().prefix }

@@ -18,9 +18,9 @@ const (
 	minPart = 3
 	// minCompound is the shortest word that the decompounder tries to split.
 	minCompound = 2 * minPart
-	// maxSplitDepth bounds how often a part is split again ("kinderreisepass"
-	// into "kinder" and "reisepass", then "reisepass" into "reise" and
-	// "pass").
+	// maxSplitDepth bounds how often a part is split again
+	// ("kinderreisepass" into "kind" and "reisepass", then "reisepass"
+	// into "reise" and "pass").
 	maxSplitDepth = 3
 )
 
@@ -31,9 +31,10 @@ var linkingElements = []string{"", "s", "es", "n", "en", "er", "e", "ns", "ens",
 // Decompounder splits compound words into word parts of a dictionary. It
 // is safe for concurrent use.
 type Decompounder struct {
-	parts map[string]bool // digraph-folded parts
-	stems map[string]bool // stems of the parts, for inflected last parts
-	trie  []trieNode      // the parts, letter by letter; node 0 is the root
+	// trie holds the folded parts letter by letter; node 0 is the root.
+	trie []trieNode
+	// stems are the stems of the parts, for inflected last parts.
+	stems map[string]bool
 }
 
 // trieNode is a node of the parts trie. Words of the trie consist of the
@@ -45,15 +46,14 @@ type trieNode struct {
 
 // NewDecompounder returns a decompounder for the given word parts. Parts
 // are folded as the index folds words; parts shorter than three letters
-// are ignored.
+// or with letters outside a to z after folding are ignored.
 func NewDecompounder(parts []string) *Decompounder {
-	d := &Decompounder{parts: map[string]bool{}, stems: map[string]bool{}, trie: make([]trieNode, 1)}
+	d := &Decompounder{trie: make([]trieNode, 1), stems: map[string]bool{}}
 	for _, part := range parts {
 		folded := Fold(strings.TrimSpace(part))
 		if len(folded) < minPart || !isLetters([]byte(folded)) {
 			continue
 		}
-		d.parts[folded] = true
 		d.stems[Stem(folded)] = true
 		d.insert(folded)
 	}
@@ -112,7 +112,7 @@ var DefaultDecompounder = sync.OnceValue(func() *Decompounder {
 // duplicates. It returns nil for a word that is no compound of known parts.
 //
 //	Hundesteuer     -> hund, steur
-//	Kinderreisepass -> kind, reisepass, reis, pass
+//	Kinderreisepass -> kind, reisepass, reise, pass
 func (d *Decompounder) Split(word string) []string {
 	lower := appendLowerFolded(nil, []byte(word))
 	return d.appendSplit(nil, lower, 0)
@@ -216,11 +216,11 @@ func (d *Decompounder) segment(lower []byte) []span {
 	return cuts
 }
 
-// partEnds appends to ends each j for which lower[i:j] is a word part: a
-// part of the list, or, inside the word, a part without its final e
-// ("schul" of Schule), or, at the end of the word, an inflected part
-// ("steuern"). It walks the trie along lower[i:] folded as Fold folds
-// it, so "fuehrer" finds the part "führer".
+// partEnds appends to ends each j for which lower[i:j] is a word part.
+// Inside the word, a part may lack its final e ("schul" of Schule). At
+// the end of the word, a part may be inflected ("steuern"). It walks the
+// trie along lower[i:] folded as Fold folds it, so "fuehrer" finds the
+// part "führer".
 func (d *Decompounder) partEnds(lower []byte, i int, ends []int) []int {
 	node := int32(0)
 	for k := i; k < len(lower); k++ {

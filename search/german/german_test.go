@@ -191,3 +191,14 @@ func TestDefaultSynonyms(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendWordsLatin1(t *testing.T) {
+	text := "Maße×Größe÷Übel ÀÖØàöøÿ"
+	var got []string
+	for _, s := range appendWords(nil, []byte(text)) {
+		got = append(got, text[s.start:s.end])
+	}
+	if want := []string{"Maße", "Größe", "Übel", "ÀÖØàöøÿ"}; !slices.Equal(got, want) {
+		t.Errorf("words %q, want %q", got, want)
+	}
+}

@@ -2,8 +2,9 @@ package german
 
 import "strings"
 
-// minStem is the length in bytes below which the stemmer removes nothing
-// more, so that short words such as "ehe" or "amt" keep their shape.
+// minStem is the shortest stem, in bytes. The stemmer leaves words of
+// this length alone and never cuts a word shorter, so that short words
+// such as "ehe" or "amt" keep their shape.
 const minStem = 3
 
 // inflections are the German plural and case endings the stemmer removes,
@@ -16,7 +17,7 @@ var inflections = []string{"ern", "em", "en", "er", "es", "e"}
 var derivations = []string{"ung", "lich", "heit", "keit"}
 
 // Stem reduces a folded word (see Fold) to the stem the index stores. It
-// is a light stemmer written for search: it removes one inflectional
+// is a light stemmer written for search. It removes one inflectional
 // ending, then one derivational suffix and the ending that this uncovers,
 // and never leaves fewer than three letters.
 //

@@ -12,7 +12,8 @@ import (
 //go:embed synonyms.txt
 var defaultSynonyms string
 
-// maxSynonymWords is the most words an entry of a synonym list may have.
+// maxSynonymWords is the maximum number of words of an entry of a
+// synonym list.
 const maxSynonymWords = 3
 
 // Synonyms maps words and short phrases to the words a search for them

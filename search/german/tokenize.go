@@ -6,8 +6,8 @@ import (
 )
 
 // MaxWordBytes is the length above which a word is dropped instead of
-// indexed or searched: no German word a citizen types is that long, but
-// URLs, hashes and runs of letters without spaces can be.
+// indexed or searched. German words rarely reach it, but URLs, hashes
+// and runs of letters without spaces do.
 const MaxWordBytes = 64
 
 // span is a word's byte range in the text it was cut from.
@@ -25,9 +25,15 @@ func appendWords(dst []span, text []byte) []span {
 		c := text[i]
 		size := 1
 		inWord := false
-		if c < utf8.RuneSelf {
+		switch {
+		case c < utf8.RuneSelf:
 			inWord = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
-		} else {
+		case c == 0xC3 && i+1 < len(text) && text[i+1]&0xC0 == 0x80:
+			// U+00C0 to U+00FF, the Latin-1 letters with umlauts and
+			// accents and ß, all letters but × and ÷.
+			size = 2
+			inWord = text[i+1] != 0x97 && text[i+1] != 0xB7
+		default:
 			var r rune
 			r, size = utf8.DecodeRune(text[i:])
 			valid := r != utf8.RuneError || size > 1

@@ -127,6 +127,7 @@ func parsePage(f *txtar.File, c *search.Corpus) (search.Page, error) {
 	if i < 0 {
 		return search.Page{}, fmt.Errorf("%s: unknown site %q", f.Name, siteID)
 	}
+
 	p := search.Page{
 		Site: siteID, Kind: "service", Title: fm.Title, Summary: fm.Summary,
 		Text: body, Keywords: fm.Keywords, Category: fm.Category, Tier: fm.Tier,
@@ -142,6 +143,7 @@ func parsePage(f *txtar.File, c *search.Corpus) (search.Page, error) {
 	default:
 		return search.Page{}, fmt.Errorf("%s: unknown folder %q", f.Name, folder)
 	}
+
 	if p.Base != "" {
 		j := slices.IndexFunc(c.Bases, func(b search.Base) bool { return b.ID == p.Base })
 		if j < 0 {

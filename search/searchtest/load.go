@@ -87,8 +87,8 @@ func RunLoad(ctx context.Context, s Searcher, requests []search.Request, workers
 
 // SyntheticQueries returns citizen-like searches over the vocabulary of
 // Synthetic: single words, word pairs, compounds, umlaut spellings,
-// typos, and some with a citizen's portal.
-func SyntheticQueries() []search.Request {
+// typos, and every third with a citizen's portal, one of c's sites.
+func SyntheticQueries(c *search.Corpus) []search.Request {
 	texts := []string{
 		"hund", "hundesteuer", "reise pass", "kinderausweis", "führerschein",
 		"fuehrerschein", "wohnsitz anmelden", "gewerbe abmelden", "genehmigunk",
@@ -99,8 +99,8 @@ func SyntheticQueries() []search.Request {
 	var requests []search.Request
 	for i, q := range texts {
 		r := search.Request{Query: q}
-		if i%3 == 0 {
-			r.Site = fmt.Sprintf("gemeinde-%02d", 1+i%9)
+		if i%3 == 0 && len(c.Sites) > 0 {
+			r.Site = c.Sites[i%len(c.Sites)].ID
 		}
 		requests = append(requests, r)
 	}

@@ -24,7 +24,8 @@ type Case struct {
 	Q      string            `toml:"q"`
 	Site   string            `toml:"site"`
 	Expect map[string]string `toml:"expect"`
-	// Note says what the case checks; it is shown when the case fails.
+	// Note describes what the case checks. RunRelevance shows it when the
+	// case fails.
 	Note string `toml:"note"`
 }
 

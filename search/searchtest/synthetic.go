@@ -23,12 +23,12 @@ type SyntheticConfig struct {
 	Seed uint64
 }
 
-// Synthetic returns a federation shaped like a county's: one county and
-// its communes; base texts of both tiers; commune pages that extend base
-// texts with short local parts, standalone services, offices and free
-// pages. Its text is German-like word salad made from an administrative
-// vocabulary, with compound words. The same config returns the same
-// corpus.
+// Synthetic returns a federation shaped like a county's. It has one
+// county and its communes, base texts of both tiers, and commune pages
+// that extend base texts with short local parts, besides standalone
+// services, offices and free pages. Its text is German-like word salad
+// made from an administrative vocabulary, with compound words. The same
+// config returns the same corpus.
 func Synthetic(cfg SyntheticConfig) *search.Corpus {
 	cfg = withDefaults(cfg)
 	g := &generator{rng: rand.New(rand.NewPCG(cfg.Seed, 0x5eed))}

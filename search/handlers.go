@@ -1,0 +1,112 @@
+package search
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// setCORS allows the request's origin to read the response if it is an
+// origin of the federation. Responses vary by origin either way, so
+// caches keep them apart.
+func (s *Server) setCORS(w http.ResponseWriter, r *http.Request) {
+	w.Header().Add("Vary", "Origin")
+	if origin := r.Header.Get("Origin"); origin != "" && s.origins[origin] {
+		w.Header().Set("Access-Control-Allow-Origin", origin)
+	}
+}
+
+// servePreflight handles CORS preflight requests for the API. It allows
+// only GET, and only from the federation's origins.
+func (s *Server) servePreflight(w http.ResponseWriter, r *http.Request) {
+	w.Header().Add("Vary", "Origin")
+	w.Header().Add("Vary", "Access-Control-Request-Method")
+	origin := r.Header.Get("Origin")
+	if !s.origins[origin] || r.Header.Get("Access-Control-Request-Method") != http.MethodGet {
+		w.WriteHeader(http.StatusForbidden)
+		return
+	}
+	w.Header().Set("Access-Control-Allow-Origin", origin)
+	w.Header().Set("Access-Control-Allow-Methods", "GET")
+	w.Header().Set("Access-Control-Max-Age", "600")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request) error {
+	req, err := parseRequest(r)
+	if err != nil {
+		return err
+	}
+	res, err := s.index.Search(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+// suggestResponse is the body of /api/suggest.
+type suggestResponse struct {
+	Query       string   `json:"query"`
+	Suggestions []string `json:"suggestions"`
+}
+
+func (s *Server) serveSuggest(w http.ResponseWriter, r *http.Request) error {
+	params, err := parseParams(r)
+	if err != nil {
+		return err
+	}
+	limit := MaxSuggestions
+	if raw := params.Get("limit"); raw != "" {
+		if limit, err = strconv.Atoi(raw); err != nil || limit < 1 {
+			return &QueryError{Reason: "limit must be a positive number"}
+		}
+	}
+	q := params.Get("q")
+	suggestions, err := s.index.Suggest(r.Context(), q, limit)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, suggestResponse{Query: q, Suggestions: suggestions})
+	return nil
+}
+
+// parseParams parses the query string strictly: a malformed one is a
+// QueryError, where url.Values would drop the bad pairs silently.
+func parseParams(r *http.Request) (url.Values, error) {
+	params, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, &QueryError{Reason: "malformed query string"}
+	}
+	return params, nil
+}
+
+// parseRequest reads a search Request from the parameters q, site,
+// commune, category and page.
+func parseRequest(r *http.Request) (Request, error) {
+	params, err := parseParams(r)
+	if err != nil {
+		return Request{}, err
+	}
+	req := Request{
+		Query:    strings.TrimSpace(params.Get("q")),
+		Site:     params.Get("site"),
+		Commune:  params.Get("commune"),
+		Category: params.Get("category"),
+	}
+	if raw := params.Get("page"); raw != "" {
+		page, err := strconv.Atoi(raw)
+		if err != nil || page < 1 {
+			return Request{}, &QueryError{Reason: "page must be a number from 1"}
+		}
+		req.Page = page
+	}
+	return req, nil
+}

@@ -1,0 +1,437 @@
+package search_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/verbund/verbund/search"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's concurrent writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startServer serves the test index over real HTTP and returns its URL
+// and the server's log.
+func startServer(t *testing.T, cfg search.Config) (string, *syncBuffer) {
+	t.Helper()
+	logs := &syncBuffer{}
+	cfg.Logger = slog.New(slog.NewJSONHandler(logs, nil))
+	s, err := search.NewServer(openTestIndex(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(ts.Close)
+	return ts.URL, logs
+}
+
+func get(t *testing.T, rawURL string, header http.Header) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, rawURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, body
+}
+
+func TestAPISearch(t *testing.T) {
+	base, _ := startServer(t, search.Config{})
+	resp, body := get(t, base+"/api/search?q=hund&site=lingen", nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	var res search.Result
+	if err := json.Unmarshal(body, &res); err != nil {
+		t.Fatalf("decoding %s: %v", body, err)
+	}
+	if res.Total != 2 || len(res.Hits) != 2 {
+		t.Fatalf("total %d with %d hits, want 2", res.Total, len(res.Hits))
+	}
+	h := res.Hits[0]
+	if h.Title != "Hundesteuer" || h.Site != "lingen" || h.Commune != "Lingen (Ems)" {
+		t.Errorf("first hit %+v, want Hundesteuer of Lingen (Ems)", h)
+	}
+	if h.CategoryTitle != "Steuern und Abgaben" {
+		t.Errorf("category title %q", h.CategoryTitle)
+	}
+	if len(res.Facets.Commune) == 0 || len(res.Facets.Category) == 0 {
+		t.Errorf("facets %+v, want communes and categories", res.Facets)
+	}
+}
+
+func TestAPISuggest(t *testing.T) {
+	base, _ := startServer(t, search.Config{})
+	resp, body := get(t, base+"/api/suggest?q=reis&limit=2", nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
+	}
+	var got struct {
+		Suggestions []string `json:"suggestions"`
+	}
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Reisepass", "Kinderreisepass"}; strings.Join(got.Suggestions, ",") != strings.Join(want, ",") {
+		t.Errorf("suggestions %q, want %q", got.Suggestions, want)
+	}
+	if resp, _ := get(t, base+"/api/suggest?q=reis&limit=-3", nil); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("negative limit: status %d, want 400", resp.StatusCode)
+	}
+}
+
+// TestAPIHostileInput sends queries that try bleve's query syntax,
+// overlong or broken text and odd parameters. Each gets a 400 or a
+// result, never a server error.
+func TestAPIHostileInput(t *testing.T) {
+	base, _ := startServer(t, search.Config{})
+	tests := []struct {
+		name   string
+		query  string // raw query string
+		status int
+	}{
+		{"wildcard", "q=" + url.QueryEscape("*"), http.StatusOK},
+		{"regexp", "q=" + url.QueryEscape("/.*/"), http.StatusOK},
+		{"fuzzy syntax", "q=" + url.QueryEscape("a~2 b~2 c~2"), http.StatusOK},
+		{"field syntax", "q=" + url.QueryEscape(`title:hund^10 +steuer -"x"`), http.StatusOK},
+		{"prefix syntax", "q=" + url.QueryEscape("h* st?uer"), http.StatusOK},
+		{"10 KB", "q=" + strings.Repeat("hundesteuer+", 850), http.StatusRequestURITooLong},
+		{"over the query limit", "q=" + strings.Repeat("a", search.MaxQueryBytes+1), http.StatusBadRequest},
+		{"invalid UTF-8", "q=%ff%fe", http.StatusBadRequest},
+		{"NUL bytes", "q=hund%00steuer", http.StatusOK},
+		{"malformed escape", "q=%zz", http.StatusBadRequest},
+		{"many words", "q=" + url.QueryEscape(strings.Repeat("reisepass hund ", 6)), http.StatusOK},
+		{"long word", "q=" + strings.Repeat("x", 150), http.StatusOK},
+		{"page text", "q=hund&page=zwei", http.StatusBadRequest},
+		{"page zero", "q=hund&page=0", http.StatusBadRequest},
+		{"page far", "q=hund&page=100000", http.StatusBadRequest},
+		{"unknown site", "q=hund&site=" + url.QueryEscape("<script>"), http.StatusBadRequest},
+		{"unknown category", "q=hund&category=x", http.StatusBadRequest},
+		{"emoji and RTL", "q=" + url.QueryEscape("🐕 \u202ehund"), http.StatusOK},
+		{"empty", "q=", http.StatusOK},
+		{"no parameters", "", http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, endpoint := range []string{"/api/search", "/api/suggest", "/suche"} {
+				resp, body := get(t, base+endpoint+"?"+tt.query, nil)
+				want := tt.status
+				if endpoint == "/api/suggest" && strings.Contains(tt.query, "page=") {
+					want = http.StatusOK // suggest has no page parameter
+				}
+				if endpoint == "/api/suggest" && (strings.Contains(tt.query, "site=") || strings.Contains(tt.query, "category=")) {
+					want = http.StatusOK
+				}
+				if resp.StatusCode != want {
+					t.Errorf("%s: status %d, want %d: %.200s", endpoint, resp.StatusCode, want, body)
+				}
+				if strings.HasPrefix(endpoint, "/api/") && !json.Valid(body) {
+					t.Errorf("%s: body is not JSON: %.200s", endpoint, body)
+				}
+			}
+		})
+	}
+}
+
+func TestCORS(t *testing.T) {
+	base, _ := startServer(t, search.Config{Origins: []string{"https://app.example"}})
+	tests := []struct {
+		origin string
+		allow  bool
+	}{
+		{"https://www.lingen.example", true},
+		{"https://www.emsland.example", true},
+		{"https://app.example", true},
+		{"https://www.lingen.example.evil.example", false},
+		{"http://www.lingen.example", false},
+		{"https://www.lingen.example/", false},
+		{"null", false},
+	}
+	for _, tt := range tests {
+		resp, _ := get(t, base+"/api/search?q=hund", http.Header{"Origin": {tt.origin}})
+		got := resp.Header.Get("Access-Control-Allow-Origin")
+		if tt.allow && got != tt.origin {
+			t.Errorf("origin %q: Access-Control-Allow-Origin %q, want the origin", tt.origin, got)
+		}
+		if !tt.allow && got != "" {
+			t.Errorf("origin %q: Access-Control-Allow-Origin %q, want none", tt.origin, got)
+		}
+		if vary := resp.Header.Values("Vary"); !containsFold(vary, "Origin") {
+			t.Errorf("origin %q: Vary %q, want Origin", tt.origin, vary)
+		}
+	}
+}
+
+func containsFold(values []string, want string) bool {
+	for _, v := range values {
+		for _, part := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(part), want) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestCORSPreflight(t *testing.T) {
+	base, _ := startServer(t, search.Config{})
+	tests := []struct {
+		origin, method string
+		status         int
+	}{
+		{"https://www.meppen.example", http.MethodGet, http.StatusNoContent},
+		{"https://evil.example", http.MethodGet, http.StatusForbidden},
+		{"https://www.meppen.example", http.MethodDelete, http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		req, err := http.NewRequest(http.MethodOptions, base+"/api/search", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Origin", tt.origin)
+		req.Header.Set("Access-Control-Request-Method", tt.method)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.status {
+			t.Errorf("preflight from %s for %s: status %d, want %d", tt.origin, tt.method, resp.StatusCode, tt.status)
+		}
+	}
+}
+
+func TestNewServerRejectsOrigin(t *testing.T) {
+	ix := openTestIndex(t)
+	for _, origin := range []string{"app.example", "https://app.example/path", "ftp://app.example", "*"} {
+		if _, err := search.NewServer(ix, search.Config{Origins: []string{origin}}); err == nil {
+			t.Errorf("NewServer accepted origin %q", origin)
+		}
+	}
+}
+
+func TestRequestLimits(t *testing.T) {
+	base, _ := startServer(t, search.Config{})
+	req, err := http.NewRequest(http.MethodGet, base+"/api/search?q=hund", strings.NewReader(strings.Repeat("x", 4096)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("GET with a 4 KB body: status %d, want 413", resp.StatusCode)
+	}
+	resp, err = http.Post(base+"/api/search?q=hund", "text/plain", strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST: status %d, want 405", resp.StatusCode)
+	}
+}
+
+func TestSearchTimeout(t *testing.T) {
+	base, _ := startServer(t, search.Config{Timeout: time.Nanosecond})
+	resp, body := get(t, base+"/api/search?q=hund", nil)
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("status %d, want 503: %s", resp.StatusCode, body)
+	}
+	if resp.Header.Get("Retry-After") == "" {
+		t.Error("503 without Retry-After")
+	}
+}
+
+func TestHealthz(t *testing.T) {
+	base, _ := startServer(t, search.Config{})
+	resp, body := get(t, base+"/healthz", nil)
+	if resp.StatusCode != http.StatusOK || string(body) != "ok\n" {
+		t.Errorf("healthz: %d %q", resp.StatusCode, body)
+	}
+}
+
+// TestRequestLog checks that each request is logged with method, path,
+// status and latency, and never with the query or the client's address.
+func TestRequestLog(t *testing.T) {
+	base, logs := startServer(t, search.Config{})
+	get(t, base+"/api/search?q=geheimer+suchbegriff", http.Header{"X-Forwarded-For": {"203.0.113.7"}})
+	get(t, base+"/suche?q=geheimer", nil)
+	get(t, base+"/gibtsnicht?q=geheimer", nil)
+
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("got %d log records, want 3:\n%s", len(lines), logs.String())
+	}
+	wantStatus := []float64{200, 200, 404}
+	for i, line := range lines {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("log record %q: %v", line, err)
+		}
+		for _, key := range []string{"method", "path", "status", "latency"} {
+			if _, ok := rec[key]; !ok {
+				t.Errorf("log record %q lacks %s", line, key)
+			}
+		}
+		if rec["status"] != wantStatus[i] {
+			t.Errorf("record %d status %v, want %v", i, rec["status"], wantStatus[i])
+		}
+		for _, secret := range []string{"geheim", "suchbegriff", "203.0.113.7", "127.0.0.1"} {
+			if strings.Contains(line, secret) {
+				t.Errorf("log record contains %q: %s", secret, line)
+			}
+		}
+	}
+}
+
+func TestResultsPageInLayout(t *testing.T) {
+	base, _ := startServer(t, search.Config{})
+	resp, body := get(t, base+"/suche?q=hund&site=lingen", nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	page := string(body)
+	if !strings.HasPrefix(page, "<!DOCTYPE html>\n<html lang=\"de\">") {
+		t.Errorf("page does not start with the layout: %.80q", page)
+	}
+	for _, want := range []string{
+		`<nav aria-label="Hauptnavigation">`,                        // layout before the marker
+		`<a href="https://www.lingen.example/impressum/">Impressum`, // layout after the marker
+		`<form class="verbund-search-form" action="/suche" method="get" role="search">`,
+		`<label for="verbund-q">Suchbegriff</label>`,
+		`value="hund"`,
+		`<input type="hidden" name="site" value="lingen">`,
+		`<a href="https://www.lingen.example/leistungen/hundesteuer/">Hundesteuer</a>`,
+		`<mark>Hund</mark>`,
+		`Auch bei: <a href="https://www.meppen.example/leistungen/hundesteuer/">Meppen</a>`,
+		`<a href="/suche?category=bauen&amp;q=hund&amp;site=lingen">Bauen und Umwelt</a>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	if strings.Contains(page, search.LayoutMarker) {
+		t.Error("page still contains the layout marker")
+	}
+	if i, j := strings.Index(page, "Hauptnavigation"), strings.Index(page, "verbund-search"); i > j {
+		t.Error("results come before the layout's header")
+	}
+}
+
+func TestResultsPageWithoutLayout(t *testing.T) {
+	base, _ := startServer(t, search.Config{})
+	resp, body := get(t, base+"/suche?q="+url.QueryEscape(`<script>xyzzy</script>`)+"&site=meppen", nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	page := string(body)
+	for _, want := range []string{
+		"<!DOCTYPE html>", `<html lang="de">`, `<meta charset="utf-8">`, "<title>", "<main>",
+		`<label for="verbund-q">`, "Keine Ergebnisse",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("minimal page lacks %s", want)
+		}
+	}
+	if strings.Contains(page, "<script>") {
+		t.Error("query echoed without escaping")
+	}
+}
+
+func TestResultsPagePaging(t *testing.T) {
+	base, _ := startServer(t, search.Config{})
+	_, body := get(t, base+"/suche?q=geb%C3%BChren&page=2", nil)
+	page := string(body)
+	for _, want := range []string{
+		`<nav class="verbund-search-pages" aria-label="Seiten">`,
+		`<a href="/suche?q=geb%C3%BChren" rel="prev">Vorherige Seite</a>`,
+		`<strong aria-current="page">2</strong>`,
+		`<ol class="verbund-search-hits" start="11">`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page 2 lacks %s", want)
+		}
+	}
+}
+
+func TestResultsPageErrors(t *testing.T) {
+	base, _ := startServer(t, search.Config{})
+	resp, body := get(t, base+"/suche?q="+strings.Repeat("a", search.MaxQueryBytes+1)+"&site=lingen", nil)
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("status %d, want 400", resp.StatusCode)
+	}
+	page := string(body)
+	if !strings.Contains(page, `role="alert"`) || !strings.Contains(page, "Hauptnavigation") {
+		t.Errorf("error page lacks the alert or the layout: %.300s", page)
+	}
+}
+
+func TestHTTPServerServes(t *testing.T) {
+	s, err := search.NewServer(openTestIndex(t), search.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := s.HTTPServer(ln.Addr().String())
+	if hs.ReadHeaderTimeout == 0 || hs.WriteTimeout == 0 || hs.MaxHeaderBytes == 0 {
+		t.Errorf("server without timeouts or header limit: %+v", hs)
+	}
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(ln) }()
+	resp, body := get(t, "http://"+ln.Addr().String()+"/api/search?q=reisepass", nil)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Reisepass") {
+		t.Errorf("status %d: %.200s", resp.StatusCode, body)
+	}
+	if err := hs.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != http.ErrServerClosed {
+		t.Errorf("Serve = %v, want http.ErrServerClosed", err)
+	}
+}
