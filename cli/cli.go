@@ -40,6 +40,7 @@ var commands = []command{
 	{"auth", "serve the citizen account service", runAuth},
 	{"check", "run every content check without writing output", runCheck},
 	{"new", "write a new service page or site (new service, new site)", runNew},
+	{"serve", "preview every portal locally and rebuild on changes", runServe},
 	{"search", "serve the federation's search endpoint", runSearch},
 	{"diff", "list the files to upload and delete between two builds", runDiff},
 }

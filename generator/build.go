@@ -37,6 +37,10 @@ type Options struct {
 	ThemeDir string
 	// OutputDir replaces the output folder of sites.toml when set.
 	OutputDir string
+	// Override, when set, may change the loaded configuration before the
+	// build, as the preview server does to give every portal a local
+	// address.
+	Override func(*federation.Config)
 	// DryRun runs every step and check but writes nothing.
 	DryRun bool
 	// ReviewMaxAge, when positive, warns about services whose last
@@ -82,6 +86,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	if opts.OutputDir != "" {
 		cfg.OutputDir = opts.OutputDir
+	}
+	if opts.Override != nil {
+		opts.Override(cfg)
 	}
 	root := filepath.Dir(opts.ConfigPath)
 	themeDir := opts.ThemeDir

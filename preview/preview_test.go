@@ -1,0 +1,313 @@
+package preview
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/tools/txtar"
+)
+
+var repoRoot = func() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Dir(filepath.Dir(file))
+}()
+
+// waitLimit bounds every wait for a rebuild; it only catches a hang.
+const waitLimit = 60 * time.Second
+
+type harness struct {
+	t       *testing.T
+	dir     string
+	portals map[string]string
+	builds  atomic.Int64
+	mu      sync.Mutex
+	lastErr error
+}
+
+// start writes the small test federation of the generator's tests into a
+// new folder and runs the preview server on it.
+func start(t *testing.T) *harness {
+	t.Helper()
+	a, err := txtar.ParseFile(filepath.Join(repoRoot, "generator", "testdata", "federation.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, dir: t.TempDir()}
+	for _, f := range a.Files {
+		h.write(f.Name, string(f.Data))
+	}
+	ready := make(chan map[string]string, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, Options{
+			ConfigPath: filepath.Join(h.dir, "sites.toml"),
+			ThemeDir:   filepath.Join(repoRoot, "themes", "default"),
+			Port:       freePort(t),
+			OnBuild: func(err error) {
+				h.mu.Lock()
+				h.lastErr = err
+				h.mu.Unlock()
+				h.builds.Add(1)
+			},
+			Ready: func(p map[string]string) { ready <- p },
+		})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(waitLimit):
+			t.Error("the preview server did not stop")
+		}
+	})
+	select {
+	case h.portals = <-ready:
+	case err := <-done:
+		t.Fatalf("the preview server stopped: %v", err)
+	case <-time.After(waitLimit):
+		t.Fatal("the preview server did not start")
+	}
+	return h
+}
+
+// freePort returns the first of a run of free ports on 127.0.0.1.
+func freePort(t *testing.T) int {
+	t.Helper()
+	for range 20 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		base := ln.Addr().(*net.TCPAddr).Port
+		ln.Close()
+		ok := base+10 < 65535
+		for p := base; ok && p < base+6; p++ {
+			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+			if err != nil {
+				ok = false
+				break
+			}
+			l.Close()
+		}
+		if ok {
+			return base
+		}
+	}
+	t.Fatal("no free ports")
+	return 0
+}
+
+func (h *harness) write(name, data string) {
+	h.t.Helper()
+	p := filepath.Join(h.dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		h.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func (h *harness) get(site, path string) (int, string) {
+	h.t.Helper()
+	resp, err := http.Get(h.portals[site] + path)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// waitFor polls until ok holds for the page, or fails after waitLimit.
+func (h *harness) waitFor(site, path, what string, ok func(status int, body string) bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(waitLimit)
+	for time.Now().Before(deadline) {
+		if ok(h.get(site, path)) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	status, _ := h.get(site, path)
+	h.t.Fatalf("%s%s: %s did not happen (status %d)", site, path, what, status)
+}
+
+// settle waits until no build has finished for a second and returns the
+// number of builds so far.
+func (h *harness) settle() int64 {
+	n := h.builds.Load()
+	deadline := time.Now().Add(waitLimit)
+	for time.Now().Before(deadline) {
+		time.Sleep(time.Second)
+		m := h.builds.Load()
+		if m == n {
+			return n
+		}
+		n = m
+	}
+	h.t.Fatal("builds did not settle")
+	return 0
+}
+
+func page(title, body string) string {
+	return "+++\ntitle = \"" + title + "\"\n+++\n" + body + "\n"
+}
+
+func TestPreviewFollowsChanges(t *testing.T) {
+	h := start(t)
+	if status, body := h.get("nordstadt", "/notdienste/"); status != 200 || !strings.Contains(body, "112") {
+		t.Fatalf("first build: status %d", status)
+	}
+
+	t.Run("edit", func(t *testing.T) {
+		h.write("content/nordstadt/pages/notdienste.md", page("Notdienste", "Giftnotruf: 0551 19240"))
+		h.waitFor("nordstadt", "/notdienste/", "the edit", func(s int, b string) bool {
+			return strings.Contains(b, "Giftnotruf")
+		})
+	})
+
+	t.Run("save by rename", func(t *testing.T) {
+		tmp := filepath.Join(h.dir, "content", "nordstadt", "pages", "notdienste.md.tmp")
+		if err := os.WriteFile(tmp, []byte(page("Notdienste", "Tierarzt am Wochenende")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, filepath.Join(h.dir, "content", "nordstadt", "pages", "notdienste.md")); err != nil {
+			t.Fatal(err)
+		}
+		h.waitFor("nordstadt", "/notdienste/", "the renamed save", func(s int, b string) bool {
+			return strings.Contains(b, "Tierarzt")
+		})
+	})
+
+	t.Run("new nested folders", func(t *testing.T) {
+		h.write("content/suedheim/pages/ferienpass.md", page("Ferienpass", "Angebote für Kinder."))
+		h.waitFor("suedheim", "/ferienpass/", "the page in a new folder", func(s int, b string) bool {
+			return s == 200 && strings.Contains(b, "Angebote für Kinder")
+		})
+		// A folder created after the first one must be watched too.
+		h.write("content/suedheim/pages/ferienpass.md", page("Ferienpass", "Anmeldung ab Mai."))
+		h.waitFor("suedheim", "/ferienpass/", "the edit in the new folder", func(s int, b string) bool {
+			return strings.Contains(b, "Anmeldung ab Mai")
+		})
+	})
+
+	t.Run("rename page", func(t *testing.T) {
+		from := filepath.Join(h.dir, "content", "suedheim", "pages", "ferienpass.md")
+		to := filepath.Join(h.dir, "content", "suedheim", "pages", "sommerferien.md")
+		if err := os.Rename(from, to); err != nil {
+			t.Fatal(err)
+		}
+		h.waitFor("suedheim", "/sommerferien/", "the renamed page", func(s int, b string) bool { return s == 200 })
+		if status, _ := h.get("suedheim", "/ferienpass/"); status != 404 {
+			t.Errorf("the old address answers %d, want 404", status)
+		}
+	})
+
+	t.Run("delete page", func(t *testing.T) {
+		if err := os.Remove(filepath.Join(h.dir, "content", "suedheim", "pages", "sommerferien.md")); err != nil {
+			t.Fatal(err)
+		}
+		h.waitFor("suedheim", "/sommerferien/", "the deletion", func(s int, b string) bool { return s == 404 })
+	})
+
+	t.Run("burst is one rebuild", func(t *testing.T) {
+		before := h.settle()
+		for i := range 300 {
+			h.write(fmt.Sprintf("content/nordstadt/pages/seite-%03d.md", i), page(fmt.Sprintf("Seite %d", i), "Text."))
+		}
+		h.waitFor("nordstadt", "/seite-299/", "the burst", func(s int, b string) bool { return s == 200 })
+		if n := h.settle() - before; n != 1 {
+			t.Errorf("300 new files caused %d rebuilds, want 1", n)
+		}
+	})
+
+	t.Run("error keeps last good output", func(t *testing.T) {
+		events := h.subscribe(t, "nordstadt")
+		h.write("content/nordstadt/pages/notdienste.md", "+++\ntitle = \n+++\n")
+		select {
+		case ev := <-events:
+			if !strings.HasPrefix(ev, "error:") || !strings.Contains(ev, "notdienste.md:2") {
+				t.Errorf("event %q, want an error naming the file and line", ev)
+			}
+		case <-time.After(waitLimit):
+			t.Fatal("no event after a broken save")
+		}
+		if status, body := h.get("nordstadt", "/notdienste/"); status != 200 || !strings.Contains(body, "Tierarzt") {
+			t.Errorf("the last good page is gone: status %d", status)
+		}
+		_, status := h.get("nordstadt", statusPath)
+		if !strings.Contains(status, "notdienste.md") {
+			t.Errorf("status lacks the error: %s", status)
+		}
+
+		h.write("content/nordstadt/pages/notdienste.md", page("Notdienste", "Wieder gut."))
+		select {
+		case ev := <-events:
+			if ev != "reload:" {
+				t.Errorf("event %q, want reload", ev)
+			}
+		case <-time.After(waitLimit):
+			t.Fatal("no reload after the fix")
+		}
+	})
+}
+
+// subscribe opens the portal's event stream and sends "name:data" for
+// each event.
+func (h *harness) subscribe(t *testing.T, site string) <-chan string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, h.portals[site]+eventsPath, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make(chan string, 8)
+	connected := make(chan struct{})
+	go func() {
+		defer resp.Body.Close()
+		r := bufio.NewReader(resp.Body)
+		name, data := "", []string{}
+		first := true
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			line = strings.TrimRight(line, "\n")
+			switch {
+			case first && strings.HasPrefix(line, ":"):
+				first = false
+				close(connected)
+			case strings.HasPrefix(line, "event: "):
+				name = strings.TrimPrefix(line, "event: ")
+			case strings.HasPrefix(line, "data: "):
+				data = append(data, strings.TrimPrefix(line, "data: "))
+			case line == "" && name != "":
+				out <- name + ":" + strings.TrimSpace(strings.Join(data, "\n"))
+				name, data = "", nil
+			}
+		}
+	}()
+	select {
+	case <-connected:
+	case <-time.After(waitLimit):
+		t.Fatal("the event stream did not open")
+	}
+	return out
+}
