@@ -22,8 +22,8 @@ const quietPeriod = 150 * time.Millisecond
 // folder, adds folders created later (also several levels at once), and
 // asks for a full rebuild when the kernel's event queue overflows.
 type watcher struct {
-	fs    *fsnotify.Watcher
-	log   *slog.Logger
+	fs  *fsnotify.Watcher
+	log *slog.Logger
 	// roots are the watched trees, files the single files, such as
 	// sites.toml, all absolute.
 	roots []string
