@@ -27,7 +27,8 @@ type command struct {
 	run     func(ctx context.Context, env *env, args []string) error
 }
 
-// env is what every command gets from the process.
+// env is the process environment every command gets: output streams
+// and the logger.
 type env struct {
 	stdout, stderr io.Writer
 	log            *slog.Logger

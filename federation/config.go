@@ -145,7 +145,7 @@ type Accessibility struct {
 	// Limitations are the contents that are not accessible, with the
 	// reason, one sentence each.
 	Limitations []string `toml:"limitations"`
-	// Method is how the statement was prepared: "Selbstbewertung" or
+	// Method is the way the statement was prepared: "Selbstbewertung" or
 	// "Bewertung durch Dritte"; default "Selbstbewertung".
 	Method string `toml:"method"`
 	// Reviewed is the date the statement was prepared or last reviewed.

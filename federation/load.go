@@ -80,8 +80,8 @@ func positions(src []byte, key toml.Key) []tomlpos.Pos {
 	if len(ps) == 0 {
 		return []tomlpos.Pos{{Line: 1, Column: 1}}
 	}
-	// An unknown key inside an array of tables is reported once per
-	// element; the positions of the other elements' keys say which.
+	// An unknown key inside an array of tables is reported at every
+	// element that writes it.
 	return ps
 }
 

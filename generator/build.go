@@ -66,7 +66,7 @@ type Result struct {
 	Files    int
 	Warnings diag.List
 	Duration time.Duration
-	// Corpus is what the search index was built from, with KeepCorpus.
+	// Corpus is the search index's input, set with KeepCorpus.
 	Corpus *search.Corpus
 }
 

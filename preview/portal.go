@@ -121,7 +121,7 @@ func newBroker() *broker {
 	return &broker{clients: map[chan event]bool{}}
 }
 
-// send delivers an event to every client that is ready for it; a client
+// send delivers an event to every client that is ready for it. A client
 // that still has an event pending misses this one, because it reloads
 // anyway.
 func (b *broker) send(name, data string) {

@@ -1,7 +1,7 @@
-// Package preview runs the development server of `verbund serve`: it
-// builds every portal, serves each at its own address on the local
-// machine together with the search endpoint and the account service,
-// rebuilds when content, theme or sites.toml change, and reloads open
+// Package preview runs the development server of `verbund serve`. It
+// builds every portal and serves each at its own address on the local
+// machine, together with the search endpoint and the account service.
+// It rebuilds when content, theme or sites.toml change, and reloads open
 // browser tabs through server-sent events.
 package preview
 

@@ -20,7 +20,8 @@ const quietPeriod = 150 * time.Millisecond
 
 // watcher reports batches of changes below its roots. It watches every
 // folder, adds folders created later (also several levels at once), and
-// asks for a full rebuild when the kernel's event queue overflows.
+// marks a batch for a full rebuild when the kernel's event queue
+// overflows.
 type watcher struct {
 	fs  *fsnotify.Watcher
 	log *slog.Logger
@@ -80,7 +81,7 @@ func (w *watcher) addTree(dir string) error {
 	})
 }
 
-// batch is what changed since the last report.
+// batch is the set of changed paths since the last report.
 type batch struct {
 	paths []string
 	// overflow is set when events were lost.
