@@ -66,7 +66,7 @@ func (s *Service) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return fail(msg)
 	}
 
-	hash, err := hashPassword(password, s.argon)
+	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return err
 	}
@@ -324,6 +324,13 @@ type Export struct {
 	Passkeys  []exportPasskey `json:"passkeys"`
 	Sitzungen []exportSession `json:"sitzungen"`
 	Protokoll []exportEvent   `json:"protokoll"`
+	// Postfach lists the mailbox's messages. A message that needs a
+	// second factor appears without subject and text when the export
+	// is made in a session without one.
+	Postfach []exportMessage `json:"postfach"`
+	// Kennungen are the account's handles at the communes where it
+	// logged in to an online service.
+	Kennungen []exportHandle `json:"kennungen"`
 }
 
 type exportPasskey struct {
@@ -355,6 +362,10 @@ func (s *Service) export(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	doc, err := s.buildExport(r, cur.account)
+	if err != nil {
+		return err
+	}
+	doc.Postfach, doc.Kennungen, err = s.exportMailbox(r, cur)
 	if err != nil {
 		return err
 	}

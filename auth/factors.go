@@ -187,7 +187,7 @@ func (s *Service) checkLastFactor(r *http.Request, cur *current, removingTOTP bo
 		return "", nil
 	}
 	pw := normalizePassword(r.PostForm.Get("password"))
-	ok, err := verifyPassword(pw, cur.account.PasswordHash)
+	ok, err := s.verifyPassword(r.Context(), pw, cur.account.PasswordHash)
 	if err != nil {
 		return "", err
 	}

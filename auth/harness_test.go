@@ -2,6 +2,10 @@ package auth
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"io"
 	"log/slog"
 	"net"
@@ -58,6 +62,8 @@ type harness struct {
 	dataDir string
 	outbox  string
 	logs    *syncBuffer
+	// senderURL is the sender API's test server, started on first use.
+	senderURL string
 }
 
 type syncBuffer struct {
@@ -99,6 +105,7 @@ type harnessConfig struct {
 	// rateLimits keeps the production per-IP budgets, which other tests
 	// lift because they send many requests from one address.
 	rateLimits bool
+	realClock  bool
 }
 
 type harnessOption func(*harnessConfig)
@@ -108,6 +115,10 @@ func withRateLimits() harnessOption { return func(c *harnessConfig) { c.rateLimi
 func withStore(s store.Store) harnessOption { return func(c *harnessConfig) { c.opts.Store = s } }
 
 func withOptions(fn func(*Options)) harnessOption { return func(c *harnessConfig) { fn(&c.opts) } }
+
+// withRealClock starts the fake clock at the current time, for tests
+// whose tokens a library checks against the real clock.
+func withRealClock() harnessOption { return func(c *harnessConfig) { c.realClock = true } }
 
 func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	t.Helper()
@@ -133,10 +144,14 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	for _, fn := range opts {
 		fn(&hc)
 	}
+	if hc.realClock {
+		h.clock.t = time.Now().UTC()
+	}
 	o := hc.opts
 	if o.Store == nil {
 		o.Store = storetest.OpenSQLite(t)
 	}
+	provideSigningKey(t, h.dataDir)
 	h.store = o.Store
 	svc, err := New(context.Background(), o)
 	if err != nil {
@@ -324,3 +339,28 @@ func (h *harness) account(email string) *store.Account {
 }
 
 func openTestStore(t *testing.T) store.Store { return storetest.OpenSQLite(t) }
+
+var (
+	testSigningKeyOnce sync.Once
+	testSigningKey     []byte
+)
+
+// provideSigningKey writes one ID token key, made once per test run, into
+// dir, so each test does not spend a second generating its own.
+func provideSigningKey(t *testing.T, dir string) {
+	t.Helper()
+	testSigningKeyOnce.Do(func() {
+		key, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			t.Fatalf("generating test signing key: %v", err)
+		}
+		der, err := x509.MarshalPKCS8PrivateKey(key)
+		if err != nil {
+			t.Fatalf("encoding test signing key: %v", err)
+		}
+		testSigningKey = pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+	})
+	if err := os.WriteFile(filepath.Join(dir, OIDCKeyFile), testSigningKey, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}

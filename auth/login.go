@@ -72,29 +72,41 @@ func (s *Service) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	unread, err := s.unreadCount(r, cur)
+	if err != nil {
+		return err
+	}
 	return s.render(w, http.StatusOK, "home", page{Title: "Mein Konto", Account: cur.account,
 		Return: ret, Notice: notice(r), Data: map[string]any{
-			"TOTP": totp, "Passkeys": passkeys, "Level": cur.session.Level,
+			"TOTP": totp, "Passkeys": passkeys, "Level": cur.session.Level, "Unread": unread,
 		}})
 }
 
 // notices are the fixed messages a redirect may request a page to show.
 // The query names one by key, so no text is reflected from the URL.
 var notices = map[string]string{
-	"abgemeldet":       "Sie sind abgemeldet.",
-	"passwort":         "Ihr Passwort wurde geändert.",
-	"passwort-neu":     "Ihr neues Passwort ist gespeichert. Alle anderen Sitzungen wurden beendet.",
-	"sitzung":          "Die Sitzung wurde beendet.",
-	"sitzungen":        "Alle anderen Sitzungen wurden beendet.",
-	"email":            "Ihre neue E-Mail-Adresse ist bestätigt.",
-	"totp":             "Die Authenticator-App ist eingerichtet.",
-	"totp-entfernt":    "Die Authenticator-App wurde entfernt.",
-	"passkey":          "Der Passkey wurde gespeichert.",
-	"passkey-entfernt": "Der Passkey wurde entfernt.",
-	"geloescht":        "Ihr Konto und Ihre Daten wurden gelöscht.",
-	"willkommen":       "Willkommen! Ihr Konto ist eingerichtet.",
-	"zu-viele-codes":   "Zu viele falsche Codes. Bitte melden Sie sich erneut an.",
-	"abgelaufen":       "Die Anmeldung ist abgelaufen. Bitte beginnen Sie erneut.",
+	"abgemeldet":            "Sie sind abgemeldet.",
+	"passwort":              "Ihr Passwort wurde geändert.",
+	"passwort-neu":          "Ihr neues Passwort ist gespeichert. Alle anderen Sitzungen wurden beendet.",
+	"sitzung":               "Die Sitzung wurde beendet.",
+	"sitzungen":             "Alle anderen Sitzungen wurden beendet.",
+	"email":                 "Ihre neue E-Mail-Adresse ist bestätigt.",
+	"totp":                  "Die Authenticator-App ist eingerichtet.",
+	"totp-entfernt":         "Die Authenticator-App wurde entfernt.",
+	"passkey":               "Der Passkey wurde gespeichert.",
+	"passkey-entfernt":      "Der Passkey wurde entfernt.",
+	"geloescht":             "Ihr Konto und Ihre Daten wurden gelöscht.",
+	"gelesen":               "Die Nachricht ist als gelesen markiert.",
+	"archiviert":            "Die Nachricht liegt jetzt im Archiv.",
+	"zurueckgeholt":         "Die Nachricht liegt wieder im Postfach.",
+	"nachricht-geloescht":   "Die Nachricht wurde gelöscht.",
+	"keine-auswahl":         "Bitte wählen Sie zuerst Nachrichten aus.",
+	"auswahl-gelesen":       "Die ausgewählten Nachrichten sind als gelesen markiert.",
+	"auswahl-archiviert":    "Die ausgewählten Nachrichten liegen jetzt im Archiv.",
+	"auswahl-zurueckgeholt": "Die ausgewählten Nachrichten liegen wieder im Postfach.",
+	"willkommen":            "Willkommen! Ihr Konto ist eingerichtet.",
+	"zu-viele-codes":        "Zu viele falsche Codes. Bitte melden Sie sich erneut an.",
+	"abgelaufen":            "Die Anmeldung ist abgelaufen. Bitte beginnen Sie erneut.",
 }
 
 func notice(r *http.Request) string {
@@ -102,8 +114,31 @@ func notice(r *http.Request) string {
 }
 
 func (s *Service) loginPage(w http.ResponseWriter, r *http.Request) error {
-	ret := validReturn(r.URL.Query().Get("return"), s.targets)
-	return s.render(w, http.StatusOK, "login", page{Title: "Anmelden", Return: ret, Notice: notice(r)})
+	q := r.URL.Query()
+	ret := validReturn(q.Get("return"), s.targets)
+	return s.render(w, http.StatusOK, "login", page{Title: "Anmelden", Return: ret,
+		Next: continuePath(q.Get("weiter")), Notice: notice(r)})
+}
+
+// continuePath returns p if it is a path on this service to continue at
+// after login, and "" otherwise.
+func continuePath(p string) string {
+	if p == "" || len(p) > 4096 {
+		return ""
+	}
+	if lp := localPath(p); lp != "/" {
+		return lp
+	}
+	return ""
+}
+
+// afterLoginTarget returns where a login sends the browser: a portal page
+// given with return, else a page of this service given with weiter.
+func afterLoginTarget(ret, next string) string {
+	if ret != "" {
+		return ret
+	}
+	return next
 }
 
 // checkPassword verifies a login or re-authentication for an address and
@@ -119,7 +154,9 @@ func (s *Service) checkPassword(ctx context.Context, r *http.Request, email, pas
 	ip := s.clientIP(r)
 	acc, err := s.store.AccountByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
-		verifyPassword(password, s.dummyHash)
+		if _, err := s.verifyPassword(ctx, password, s.dummyHash); err != nil {
+			return nil, err
+		}
 		s.audit.record(ctx, now, auditEntry{Event: "login.failure", IP: ip, Result: "unknown address",
 			Detail: email})
 		return nil, nil
@@ -128,7 +165,9 @@ func (s *Service) checkPassword(ctx context.Context, r *http.Request, email, pas
 		return nil, err
 	}
 	if !acc.DisabledAt.IsZero() || now.Before(acc.LockedUntil) {
-		verifyPassword(password, s.dummyHash)
+		if _, err := s.verifyPassword(ctx, password, s.dummyHash); err != nil {
+			return nil, err
+		}
 		result := "locked"
 		if !acc.DisabledAt.IsZero() {
 			result = "disabled"
@@ -137,7 +176,7 @@ func (s *Service) checkPassword(ctx context.Context, r *http.Request, email, pas
 			Result: result})
 		return nil, nil
 	}
-	ok, err := verifyPassword(password, acc.PasswordHash)
+	ok, err := s.verifyPassword(ctx, password, acc.PasswordHash)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +193,7 @@ func (s *Service) checkPassword(ctx context.Context, r *http.Request, email, pas
 }
 
 func (s *Service) rehash(ctx context.Context, acc *store.Account, password string) error {
-	h, err := hashPassword(password, s.argon)
+	h, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return err
 	}
@@ -194,6 +233,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 		return errTooMany
 	}
 	ret := validReturn(r.PostForm.Get("return"), s.targets)
+	next := continuePath(r.PostForm.Get("weiter"))
 	email, _ := normalizeEmail(r.PostForm.Get("email"))
 	password := normalizePassword(r.PostForm.Get("password"))
 	acc, err := s.checkPassword(r.Context(), r, email, password)
@@ -202,14 +242,15 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	if acc == nil {
 		return s.render(w, http.StatusOK, "login", page{Title: "Anmelden", Return: ret,
-			Error: msgLoginFailed})
+			Next: next, Error: msgLoginFailed})
 	}
 	totp, passkeys, err := s.hasFactor(r.Context(), acc.ID)
 	if err != nil {
 		return err
 	}
 	if totp || passkeys {
-		f := &store.Flow{Purpose: flowLogin, AccountID: acc.ID, Stage: stageFactor, ReturnTo: ret}
+		f := &store.Flow{Purpose: flowLogin, AccountID: acc.ID, Stage: stageFactor,
+			ReturnTo: afterLoginTarget(ret, next)}
 		if err := s.startFlow(w, r, f); err != nil {
 			return err
 		}
@@ -224,7 +265,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.audit.record(r.Context(), s.now(), auditEntry{Event: "login.success", AccountID: acc.ID,
 		Actor: acc.ID, IP: s.clientIP(r), Result: "ok", Detail: "password"})
-	return seeOther(w, r, afterLogin(ret))
+	return seeOther(w, r, afterLogin(afterLoginTarget(ret, next)))
 }
 
 func afterLogin(ret string) string {

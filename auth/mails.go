@@ -110,3 +110,17 @@ Ihr Bürgerkonto für %s und die dazu gespeicherten Daten wurden
 gelöscht.
 `, federation)
 }
+
+// mailNewMessage announces a message without its subject or content: a
+// mail can be read by more people than the account's owner.
+func mailNewMessage(federation, sender, mailboxLink string) string {
+	return fmt.Sprintf(`Guten Tag,
+
+%s hat Ihnen eine neue Nachricht in Ihr Bürgerkonto für %s
+gelegt. Sie können sie nach der Anmeldung in Ihrem Postfach lesen:
+
+%s
+
+Diese E-Mail enthält absichtlich keinen Inhalt der Nachricht.
+`, sender, federation, mailboxLink)
+}

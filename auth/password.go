@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -102,4 +103,36 @@ func needsRehash(encoded string, p Argon2Params) bool {
 	}
 	return h.params.Memory < p.Memory || h.params.Time < p.Time ||
 		h.params.Threads < p.Threads || len(h.key) < argonKeyLen
+}
+
+// hashPassword is the package's hashPassword run in one of the service's
+// hashing slots, which bound the memory argon2id needs at once.
+func (s *Service) hashPassword(ctx context.Context, password string) (string, error) {
+	release, err := s.acquireHashSlot(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	return hashPassword(password, s.argon)
+}
+
+// verifyPassword is the package's verifyPassword run in a hashing slot.
+func (s *Service) verifyPassword(ctx context.Context, password, encoded string) (bool, error) {
+	release, err := s.acquireHashSlot(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer release()
+	return verifyPassword(password, encoded)
+}
+
+// acquireHashSlot waits for a free hashing slot and returns the function
+// that frees it.
+func (s *Service) acquireHashSlot(ctx context.Context) (func(), error) {
+	select {
+	case s.hashSlots <- struct{}{}:
+		return func() { <-s.hashSlots }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting to hash a password: %w", ctx.Err())
+	}
 }

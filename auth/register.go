@@ -122,7 +122,7 @@ func (s *Service) registerFinish(w http.ResponseWriter, r *http.Request) error {
 		return tokenPage(err)
 	}
 
-	hash, err := hashPassword(password, s.argon)
+	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return err
 	}

@@ -164,7 +164,7 @@ func (s *Service) resetSet(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, http.StatusOK, "reset_set", page{Title: "Neues Passwort", Error: msg})
 	}
 
-	hash, err := hashPassword(password, s.argon)
+	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return err
 	}

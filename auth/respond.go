@@ -31,16 +31,33 @@ type page struct {
 	Notice  string
 	// Return is a validated portal URL to go back to.
 	Return string
-	Data   any
+	// Next is a path on this service to continue at after login, such
+	// as a mailbox page or an OpenID Connect authorization request.
+	Next string
+	Data any
 }
 
 var templateFuncs = template.FuncMap{
-	"datetime": func(t time.Time) string {
-		if t.IsZero() {
-			return "–"
-		}
-		return t.In(berlin).Format("02.01.2006, 15:04 Uhr")
+	"datetime": formatDateTime,
+	"date":     formatDate,
+	"kilobytes": func(n int64) string {
+		return fmt.Sprintf("%d KB", (n+1023)/1024)
 	},
+}
+
+// formatDateTime formats a time for citizens, in the federation's zone.
+func formatDateTime(t time.Time) string {
+	if t.IsZero() {
+		return "–"
+	}
+	return t.In(berlin).Format("02.01.2006, 15:04 Uhr")
+}
+
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return "–"
+	}
+	return t.In(berlin).Format("02.01.2006")
 }
 
 // berlin is the time zone dates are shown in; UTC if the system lacks

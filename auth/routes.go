@@ -60,6 +60,24 @@ func (s *Service) routes() http.Handler {
 	handle("GET /konto/loeschen", s.deletePage)
 	handle("POST /konto/loeschen", s.deleteAccount)
 
+	handle("GET /postfach", s.inboxPage)
+	handle("GET /postfach/archiv", s.archivePage)
+	handle("GET /postfach/{id}", s.messagePage)
+	handle("GET /postfach/{id}/anhang/{n}", s.downloadAttachment)
+	handle("POST /postfach/auswahl", s.actOnSelection)
+	handle("POST /postfach/{id}/gelesen", s.markRead)
+	handle("POST /postfach/{id}/archivieren", s.archiveMessage)
+	handle("POST /postfach/{id}/zurueckholen", s.unarchiveMessage)
+	handle("POST /postfach/{id}/loeschen", s.deleteMessage)
+
+	handle("GET /.well-known/openid-configuration", s.oidcDiscovery)
+	handle("GET /oidc/jwks", s.oidcJWKS)
+	handle("GET /oidc/authorize", s.authorize)
+	handle("POST /oidc/authorize", s.authorizeConsent)
+	handle("POST /oidc/token", s.token)
+	handle("GET /oidc/userinfo", s.userinfo)
+	handle("POST /oidc/userinfo", s.userinfo)
+
 	handle("GET /api/sitzung", s.apiSession)
 	mux.Handle("OPTIONS /api/sitzung", http.HandlerFunc(s.apiPreflight))
 
@@ -101,8 +119,8 @@ func (s *Service) protect(next http.Handler) http.Handler {
 		if s.secure {
 			h.Set("Strict-Transport-Security", "max-age=63072000")
 		}
-		if strings.HasPrefix(r.URL.Path, "/admin/") || r.URL.Path == "/admin" {
-			// The admin API lives on its own listener only.
+		if isPrefixPath(r.URL.Path, "/admin") || isPrefixPath(r.URL.Path, "/v1") {
+			// The admin and sender APIs live on listeners of their own.
 			http.NotFound(w, r)
 			return
 		}
@@ -146,4 +164,9 @@ func staticHandler(next http.Handler) http.Handler {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isPrefixPath reports whether path is prefix or lies below it.
+func isPrefixPath(path, prefix string) bool {
+	return path == prefix || strings.HasPrefix(path, prefix+"/")
 }

@@ -11,7 +11,9 @@ import (
 
 // Run serves the account service until ctx is cancelled, then shuts down
 // gracefully. The citizens' handler listens on Options.Addr and, if set,
-// the admin API on Options.AdminAddr.
+// the admin API on Options.AdminAddr and the sender API on
+// Options.SenderAddr. Expired messages are purged on start and then every
+// Options.PurgeInterval.
 //
 // NOTE: Run speaks plain HTTP. Outside insecure mode it expects a reverse
 // proxy in front that terminates TLS for the account URL.
@@ -25,9 +27,21 @@ func Run(ctx context.Context, opts Options) error {
 		return errors.New("no listen address: set Addr or the [account] addr of sites.toml")
 	}
 
+	// Expired messages go before the first request is served, so a
+	// service that was down past a retention period shows none.
+	if err := s.purge(ctx); err != nil {
+		return fmt.Errorf("purging expired messages on start: %w", err)
+	}
+	purgeCtx, stopPurge := context.WithCancel(ctx)
+	defer stopPurge()
+	go s.purgeLoop(purgeCtx, s.opts.PurgeInterval)
+
 	servers := []*http.Server{newServer(s.opts.Addr, s.Handler())}
 	if s.opts.AdminAddr != "" {
 		servers = append(servers, newServer(s.opts.AdminAddr, s.AdminHandler()))
+	}
+	if s.opts.SenderAddr != "" {
+		servers = append(servers, newServer(s.opts.SenderAddr, s.SenderHandler()))
 	}
 	errc := make(chan error, len(servers))
 	for _, srv := range servers {
@@ -36,8 +50,9 @@ func Run(ctx context.Context, opts Options) error {
 			shutdown(servers, s)
 			return fmt.Errorf("listening on %s: %w", srv.Addr, err)
 		}
-		s.log.Info("account service listening", "addr", ln.Addr().String(), "origin", s.origin,
-			"backend", s.store.Backend(), "insecure", s.opts.Insecure, "production", s.opts.Production)
+		s.log.Info("account service listening", "addr", ln.Addr().String(), "api", listenerName(s, srv),
+			"origin", s.origin, "backend", s.store.Backend(), "insecure", s.opts.Insecure,
+			"production", s.opts.Production)
 		go func() {
 			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				errc <- fmt.Errorf("serving %s: %w", srv.Addr, err)
@@ -76,4 +91,15 @@ func shutdown(servers []*http.Server, s *Service) {
 			s.log.Error("shutting down listener failed", "addr", srv.Addr, "err", err)
 		}
 	}
+}
+
+// listenerName names what a server of Run serves, for the logs.
+func listenerName(s *Service, srv *http.Server) string {
+	switch srv.Addr {
+	case s.opts.AdminAddr:
+		return "admin"
+	case s.opts.SenderAddr:
+		return "sender"
+	}
+	return "citizens"
 }

@@ -4,6 +4,10 @@
 // account deletion. It serves its own pages from one origin, the
 // account URL of sites.toml, and sends citizens back only to the
 // federation's portals.
+//
+// The service is also an OpenID Connect provider for the communes'
+// online services, and it keeps a mailbox per citizen that the communes'
+// administrations fill through a sender API on a listener of its own.
 package auth
 
 import (
@@ -18,11 +22,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
 	"github.com/go-webauthn/webauthn/protocol"
 	"github.com/go-webauthn/webauthn/webauthn"
+	"github.com/yuin/goldmark"
 
 	"github.com/verbund/verbund/auth/store"
 	"github.com/verbund/verbund/federation"
@@ -42,6 +48,10 @@ type Options struct {
 	// address unless Production operators put it behind their own access
 	// control.
 	AdminAddr string
+	// SenderAddr is the listen address of the sender API, through which
+	// administrations post messages. It is never served on Addr. Empty
+	// serves no sender API.
+	SenderAddr string
 	// DataDir holds the SQLite database, the key file, the audit log and
 	// the development outbox.
 	DataDir string
@@ -85,6 +95,20 @@ type Options struct {
 	// AdminToken is the bearer token of the admin API; default the
 	// contents of the file admin-token in DataDir, created if missing.
 	AdminToken string
+	// MessageRetention is how long a message stays in the mailbox when
+	// the sender names no retention period. Default 365 days.
+	MessageRetention time.Duration
+	// EvidenceRetention is how long the receipt of a message (sent,
+	// read, deleted) is kept after sending, and at least as long as the
+	// message itself. Default 3 years.
+	EvidenceRetention time.Duration
+	// PurgeInterval is how often Run removes expired messages, receipts,
+	// codes and tokens. Default 1 hour.
+	PurgeInterval time.Duration
+	// MaxConcurrentHashes bounds how many argon2id computations run at
+	// once, each needing Argon2.Memory. Default GOMAXPROCS. Further
+	// logins wait for a free slot.
+	MaxConcurrentHashes int
 }
 
 // Timing and attempt limits of the account flows.
@@ -124,6 +148,14 @@ type Service struct {
 	handler     http.Handler
 	admin       http.Handler
 	adminToken  string
+	// sites are the federation's sites by ID.
+	sites map[string]federation.Site
+	// oidcKeys sign ID tokens.
+	oidcKeys *signingKeys
+	// hashSlots bounds concurrent argon2id computations.
+	hashSlots chan struct{}
+	markdown  goldmark.Markdown
+	sender    http.Handler
 }
 
 // New sets up the service: it loads the configuration, opens the store
@@ -164,6 +196,19 @@ func (s *Service) applyDefaults() {
 	if o.RecentAuth == 0 {
 		o.RecentAuth = 10 * time.Minute
 	}
+	if o.MessageRetention <= 0 {
+		o.MessageRetention = 365 * 24 * time.Hour
+	}
+	if o.EvidenceRetention <= 0 {
+		o.EvidenceRetention = 3 * 365 * 24 * time.Hour
+	}
+	if o.PurgeInterval <= 0 {
+		o.PurgeInterval = time.Hour
+	}
+	if o.MaxConcurrentHashes <= 0 {
+		o.MaxConcurrentHashes = runtime.GOMAXPROCS(0)
+	}
+	s.hashSlots = make(chan struct{}, o.MaxConcurrentHashes)
 	s.argon = o.Argon2
 	s.argon.Memory = max(s.argon.Memory, DefaultArgon2.Memory)
 	s.argon.Time = max(s.argon.Time, DefaultArgon2.Time)
@@ -205,7 +250,9 @@ func (s *Service) loadConfig() error {
 
 	var sites []string
 	s.corsOrigins = map[string]bool{}
+	s.sites = map[string]federation.Site{}
 	for _, site := range cfg.Sites {
+		s.sites[site.ID] = site
 		sites = append(sites, site.URL)
 		if o, ok := originOf(site.URL); ok {
 			s.corsOrigins[o] = true
@@ -242,6 +289,13 @@ func (s *Service) checkMode() error {
 	}
 	if s.opts.AdminAddr != "" && !isLoopbackAddr(s.opts.AdminAddr) && !s.opts.Production {
 		return fmt.Errorf("admin address %s is not on loopback", s.opts.AdminAddr)
+	}
+	if s.opts.SenderAddr != "" && s.opts.SenderAddr == s.opts.Addr {
+		return fmt.Errorf("sender address %s is the citizens' address: the sender API needs a listener of its own",
+			s.opts.SenderAddr)
+	}
+	if s.opts.Insecure && s.opts.SenderAddr != "" && !isLoopbackAddr(s.opts.SenderAddr) {
+		return fmt.Errorf("insecure mode needs a loopback sender address, not %s", s.opts.SenderAddr)
 	}
 	return nil
 }
@@ -303,6 +357,10 @@ func (s *Service) setup() error {
 	}
 
 	s.keys = keys
+	if s.oidcKeys, err = loadSigningKeys(filepath.Join(s.opts.DataDir, OIDCKeyFile)); err != nil {
+		return err
+	}
+
 	if err := s.setupMail(); err != nil {
 		return err
 	}
@@ -335,8 +393,10 @@ func (s *Service) setup() error {
 		return err
 	}
 
+	s.markdown = newMessageMarkdown()
 	s.handler = s.routes()
 	s.admin = s.adminRoutes()
+	s.sender = s.senderRoutes()
 	return nil
 }
 
@@ -391,6 +451,10 @@ func (s *Service) Handler() http.Handler { return s.handler }
 
 // AdminHandler returns the admin API's handler, for a separate listener.
 func (s *Service) AdminHandler() http.Handler { return s.admin }
+
+// SenderHandler returns the sender API's handler, for a separate
+// listener.
+func (s *Service) SenderHandler() http.Handler { return s.sender }
 
 // Close releases the store (if the service opened it) and the audit log.
 func (s *Service) Close() error {

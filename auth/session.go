@@ -95,7 +95,9 @@ func (s *Service) loadSession(r *http.Request) (*current, error) {
 	}
 
 	ctx := r.Context()
-	sess, err := s.store.SessionByHash(ctx, h)
+	// Sessions go with their account by foreign key, so a session
+	// without an account is not found either.
+	sess, acc, err := s.store.SessionWithAccount(ctx, h)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}
@@ -109,15 +111,6 @@ func (s *Service) loadSession(r *http.Request) (*current, error) {
 		s.audit.record(ctx, now, auditEntry{Event: "session.expired", AccountID: sess.AccountID,
 			Actor: sess.AccountID, IP: s.clientIP(r), Result: "ok"})
 		return nil, s.store.DeleteSession(ctx, h)
-	}
-
-	acc, err := s.store.AccountByID(ctx, sess.AccountID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, s.store.DeleteSession(ctx, h)
-	}
-
-	if err != nil {
-		return nil, err
 	}
 
 	if !acc.DisabledAt.IsZero() {

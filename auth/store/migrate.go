@@ -87,6 +87,108 @@ var migrations = []string{
 		detail TEXT NOT NULL
 	);
 	CREATE INDEX audit_account ON audit(account_id);`,
+
+	// 2: OpenID Connect login for online services, sender credentials
+	// and the mailbox.
+	`CREATE TABLE oidc_clients (
+		id TEXT PRIMARY KEY,
+		site TEXT NOT NULL,
+		name TEXT NOT NULL,
+		secret_hash BLOB NOT NULL,
+		redirect_uris TEXT NOT NULL,
+		created_at BIGINT NOT NULL
+	);
+	CREATE INDEX oidc_clients_site ON oidc_clients(site);
+	CREATE TABLE oidc_codes (
+		code_hash BLOB PRIMARY KEY,
+		client_id TEXT NOT NULL,
+		account_id TEXT NOT NULL,
+		subject TEXT NOT NULL,
+		redirect_uri TEXT NOT NULL,
+		challenge TEXT NOT NULL,
+		nonce TEXT NOT NULL,
+		scope TEXT NOT NULL,
+		auth_time BIGINT NOT NULL,
+		level INTEGER NOT NULL,
+		created_at BIGINT NOT NULL,
+		expires_at BIGINT NOT NULL,
+		used_at BIGINT NOT NULL DEFAULT 0
+	);
+	CREATE INDEX oidc_codes_account ON oidc_codes(account_id);
+	CREATE INDEX oidc_codes_expires ON oidc_codes(expires_at);
+	CREATE TABLE oidc_tokens (
+		token_hash BLOB PRIMARY KEY,
+		code_hash BLOB NOT NULL,
+		client_id TEXT NOT NULL,
+		account_id TEXT NOT NULL,
+		subject TEXT NOT NULL,
+		scope TEXT NOT NULL,
+		expires_at BIGINT NOT NULL
+	);
+	CREATE INDEX oidc_tokens_code ON oidc_tokens(code_hash);
+	CREATE INDEX oidc_tokens_account ON oidc_tokens(account_id);
+	CREATE INDEX oidc_tokens_expires ON oidc_tokens(expires_at);
+	CREATE TABLE handles (
+		site TEXT NOT NULL,
+		subject TEXT NOT NULL,
+		account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+		created_at BIGINT NOT NULL,
+		PRIMARY KEY (site, subject)
+	);
+	CREATE UNIQUE INDEX handles_account ON handles(account_id, site);
+	CREATE TABLE sender_credentials (
+		id TEXT PRIMARY KEY,
+		site TEXT NOT NULL,
+		name TEXT NOT NULL,
+		secret_hash BLOB NOT NULL,
+		created_at BIGINT NOT NULL,
+		revoked_at BIGINT NOT NULL DEFAULT 0
+	);
+	CREATE INDEX sender_credentials_site ON sender_credentials(site);
+	CREATE TABLE messages (
+		id TEXT PRIMARY KEY,
+		site TEXT NOT NULL,
+		account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+		subject TEXT NOT NULL,
+		body TEXT NOT NULL,
+		min_level INTEGER NOT NULL,
+		reply_by BIGINT NOT NULL DEFAULT 0,
+		attachment_count INTEGER NOT NULL DEFAULT 0,
+		created_at BIGINT NOT NULL,
+		expires_at BIGINT NOT NULL,
+		read_at BIGINT NOT NULL DEFAULT 0,
+		archived_at BIGINT NOT NULL DEFAULT 0
+	);
+	CREATE INDEX messages_account ON messages(account_id, created_at, id);
+	CREATE INDEX messages_unread ON messages(account_id, expires_at)
+		WHERE read_at = 0 AND archived_at = 0;
+	CREATE INDEX messages_expires ON messages(expires_at);
+	CREATE TABLE attachments (
+		message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+		seq INTEGER NOT NULL,
+		name TEXT NOT NULL,
+		content_type TEXT NOT NULL,
+		size BIGINT NOT NULL,
+		data BLOB NOT NULL,
+		PRIMARY KEY (message_id, seq)
+	);
+	CREATE TABLE message_receipts (
+		message_id TEXT PRIMARY KEY,
+		site TEXT NOT NULL,
+		account_id TEXT NOT NULL,
+		recipient TEXT NOT NULL,
+		idempotency_key TEXT NOT NULL,
+		sent_at BIGINT NOT NULL,
+		read_at BIGINT NOT NULL DEFAULT 0,
+		deleted_at BIGINT NOT NULL DEFAULT 0,
+		deleted_by TEXT NOT NULL DEFAULT '',
+		keep_until BIGINT NOT NULL
+	);
+	CREATE INDEX message_receipts_site ON message_receipts(site, sent_at);
+	CREATE INDEX message_receipts_account ON message_receipts(account_id);
+	CREATE INDEX message_receipts_keep ON message_receipts(keep_until);
+	CREATE UNIQUE INDEX message_receipts_key ON message_receipts(site, idempotency_key)
+		WHERE idempotency_key <> ''`,
 }
 
 // migrate brings the schema up to date. On PostgreSQL an advisory lock

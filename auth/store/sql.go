@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -25,11 +26,16 @@ type sqlStore struct {
 	dialect   dialect
 	location  string
 	ephemeral bool
-	// clock stamps schema migrations; the service passes its own times
-	// to every other method.
+	// clock stamps schema migrations and the removal noted on receipts
+	// when an account is deleted; the service passes its own times to
+	// every other method.
 	clock func() time.Time
 	// isUnique reports whether err is a unique-constraint violation.
 	isUnique func(err error) bool
+	// stmts caches a prepared statement per query text. Without it
+	// SQLite parses every statement anew, which costs more than running
+	// the small queries of a page view.
+	stmts sync.Map
 }
 
 var _ Store = (*sqlStore)(nil)
@@ -43,7 +49,15 @@ func (s *sqlStore) Backend() string {
 
 func (s *sqlStore) Location() string { return s.location }
 func (s *sqlStore) Ephemeral() bool  { return s.ephemeral }
-func (s *sqlStore) Close() error     { return s.db.Close() }
+
+// Close closes the cached statements and the database.
+func (s *sqlStore) Close() error {
+	s.stmts.Range(func(_, v any) bool {
+		v.(*sql.Stmt).Close()
+		return true
+	})
+	return s.db.Close()
+}
 
 // rebind turns ? placeholders into PostgreSQL's $1, $2, ...
 func (s *sqlStore) rebind(query string) string {
@@ -64,12 +78,47 @@ func (s *sqlStore) rebind(query string) string {
 	return b.String()
 }
 
+// prepared returns the cached prepared statement for query, preparing it
+// on first use.
+func (s *sqlStore) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := s.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := s.db.PrepareContext(ctx, s.rebind(query))
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := s.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
 func (s *sqlStore) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return s.db.ExecContext(ctx, s.rebind(query), args...)
+	st, err := s.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
 }
 
 func (s *sqlStore) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return s.db.QueryRowContext(ctx, s.rebind(query), args...)
+	st, err := s.prepared(ctx, query)
+	if err != nil {
+		// Running the query unprepared reports the same error through
+		// the returned row.
+		return s.db.QueryRowContext(ctx, s.rebind(query), args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (s *sqlStore) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := s.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
 }
 
 // execOne runs a statement that must change exactly one row.
@@ -210,6 +259,11 @@ func (s *sqlStore) DeleteAccount(ctx context.Context, id string) error {
 		`DELETE FROM tokens WHERE account_id = ?`,
 		`DELETE FROM flows WHERE account_id = ?`,
 		`UPDATE audit SET ip = '', detail = '' WHERE account_id = ?`,
+		`DELETE FROM oidc_codes WHERE account_id = ?`,
+		`DELETE FROM oidc_tokens WHERE account_id = ?`,
+		`DELETE FROM attachments WHERE message_id IN
+			(SELECT id FROM messages WHERE account_id = ?)`,
+		`DELETE FROM messages WHERE account_id = ?`,
 	}
 
 	for _, q := range steps {
@@ -220,7 +274,18 @@ func (s *sqlStore) DeleteAccount(ctx context.Context, id string) error {
 
 	// SQLite enforces the cascade only with foreign_keys on, which the
 	// connection sets; the explicit deletes keep both backends alike.
+	// The commune keeps the evidence that it sent, without the account.
+	detach := `UPDATE message_receipts SET account_id = '',
+		deleted_at = CASE WHEN deleted_at = 0 THEN ? ELSE deleted_at END,
+		deleted_by = CASE WHEN deleted_by = '' THEN ? ELSE deleted_by END
+		WHERE account_id = ?`
+	if _, err := tx.ExecContext(ctx, s.rebind(detach), micros(s.clock()), DeletedByAccount,
+		id); err != nil {
+		return fmt.Errorf("deleting account: %w", err)
+	}
+
 	for _, q := range []string{
+		`DELETE FROM handles WHERE account_id = ?`,
 		`DELETE FROM sessions WHERE account_id = ?`,
 		`DELETE FROM totp WHERE account_id = ?`,
 		`DELETE FROM passkeys WHERE account_id = ?`,
@@ -280,6 +345,30 @@ func (s *sqlStore) SessionByHash(ctx context.Context, hash []byte) (*Session, er
 	return x, nil
 }
 
+func (s *sqlStore) SessionWithAccount(ctx context.Context, hash []byte) (*Session, *Account, error) {
+	var x Session
+	var a Account
+	var created, seen, expires, authAt int64
+	var accCreated, updated, disabled, lastFailure, locked int64
+	err := s.queryRow(ctx, `SELECT s.id_hash, s.account_id, s.created_at, s.last_seen_at,
+		s.expires_at, s.auth_at, s.level, s.user_agent, s.ip,
+		a.id, a.email, a.password_hash, a.webauthn_id, a.created_at, a.updated_at,
+		a.disabled_at, a.failed_logins, a.last_failure_at, a.locked_until
+		FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id_hash = ?`, hash).
+		Scan(&x.IDHash, &x.AccountID, &created, &seen, &expires, &authAt, &x.Level, &x.UserAgent,
+			&x.IP, &a.ID, &a.Email, &a.PasswordHash, &a.WebAuthnID, &accCreated, &updated,
+			&disabled, &a.FailedLogins, &lastFailure, &locked)
+	if err != nil {
+		return nil, nil, notFound("reading session", err)
+	}
+	x.CreatedAt, x.LastSeenAt = fromMicros(created), fromMicros(seen)
+	x.ExpiresAt, x.AuthAt = fromMicros(expires), fromMicros(authAt)
+	a.CreatedAt, a.UpdatedAt = fromMicros(accCreated), fromMicros(updated)
+	a.DisabledAt, a.LastFailureAt = fromMicros(disabled), fromMicros(lastFailure)
+	a.LockedUntil = fromMicros(locked)
+	return &x, &a, nil
+}
+
 func (s *sqlStore) TouchSession(ctx context.Context, hash []byte, now time.Time) error {
 	return s.execOne(ctx, "updating session",
 		`UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`, micros(now), hash)
@@ -291,8 +380,8 @@ func (s *sqlStore) SetSessionAuth(ctx context.Context, hash []byte, at time.Time
 }
 
 func (s *sqlStore) ListSessions(ctx context.Context, accountID string) ([]Session, error) {
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT `+sessionColumns+
-		` FROM sessions WHERE account_id = ? ORDER BY created_at`), accountID)
+	rows, err := s.query(ctx, `SELECT `+sessionColumns+
+		` FROM sessions WHERE account_id = ? ORDER BY created_at`, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("listing sessions: %w", err)
 	}
@@ -556,8 +645,8 @@ func (s *sqlStore) AddPasskey(ctx context.Context, p *Passkey) error {
 }
 
 func (s *sqlStore) ListPasskeys(ctx context.Context, accountID string) ([]Passkey, error) {
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT id, account_id, name, data,
-		created_at, last_used_at FROM passkeys WHERE account_id = ? ORDER BY created_at`),
+	rows, err := s.query(ctx, `SELECT id, account_id, name, data,
+		created_at, last_used_at FROM passkeys WHERE account_id = ? ORDER BY created_at`,
 		accountID)
 	if err != nil {
 		return nil, fmt.Errorf("listing passkeys: %w", err)
@@ -601,8 +690,8 @@ func (s *sqlStore) AppendAudit(ctx context.Context, e *AuditEvent) error {
 }
 
 func (s *sqlStore) ListAudit(ctx context.Context, accountID string) ([]AuditEvent, error) {
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT id, at, event, account_id, actor, ip,
-		result, detail FROM audit WHERE account_id = ? ORDER BY id`), accountID)
+	rows, err := s.query(ctx, `SELECT id, at, event, account_id, actor, ip,
+		result, detail FROM audit WHERE account_id = ? ORDER BY id`, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("listing audit events: %w", err)
 	}

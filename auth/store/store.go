@@ -1,5 +1,6 @@
 // Package store keeps the account service's data: accounts, sessions,
-// e-mail tokens, second factors, half-finished flows and the audit trail.
+// e-mail tokens, second factors, half-finished flows, the audit trail,
+// OpenID Connect clients and codes, and the mailbox.
 //
 // One implementation over database/sql serves two backends: embedded
 // SQLite (modernc.org/sqlite, WAL with full sync) for a single machine and
@@ -156,11 +157,15 @@ type Store interface {
 	SetLockedUntil(ctx context.Context, id string, until time.Time) error
 	ResetFailures(ctx context.Context, id string) error
 	// DeleteAccount removes the account with its sessions, tokens,
-	// flows and factors, and strips addresses from its audit events.
+	// flows, factors, handles, codes and messages, strips addresses from
+	// its audit events and detaches its message receipts.
 	DeleteAccount(ctx context.Context, id string) error
 
 	CreateSession(ctx context.Context, s *Session) error
 	SessionByHash(ctx context.Context, hash []byte) (*Session, error)
+	// SessionWithAccount returns the session and its account in one
+	// query, for the session check of every request.
+	SessionWithAccount(ctx context.Context, hash []byte) (*Session, *Account, error)
 	TouchSession(ctx context.Context, hash []byte, now time.Time) error
 	SetSessionAuth(ctx context.Context, hash []byte, at time.Time, level int) error
 	ListSessions(ctx context.Context, accountID string) ([]Session, error)
@@ -205,4 +210,7 @@ type Store interface {
 
 	AppendAudit(ctx context.Context, e *AuditEvent) error
 	ListAudit(ctx context.Context, accountID string) ([]AuditEvent, error)
+
+	OIDCStore
+	MailboxStore
 }
