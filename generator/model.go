@@ -33,6 +33,10 @@ type serviceMatter struct {
 	Base        string   `toml:"base"`
 	Source      string   `toml:"source"`
 	Aliases     []string `toml:"aliases"`
+	// Lang is the language of the page when it differs from the
+	// federation's, as a BCP 47 tag such as "en" or "de-x-ls" for
+	// Leichte Sprache.
+	Lang string `toml:"lang"`
 }
 
 // Form is a form citizens download or fill in.
@@ -69,6 +73,7 @@ type pageMatter struct {
 	Summary  string   `toml:"summary"`
 	Reviewed Date     `toml:"reviewed"`
 	Aliases  []string `toml:"aliases"`
+	Lang     string   `toml:"lang"`
 }
 
 // Base is a base text from content/_shared/services.

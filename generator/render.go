@@ -48,6 +48,7 @@ type siteAssets struct{ css, js string }
 func (r *pageRenderer) newView(s *Site, path, title, description string) *view {
 	cfg := r.fc.cfg
 	v := &view{
+		Lang:        cfg.Language,
 		Federation:  cfg,
 		Site:        s,
 		Title:       title,
@@ -193,6 +194,9 @@ func (r *pageRenderer) renderService(svc *Service, diags *diag.List) {
 	v := r.newView(s, svc.URL, svc.Matter.Title, svc.Matter.Summary)
 	v.Breadcrumbs = append(v.Breadcrumbs, sv.Category)
 	v.Service = sv
+	if svc.Matter.Lang != "" {
+		v.Lang = svc.Matter.Lang
+	}
 	v.JSONLD = serviceJSONLD(svc, v.Canonical, r.fc.cfg)
 	r.execute("service", v, diags)
 }
@@ -263,6 +267,9 @@ func (r *pageRenderer) renderPage(p *Page, diags *diag.List) {
 	})
 	v := r.newView(p.Site, p.URL, p.Title, p.Summary)
 	v.Page = &pageView{Page: p, Body: r.md.renderNodes(doc, doc.intro, r.fc.resolver(p.Site), diags)}
+	if p.Lang != "" {
+		v.Lang = p.Lang
+	}
 	r.execute("page", v, diags)
 }
 

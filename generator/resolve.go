@@ -28,6 +28,7 @@ var requiredPages = []struct{ Slug, Title string }{
 }
 
 var (
+	langPattern  = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
 	leikaPattern = regexp.MustCompile(`^99[0-9]{12}$`)
 	timePattern  = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 	postalCode   = regexp.MustCompile(`^[0-9]{5}$`)
@@ -139,6 +140,7 @@ func (fc *federationContent) checkServiceMatter(src source, m *serviceMatter, is
 	if m.Reviewed.IsZero() {
 		missing("reviewed", "2026-01-31")
 	}
+	checkLang(src, m.Lang, diags)
 	for i, f := range m.Forms {
 		if f.Title == "" || f.URL == "" {
 			p := keyPos(src, "forms")
@@ -211,6 +213,7 @@ func (fc *federationContent) collectSite(s *Site, l *loaded, diags *diag.List) {
 			diags.Errorf(p.src.path, 1, 1, "missing-key", `add title = "..." to the front matter`,
 				`missing required front-matter key "title"`)
 		}
+		checkLang(p.src, p.Lang, diags)
 		if s.register(p.URL, p.src.path, diags) {
 			s.Pages = append(s.Pages, p)
 		}
@@ -293,6 +296,7 @@ func merge(base, own serviceMatter) serviceMatter {
 	set(&m.Office, own.Office)
 	set(&m.Online, own.Online)
 	set(&m.Appointment, own.Appointment)
+	set(&m.Lang, own.Lang)
 	if len(own.LeiKa) > 0 {
 		m.LeiKa = own.LeiKa
 	}
@@ -468,4 +472,15 @@ func levenshtein(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// checkLang checks a page's language tag, which the page's html element
+// declares for screen readers and translation tools.
+func checkLang(src source, lang string, diags *diag.List) {
+	if lang != "" && !langPattern.MatchString(lang) {
+		p := keyPos(src, "lang")
+		diags.Errorf(src.path, p.Line, p.Column, "invalid-value",
+			`write a BCP 47 language tag such as "en", "tr" or "de-x-ls" for Leichte Sprache`,
+			"invalid language %q", lang)
+	}
 }

@@ -38,6 +38,8 @@ type view struct {
 	Portals     []portalGroup
 	Legal       []link
 	JSONLD      template.JS
+	// Lang is the page's language, a BCP 47 tag.
+	Lang string
 	// NoIndex marks pages search engines should not list, such as 404.
 	NoIndex bool
 	// Chrome are the blocks every page of the portal shares, rendered
