@@ -31,68 +31,6 @@ func corpusDir(t *testing.T) string {
 	return dir
 }
 
-const munichSites = `name = "Testverbund"
-
-[[category]]
-id = "ausweise-dokumente"
-title = "Ausweise und Dokumente"
-[[category]]
-id = "umzug-wohnen"
-title = "Umzug und Wohnen"
-[[category]]
-id = "familie-kinder"
-title = "Familie und Kinder"
-[[category]]
-id = "soziales"
-title = "Soziales und Gesundheit"
-[[category]]
-id = "fahrzeuge-verkehr"
-title = "Auto und Verkehr"
-[[category]]
-id = "bauen-umwelt"
-title = "Bauen und Umwelt"
-[[category]]
-id = "abfall"
-title = "Abfall und Entsorgung"
-[[category]]
-id = "wirtschaft-gewerbe"
-title = "Wirtschaft und Gewerbe"
-[[category]]
-id = "steuern-abgaben"
-title = "Steuern und Abgaben"
-[[category]]
-id = "standesamt"
-title = "Geburt, Ehe und Sterbefall"
-[[category]]
-id = "ordnung-sicherheit"
-title = "Ordnung und Sicherheit"
-[[category]]
-id = "verwaltung"
-title = "Rathaus und Verwaltung"
-
-[[site]]
-id = "muenchen"
-name = "München"
-kind = "gemeinde"
-key = "09162000"
-url = "https://muenchen.test.example"
-[site.legal]
-name = "Landeshauptstadt München"
-street = "Marienplatz 8"
-postal_code = "80331"
-city = "München"
-head = "Oberbürgermeister"
-phone = "089 0"
-email = "info@muenchen.test.example"
-[site.privacy]
-officer = "Datenschutz"
-email = "datenschutz@muenchen.test.example"
-[site.accessibility]
-contact = "Barrierefreiheit"
-email = "barrierefrei@muenchen.test.example"
-enforcement = "Schlichtungsstelle"
-`
-
 // run runs the command line and returns its exit code and output.
 func run(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
@@ -104,7 +42,11 @@ func run(t *testing.T, args ...string) (int, string, string) {
 func TestImportMunichAndBuild(t *testing.T) {
 	corpus := corpusDir(t)
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "sites.toml"), []byte(munichSites), 0o644); err != nil {
+	sites, err := os.ReadFile(filepath.Join(repoRoot, "relevance", "testdata", "munich-sites.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sites.toml"), sites, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Symlink(filepath.Join(repoRoot, "themes"), filepath.Join(dir, "themes")); err != nil {

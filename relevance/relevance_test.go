@@ -74,7 +74,7 @@ func TestMunichQueries(t *testing.T) {
 	}
 	dir := t.TempDir()
 	config := filepath.Join(dir, "sites.toml")
-	if err := os.WriteFile(config, []byte(munichSites), 0o644); err != nil {
+	if err := os.WriteFile(config, munichSites(t), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	sources := importMunich(t, data, filepath.Join(dir, "content", "muenchen"))
@@ -138,64 +138,13 @@ func importMunich(t *testing.T, corpus, dir string) map[string]string {
 	return sources
 }
 
-const munichSites = `name = "Testverbund München"
-
-[[category]]
-id = "ausweise-dokumente"
-title = "Ausweise und Dokumente"
-[[category]]
-id = "umzug-wohnen"
-title = "Umzug und Wohnen"
-[[category]]
-id = "familie-kinder"
-title = "Familie und Kinder"
-[[category]]
-id = "soziales"
-title = "Soziales und Gesundheit"
-[[category]]
-id = "fahrzeuge-verkehr"
-title = "Auto und Verkehr"
-[[category]]
-id = "bauen-umwelt"
-title = "Bauen und Umwelt"
-[[category]]
-id = "abfall"
-title = "Abfall und Entsorgung"
-[[category]]
-id = "wirtschaft-gewerbe"
-title = "Wirtschaft und Gewerbe"
-[[category]]
-id = "steuern-abgaben"
-title = "Steuern und Abgaben"
-[[category]]
-id = "standesamt"
-title = "Geburt, Ehe und Sterbefall"
-[[category]]
-id = "ordnung-sicherheit"
-title = "Ordnung und Sicherheit"
-[[category]]
-id = "verwaltung"
-title = "Rathaus und Verwaltung"
-
-[[site]]
-id = "muenchen"
-name = "München"
-kind = "gemeinde"
-key = "09162000"
-url = "https://muenchen.test.example"
-[site.legal]
-name = "Landeshauptstadt München"
-street = "Marienplatz 8"
-postal_code = "80331"
-city = "München"
-head = "Oberbürgermeister"
-phone = "089 0"
-email = "info@muenchen.test.example"
-[site.privacy]
-officer = "Datenschutz"
-email = "datenschutz@muenchen.test.example"
-[site.accessibility]
-contact = "Barrierefreiheit"
-email = "barrierefrei@muenchen.test.example"
-enforcement = "Schlichtungsstelle"
-`
+// munichSites returns the sites.toml of a federation of one portal for
+// the Munich catalogue.
+func munichSites(t *testing.T) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot, "relevance", "testdata", "munich-sites.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
