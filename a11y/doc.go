@@ -4,14 +4,16 @@
 // besides its tests.
 //
 // The tests build the federation into a temporary folder, serve each
-// portal and the search endpoint on loopback, and drive one headless
-// Chromium (/usr/bin/chromium) through them:
+// portal, the search endpoint and the account service on loopback, and
+// drive one headless Chromium (/usr/bin/chromium) through them:
 //
-//   - axe-core audits one page of each type of every portal, and the
-//     search results page, for the rules of WCAG 2.1 A and AA, also with
-//     reduced motion and forced colours emulated;
-//   - a citizen's way through the portals works with the keyboard alone,
-//     with a visible focus indicator at every step;
+//   - axe-core audits one page of each type of every portal, the search
+//     results page, and the account and mailbox pages of a registered
+//     citizen for the rules of WCAG 2.1 A and AA. The portals are also
+//     audited with reduced motion and forced colours emulated;
+//   - a citizen's way through the portals, the login and the mailbox
+//     works with the keyboard alone, with a visible focus indicator at
+//     every step;
 //   - start and service pages reflow without sideways scrolling or
 //     overlapping header text from 320 to 1920 px and at 200 % text size;
 //   - printing a service page leaves out the navigation;

@@ -47,6 +47,9 @@ type suite struct {
 	browser  context.Context
 	client   *http.Client
 	closers  []func()
+	// account is the account service, or nil when sites.toml has no
+	// [account] url.
+	account *accountService
 }
 
 // shared holds the suite between tests. It is set up by the first test
@@ -157,6 +160,9 @@ func (s *suite) start() error {
 		if err := s.serveSearch(); err != nil {
 			return err
 		}
+	}
+	if err := s.startAccount(tmp); err != nil {
+		return err
 	}
 	return s.startBrowser(tmp)
 }

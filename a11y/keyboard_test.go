@@ -134,6 +134,10 @@ func TestKeyboardOnly(t *testing.T) {
 	}
 	tb := s.newTab(t)
 	tb.viewport(1280, screenHeight)
+	// The walk logs in on the account service, so it starts without a
+	// session from an earlier test.
+	tb.clearCookies()
+	defer tb.clearCookies()
 	start := site.URL + "/"
 
 	tb.open(start)
@@ -199,6 +203,70 @@ func TestKeyboardOnly(t *testing.T) {
 			t.Errorf("Mein Konto links to %s, want %s", account.Href, want)
 		}
 		tb.screenshot("keyboard-08-account-link")
+		if s.account != nil {
+			tb.walkAccount(loc)
+		}
+	}
+}
+
+// walkAccount continues the keyboard test from the focused "Mein Konto"
+// link on the portal page portalURL. It logs in on the account service,
+// which sends the browser back to the portal. Then it follows "Mein
+// Konto" again and opens the mailbox and a message.
+func (tb *tab) walkAccount(portalURL string) {
+	tb.t.Helper()
+	s := tb.suite
+	tb.pressAndLoad(kb.Enter)
+	if loc := tb.location(); !strings.HasPrefix(loc, s.accountURL("/")) {
+		tb.t.Fatalf("Enter on Mein Konto opened %s, want the account service", loc)
+	}
+
+	tb.tabTo("Tab to the e-mail address", `el => el.id === "email"`)
+	tb.do("typing the e-mail address", chromedp.KeyEvent(accountEmail))
+	tb.screenshot("keyboard-09-login-email")
+	tb.tabTo("Tab to the password", `el => el.id === "password"`)
+	tb.do("typing the password", chromedp.KeyEvent(accountPassword))
+	tb.screenshot("keyboard-10-login-password")
+	tb.tabTo("Tab to the login button",
+		`el => el.type === "submit" && el.form && el.form.action.endsWith("/anmelden")`)
+	tb.screenshot("keyboard-11-login-button")
+	tb.pressAndLoad(kb.Enter)
+	if loc := tb.location(); loc != portalURL {
+		tb.t.Fatalf("the login led to %s, want the portal page %s", loc, portalURL)
+	}
+
+	tb.tabTo("Tab to Mein Konto after the login", `el => el.classList.contains("account-link")`)
+	tb.pressAndLoad(kb.Enter)
+	tb.checkAccountPage("Mein Konto", "/")
+	tb.screenshot("keyboard-12-account")
+
+	tb.tabTo("Tab to the mailbox", `el => el.getAttribute("href") === "/postfach"`)
+	tb.pressAndLoad(kb.Enter)
+	tb.checkAccountPage("Postfach", "/postfach")
+	tb.screenshot("keyboard-13-mailbox")
+
+	message := "/postfach/" + s.account.messageID
+	tb.tabTo("Tab to the message", fmt.Sprintf(`el => el.getAttribute("href") === %q`, message))
+	tb.pressAndLoad(kb.Enter)
+	tb.checkAccountPage(messageSubject, message)
+	tb.screenshot("keyboard-14-message")
+}
+
+// checkAccountPage fails the test unless the browser shows path on the
+// account service with the heading h1.
+func (tb *tab) checkAccountPage(h1, path string) {
+	tb.t.Helper()
+	loc, err := url.Parse(tb.location())
+	if err != nil {
+		tb.t.Fatalf("parsing the page's address: %v", err)
+	}
+	if want := tb.suite.accountURL(path); loc.Scheme+"://"+loc.Host+loc.Path != want {
+		tb.t.Fatalf("Enter opened %s, want %s", loc, want)
+	}
+	var heading string
+	tb.eval(`(document.querySelector("h1") || {textContent: ""}).textContent.trim()`, &heading)
+	if heading != h1 {
+		tb.t.Errorf("page %s: the heading is %q, want %q", loc, heading, h1)
 	}
 }
 

@@ -30,8 +30,9 @@ type auditPage struct {
 func (p auditPage) String() string { return p.Site + "/" + p.Kind + " " + p.URL }
 
 // pageLists are the sources of the pages the audit visits. To audit
-// pages of another part of the product, such as the account service,
-// add its list here.
+// pages of another part of the product that need no login, add its list
+// here. The account service's pages need a session, so
+// TestAxeAccountPages audits them.
 var pageLists = []func(*suite) ([]auditPage, error){
 	portalPages,
 	searchPages,

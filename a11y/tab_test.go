@@ -15,9 +15,11 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -43,6 +45,9 @@ type browserTab struct {
 	screenshots string
 
 	mu sync.Mutex
+	// documents maps each frame of the tab to the origin of the document
+	// it shows.
+	documents map[cdp.FrameID]string
 	// failed lists the subresources of the current page that did not
 	// load: a status of 400 or more, or an origin outside the federation.
 	failed []string
@@ -53,7 +58,17 @@ func (s *suite) newTab(t *testing.T) *tab {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(s.browser)
 	t.Cleanup(cancel)
-	tb := &tab{t: t, browserTab: &browserTab{suite: s, ctx: ctx}}
+	tb := &tab{t: t, browserTab: &browserTab{suite: s, ctx: ctx, documents: map[cdp.FrameID]string{}}}
+
+	navigated := chromedp.Events(ctx, page.FrameNavigated)
+	go func() {
+		for ev, err := range navigated {
+			if err != nil {
+				return
+			}
+			tb.recordDocument(ev.Frame)
+		}
+	}()
 
 	paused := chromedp.Events(ctx, fetch.RequestPaused)
 	go func() {
@@ -77,7 +92,7 @@ func (tb *tab) in(t *testing.T) *tab { return &tab{t: t, browserTab: tb.browserT
 // server of its origin, or fails it when the origin is not the
 // federation's.
 func (tb *browserTab) fulfil(ev fetch.EventRequestPaused) {
-	status, header, body, err := tb.fetchUpstream(ev.Request)
+	status, header, body, err := tb.fetchUpstream(ev.Request, ev.FrameID)
 	if err != nil {
 		if pageResource(ev.ResourceType) {
 			tb.recordFailure(ev.Request.URL + ": " + err.Error())
@@ -124,9 +139,29 @@ func pageResource(t network.ResourceType) bool {
 	return false
 }
 
+// recordDocument stores the origin of the document a frame navigated to.
+func (tb *browserTab) recordDocument(frame *cdp.Frame) {
+	origin, err := originOf(frame.URL)
+	if err != nil {
+		origin = ""
+	}
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	tb.documents[frame.ID] = origin
+}
+
+// documentOrigin returns the origin of the document in a frame, or "".
+func (tb *browserTab) documentOrigin(frame cdp.FrameID) string {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	return tb.documents[frame]
+}
+
 // fetchUpstream sends req, with its body, to the loopback server of its
-// origin.
-func (tb *browserTab) fetchUpstream(req *network.Request) (int, http.Header, []byte, error) {
+// origin. frame is the frame that sent the request.
+func (tb *browserTab) fetchUpstream(req *network.Request, frame cdp.FrameID) (
+	int, http.Header, []byte, error,
+) {
 	u, err := url.Parse(req.URL)
 	if err != nil {
 		return 0, nil, nil, fmt.Errorf("invalid request URL: %w", err)
@@ -148,6 +183,21 @@ func (tb *browserTab) fetchUpstream(req *network.Request) (int, http.Header, []b
 		if s, ok := v.(string); ok {
 			r.Header.Set(name, s)
 		}
+	}
+	// The request keeps the public host as Host, as a reverse proxy that
+	// ends TLS passes it on. A server that compares Origin with Host, such
+	// as the account service, then accepts a request whose Origin is the
+	// public origin.
+	r.Host = u.Host
+	// Chromium adds the Sec-Fetch-* headers after the point where the tab
+	// intercepts a request, so the tab sets Sec-Fetch-Site for a request
+	// from a document of the same origin, as the browser would. A server
+	// that checks cross-origin requests, such as the account service,
+	// needs it: its pages send no Referer, so a form's Origin is "null".
+	// NOTE: other requests go on without the header, where Chromium
+	// would send same-site, cross-site or none.
+	if r.Header.Get("Sec-Fetch-Site") == "" && tb.documentOrigin(frame) == u.Scheme+"://"+u.Host {
+		r.Header.Set("Sec-Fetch-Site", "same-origin")
 	}
 
 	resp, err := tb.suite.client.Do(r)
