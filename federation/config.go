@@ -169,4 +169,7 @@ type Theme struct {
 	Primary string `toml:"primary"`
 	// OnPrimary is the text colour on Primary.
 	OnPrimary string `toml:"on_primary"`
+	// Logo is the path of the portal's logo, an SVG or PNG file,
+	// relative to sites.toml. It is shown before the portal's name.
+	Logo string `toml:"logo"`
 }

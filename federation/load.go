@@ -28,6 +28,11 @@ func Load(path string) (*Config, error) {
 	}
 	dir := filepath.Dir(path)
 	cfg.ContentDir = resolve(dir, cfg.ContentDir)
+	for i := range cfg.Sites {
+		if logo := cfg.Sites[i].Theme.Logo; logo != "" {
+			cfg.Sites[i].Theme.Logo = resolve(dir, logo)
+		}
+	}
 	cfg.OutputDir = resolve(dir, cfg.OutputDir)
 	return cfg, nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -217,6 +218,12 @@ func (v *validator) checkTheme(i int, s *Site) {
 			v.errorAt([]string{"site", "theme", c.key}, i, "invalid-value",
 				`write the colour as "#rrggbb"`, "site %q: invalid colour %q in theme.%s", s.ID, c.value, c.key)
 			ok = false
+		}
+	}
+	if logo := s.Theme.Logo; logo != "" {
+		if ext := strings.ToLower(filepath.Ext(logo)); ext != ".svg" && ext != ".png" {
+			v.errorAt([]string{"site", "theme", "logo"}, i, "invalid-value",
+				"use an SVG or PNG file", "site %q: logo %q is neither SVG nor PNG", s.ID, logo)
 		}
 	}
 	if !ok {

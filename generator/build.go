@@ -269,10 +269,26 @@ func (r *pageRenderer) prepare(diags *diag.List) {
 
 	r.assets = map[string]siteAssets{}
 	for _, s := range fc.sites {
-		r.assets[s.ID] = siteAssets{
+		a := siteAssets{
 			css: "/assets/" + fingerprint("style.css", r.theme.siteCSS(s.Site)),
 			js:  "/assets/" + fingerprint("verbund.js", r.theme.js),
 		}
+		if logo := s.Theme.Logo; logo != "" {
+			data, err := os.ReadFile(logo)
+			if err == nil && strings.EqualFold(filepath.Ext(logo), ".svg") {
+				data, err = minifyBytes(r.out.min, "image/svg+xml", data)
+			}
+			if err != nil {
+				line, col := fc.cfg.SiteKeyPos(s.ID, "theme", "logo")
+				diags.Errorf(fc.cfg.FileName(), line, col, "invalid-value",
+					"give the path of an SVG or PNG file relative to sites.toml",
+					"site %q: reading logo: %v", s.ID, err)
+			} else {
+				a.logoData = data
+				a.logo = "/assets/" + fingerprint("logo"+strings.ToLower(filepath.Ext(logo)), data)
+			}
+		}
+		r.assets[s.ID] = a
 	}
 
 	groups := []struct {
@@ -311,6 +327,9 @@ func (r *pageRenderer) writeSiteFiles(s *Site, diags *diag.List) {
 	a := r.assets[s.ID]
 	r.out.writeFile(s.ID, a.css, r.theme.siteCSS(s.Site), diags)
 	r.out.writeFile(s.ID, a.js, r.theme.js, diags)
+	if a.logo != "" {
+		r.out.writeFile(s.ID, a.logo, a.logoData, diags)
+	}
 	for name, data := range r.theme.static {
 		r.out.writeFile(s.ID, "/assets/"+name, data, diags)
 	}

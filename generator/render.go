@@ -42,7 +42,12 @@ type pageRenderer struct {
 	now          time.Time
 }
 
-type siteAssets struct{ css, js string }
+// siteAssets are the fingerprinted paths of a portal's assets; logo is
+// empty without one.
+type siteAssets struct {
+	css, js, logo string
+	logoData      []byte
+}
 
 // newView fills the parts of a view every page shares.
 func (r *pageRenderer) newView(s *Site, path, title, description string) *view {
@@ -57,6 +62,7 @@ func (r *pageRenderer) newView(s *Site, path, title, description string) *view {
 		Canonical:   absolute(s.Site, path),
 		CSS:         r.assets[s.ID].css,
 		JS:          r.assets[s.ID].js,
+		Logo:        r.assets[s.ID].logo,
 		Portals:     r.portals,
 	}
 	v.AccountURL = accountURL(cfg, v.Canonical)

@@ -27,6 +27,8 @@ type view struct {
 	Path      string
 	Canonical string
 	CSS, JS   string
+	// Logo is the path of the portal's logo, or "".
+	Logo string
 	// AccountURL opens "Mein Konto" and returns to this page afterwards.
 	AccountURL string
 	// SearchURL is the action of the search box; empty without an endpoint.
