@@ -25,6 +25,8 @@ var staticFS embed.FS
 type page struct {
 	Title      string
 	Federation string
+	// Logo is set when the federation's theme has a logo.
+	Logo bool
 	// Account is the logged-in account, nil when logged out.
 	Account *store.Account
 	Error   string
@@ -98,6 +100,9 @@ func (s *Service) render(w http.ResponseWriter, status int, name string, p page)
 		return fmt.Errorf("no template %q", name)
 	}
 	p.Federation = s.cfg.Name
+	if site := themeSite(s.cfg); site != nil {
+		p.Logo = site.Theme.Logo != ""
+	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, p); err != nil {
 		return fmt.Errorf("rendering %s: %w", name, err)

@@ -81,6 +81,8 @@ func (s *Service) routes() http.Handler {
 	handle("GET /api/sitzung", s.apiSession)
 	mux.Handle("OPTIONS /api/sitzung", http.HandlerFunc(s.apiPreflight))
 
+	mux.HandleFunc("GET "+themeCSSPath, s.serveThemeCSS)
+	mux.HandleFunc("GET "+logoPath, s.serveLogo)
 	static, _ := fs.Sub(staticFS, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(http.FileServerFS(static))))
 	// Unknown paths get the mux's 404 and known paths with another
