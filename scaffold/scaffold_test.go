@@ -19,14 +19,16 @@ var repoRoot = func() string {
 	return filepath.Dir(filepath.Dir(file))
 }()
 
-// copyExample copies the example federation's sites.toml and content into
-// a new folder and returns the path of its sites.toml.
+// copyExample copies the example federation's sites.toml, content and
+// logos into a new folder and returns the path of its sites.toml.
 func copyExample(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	err := os.CopyFS(filepath.Join(dir, "content"), os.DirFS(filepath.Join(repoRoot, "content")))
-	if err != nil {
-		t.Fatal(err)
+	for _, folder := range []string{"content", "logos"} {
+		err := os.CopyFS(filepath.Join(dir, folder), os.DirFS(filepath.Join(repoRoot, folder)))
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	src, err := os.ReadFile(filepath.Join(repoRoot, "sites.toml"))
 	if err != nil {
