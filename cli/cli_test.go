@@ -131,3 +131,37 @@ func TestUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildInWorkingFolder runs the build as make build does: from the
+// folder of sites.toml, with the default relative paths, twice.
+func TestBuildInWorkingFolder(t *testing.T) {
+	dir := t.TempDir()
+	for _, folder := range []string{"content", "logos"} {
+		if err := os.CopyFS(filepath.Join(dir, folder), os.DirFS(filepath.Join(repoRoot, folder))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src, err := os.ReadFile(filepath.Join(repoRoot, "sites.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sites.toml"), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(repoRoot, "themes"), filepath.Join(dir, "themes")); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	for range 2 {
+		if code, _, stderr := run(t, "build"); code != 0 {
+			t.Fatalf("build failed (%d): %s", code, stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public", "lingen", "index.html")); err != nil {
+		t.Errorf("no start page of lingen: %v", err)
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(dir, ".public-build-*"))
+	if len(leftovers) > 0 {
+		t.Errorf("staging folders left behind: %v", leftovers)
+	}
+}

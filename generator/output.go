@@ -38,6 +38,10 @@ func newOutput(final string, min *minify.M, dry bool) (*output, error) {
 	if dry {
 		return &output{final: final, min: min, dry: true}, nil
 	}
+	final, err := filepath.Abs(final)
+	if err != nil {
+		return nil, fmt.Errorf("finding the output folder: %w", err)
+	}
 	parent := filepath.Dir(final)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("creating output folder: %w", err)
@@ -102,7 +106,11 @@ func (o *output) mkdir(dir string) error {
 	if _, done := o.dirs.Load(dir); done || dir == o.staging {
 		return nil
 	}
-	if err := o.mkdir(filepath.Dir(dir)); err != nil {
+	parent := filepath.Dir(dir)
+	if parent == dir || !strings.HasPrefix(dir, o.staging+string(filepath.Separator)) {
+		return fmt.Errorf("folder %s lies outside the staging folder %s", dir, o.staging)
+	}
+	if err := o.mkdir(parent); err != nil {
 		return err
 	}
 	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
