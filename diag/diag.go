@@ -1,6 +1,6 @@
-// Package diag reports problems in the files a user edits: each
-// diagnostic names the file, line and column, says what is wrong and how
-// to fix it.
+// Package diag reports problems in the files a user edits. Each
+// diagnostic names the file, line and column, what is wrong and how to
+// fix it.
 package diag
 
 import (
@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-// Severity tells whether a diagnostic stops the build.
+// Severity is the weight of a diagnostic: an Error stops the build.
 type Severity int
 
 const (
@@ -36,9 +36,9 @@ type Diagnostic struct {
 	// Line and Column are 1-based; zero means unknown.
 	Line, Column int
 	Severity     Severity
-	// Message says what is wrong, in lower case without a final period.
+	// Message is the problem, in lower case without a final period.
 	Message string
-	// Hint says how to fix it; it may be empty.
+	// Hint is the way to fix the problem, or empty.
 	Hint string
 	// ID is a stable identifier of the kind of problem, such as
 	// "unknown-key", for filtering and CI annotations.

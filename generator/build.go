@@ -247,10 +247,7 @@ func (r *pageRenderer) prepare(diags *diag.List) {
 	r.bases = map[string]*document{}
 	for _, id := range fc.baseIDs {
 		d := r.md.parseMarkdown(fc.bases[id].src, true, diags)
-		d.lintContent(d.intro, 2, diags)
-		for _, p := range Parts {
-			d.lintContent(d.parts[p.Key], 2, diags)
-		}
+		d.lintStructured(diags)
 		r.bases[id] = d
 	}
 	r.byBase = map[string][]*Service{}

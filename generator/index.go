@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/verbund/verbund/search"
@@ -39,14 +38,8 @@ func (r *pageRenderer) buildIndex(ctx context.Context) (*search.Corpus, error) {
 	}
 	for _, id := range fc.baseIDs {
 		b, doc := fc.bases[id], r.bases[id]
-		var text strings.Builder
-		text.WriteString(textOf(doc, doc.intro))
-		for _, p := range Parts {
-			text.WriteString(" ")
-			text.WriteString(textOf(doc, doc.parts[p.Key]))
-		}
 		corpus.Bases = append(corpus.Bases, search.Base{
-			ID: id, Title: b.Title, Summary: b.Summary, Text: text.String(),
+			ID: id, Title: b.Title, Summary: b.Summary, Text: doc.structuredText(),
 			Keywords: b.Keywords, Category: b.Category, Tier: b.Tier, LeiKa: b.LeiKa,
 		})
 	}

@@ -135,8 +135,8 @@ func decodeContent(files []rawFile, siteIDs map[string]bool, diags *diag.List) *
 	return l
 }
 
-// decodeFile decodes one file and returns the function that files the
-// result into l, to be called under l's lock; nil if the file is unusable.
+// decodeFile decodes one file. It returns the function that files the
+// result into l, to be called under l's lock, or nil for an unusable file.
 func (l *loaded) decodeFile(f rawFile, siteIDs map[string]bool, diags *diag.List) func() {
 	parts := strings.Split(f.rel, "/")
 	if !strings.HasSuffix(f.rel, ".md") {

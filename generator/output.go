@@ -124,7 +124,7 @@ func (o *output) mkdir(dir string) error {
 // renamed aside first and removed after the new one is in place.
 //
 // NOTE: between the two renames the output folder is briefly absent; a
-// server reading it at that moment answers 404. Serve from a symlink that
+// server reading it at that moment returns 404. Serve from a symlink that
 // is replaced atomically when that matters.
 func (o *output) commit() error {
 	if o.dry {

@@ -138,22 +138,13 @@ func (r *pageRenderer) renderService(svc *Service, diags *diag.List) {
 	sv := &serviceView{Service: svc, Office: svc.Office, Reviewed: germanDate(svc.Matter.Reviewed)}
 
 	var own *document
-	var ownText strings.Builder
+	ownText := ""
 	if svc.src.path != "" {
 		own = r.md.parseMarkdown(svc.src, true, diags)
-		ownText.WriteString(textOf(own, own.intro))
-		for _, p := range Parts {
-			ownText.WriteString(" ")
-			ownText.WriteString(textOf(own, own.parts[p.Key]))
-		}
+		ownText = own.structuredText()
+		own.lintStructured(diags)
 	}
-	r.index.add(serviceDocument(svc, strings.TrimSpace(ownText.String())))
-	if own != nil {
-		own.lintContent(own.intro, 2, diags)
-		for _, p := range Parts {
-			own.lintContent(own.parts[p.Key], 2, diags)
-		}
-	}
+	r.index.add(serviceDocument(svc, ownText))
 	base := (*document)(nil)
 	if svc.Base != nil {
 		base = r.bases[svc.Base.ID]
@@ -395,6 +386,27 @@ func germanDate(d Date) string {
 		return ""
 	}
 	return fmt.Sprintf("%d. %s %d", d.Day(), germanMonths[d.Month()-1], d.Year())
+}
+
+// structuredText returns the plain text of a service description's full
+// text and parts, for the search index.
+func (d *document) structuredText() string {
+	var b strings.Builder
+	b.WriteString(textOf(d, d.intro))
+	for _, p := range Parts {
+		b.WriteString(" ")
+		b.WriteString(textOf(d, d.parts[p.Key]))
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// lintStructured checks the content of a service description, whose full
+// text and parts sit under second-level headings.
+func (d *document) lintStructured(diags *diag.List) {
+	d.lintContent(d.intro, 2, diags)
+	for _, p := range Parts {
+		d.lintContent(d.parts[p.Key], 2, diags)
+	}
 }
 
 // textOf returns the plain text of nodes of d, for the search index.

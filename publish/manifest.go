@@ -63,8 +63,8 @@ func ReadManifests(dir string) (map[string]*Manifest, error) {
 	return out, nil
 }
 
-// Change is what to do with one portal to go from the old build to the
-// new one.
+// Change is the set of uploads and deletions that take one portal from
+// the old build to the new one.
 type Change struct {
 	Site string `json:"site"`
 	// Upload are the files that are new or changed, paths under the

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs the whole test suite the way CI does: installs the browser and
-# npm packages the browser tests need, starts a throw-away PostgreSQL
-# server on 127.0.0.1 for the account store tests, runs every Go test
-# with the race detector and stops the server again.
+# Runs the whole test suite the way CI does. It installs the browser and
+# npm packages the browser tests need and starts a throw-away PostgreSQL
+# server on 127.0.0.1 for the account store tests. Then it runs every Go
+# test with the race detector and stops the server again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
