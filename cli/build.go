@@ -5,15 +5,18 @@ import (
 	"fmt"
 	"os"
 	"runtime/pprof"
+	"strings"
 
 	"github.com/verbund/verbund/diag"
 	"github.com/verbund/verbund/generator"
 )
 
 func runBuild(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "build", "build [-config sites.toml] [-out folder]")
+	fs := newFlags(e, "build", "build [-config sites.toml] [-out folder] [-site id,...]")
 	config := fs.String("config", "sites.toml", "path of the federation's `sites.toml`")
 	output := fs.String("out", "", "write the output to `folder` instead of the output folder of sites.toml")
+	sites := fs.String("site", "", "build only the portals `id,...` and their part of the search index, leaving the rest of the output folder as it is")
+	withSearch := fs.Bool("search", true, "build the search index; -search=false builds the portals alone")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the build to `file`, for go tool pprof")
 	memProfile := fs.String("memprofile", "", "write a heap profile at the end of the build to `file`")
 	if err := parseFlags(fs, args); err != nil {
@@ -33,7 +36,17 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	res, err := generator.Build(ctx, generator.Options{ConfigPath: *config, OutputDir: *output, Logger: e.log})
+	opts := generator.Options{ConfigPath: *config, OutputDir: *output, Logger: e.log, SkipIndex: !*withSearch}
+	for _, id := range strings.Split(*sites, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			opts.Sites = append(opts.Sites, id)
+		}
+	}
+	if p := newProgress(e.stderr); p != nil && !e.verbose {
+		opts.Progress = p.update
+		defer p.done()
+	}
+	res, err := generator.Build(ctx, opts)
 	if list, ok := diag.AsList(err); ok {
 		for _, d := range list {
 			fmt.Fprintln(e.stderr, d.Error())

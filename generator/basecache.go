@@ -20,7 +20,11 @@ type baseCache struct {
 }
 
 type baseKey struct {
-	base, part string
+	base string
+	// hash is the base text file's hash, so an edited base text is
+	// rendered anew.
+	hash uint64
+	part string
 }
 
 type cachedPart struct {
@@ -35,13 +39,13 @@ type cachedPart struct {
 
 // render returns the HTML of nodes, part part of base text b, for the
 // portal whose links resolve does.
-func (c *baseCache) render(m *markdown, b *Base, d *document, part string, nodes []ast.Node,
+func (c *baseCache) render(m *markdown, b *Base, hash uint64, d *document, part string, nodes []ast.Node,
 	resolve linkResolver, diags *diag.List) template.HTML {
 	c.mu.Lock()
 	if c.parts == nil {
 		c.parts = map[baseKey]*cachedPart{}
 	}
-	key := baseKey{b.ID, part}
+	key := baseKey{b.ID, hash, part}
 	cp := c.parts[key]
 	if cp == nil {
 		cp = &cachedPart{}
@@ -68,6 +72,18 @@ func (c *baseCache) render(m *markdown, b *Base, d *document, part string, nodes
 		}
 	}
 	return cp.html
+}
+
+// keep drops the parts of base texts that are not in bases with the same
+// hash, so the cache holds the current versions only.
+func (c *baseCache) keep(bases map[string]*parsedBase) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k := range c.parts {
+		if b := bases[k.base]; b == nil || b.hash != k.hash {
+			delete(c.parts, k)
+		}
+	}
 }
 
 // portalLinks returns the link destinations of nodes and whether any of

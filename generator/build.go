@@ -6,17 +6,15 @@ package generator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/verbund/verbund/diag"
 	"github.com/verbund/verbund/federation"
@@ -53,6 +51,26 @@ type Options struct {
 	KeepCorpus bool
 	// Logger receives progress messages; nil discards them.
 	Logger *slog.Logger
+	// Progress, when set, is called while pages are rendered with the
+	// number of pages done and the total.
+	Progress func(done, total int)
+	// SkipIndex builds the portals without the search index, for
+	// federations whose search runs elsewhere or is built in another job.
+	SkipIndex bool
+	// Sites, when set, limits the build to these portals and their part
+	// of the search index, and the rest of the output folder stays as it
+	// is. The whole federation is still loaded and checked, so links to
+	// other portals are checked too.
+	Sites []string
+	// Written, when set, is called when a build has written the portals.
+	// An update calls it before it updates the search index.
+	Written func()
+	// LiveIndex keeps the search index of the last build open for
+	// searches through Builder.Index. After an update the index is built
+	// anew in the background, while the previous one keeps answering, and
+	// IndexReady is called with each index opened.
+	LiveIndex  bool
+	IndexReady func(*search.Index)
 }
 
 // Result describes a finished build.
@@ -60,10 +78,16 @@ type Result struct {
 	// Output is the folder written.
 	Output string
 	Sites  int
-	// Pages is the number of HTML pages written.
+	// Pages is the number of HTML pages of the portals.
 	Pages int
-	// Files is the number of files written, pages included.
-	Files    int
+	// Rendered is the number of HTML pages rendered by this build: all of
+	// them in a full build, those a change affects in an update.
+	Rendered int
+	// Files is the number of files of the output, pages included.
+	Files int
+	// Updated is set when the build updated the previous output in place
+	// instead of building all of it.
+	Updated  bool
 	Warnings diag.List
 	Duration time.Duration
 	// Corpus is the search index's input, set with KeepCorpus.
@@ -75,94 +99,412 @@ type Result struct {
 // returns a *diag.Errors listing all of them, and the previous output is
 // left as it was.
 func Build(ctx context.Context, opts Options) (*Result, error) {
+	return NewBuilder(opts).Build(ctx, nil)
+}
+
+// Builder builds a federation again and again, as the preview server
+// does. The first build renders everything. A later build that receives
+// the content files that changed renders only the pages those changes
+// affect and updates the previous output and search index in place. Its
+// output equals that of a full build.
+type Builder struct {
+	opts Options
+	// last is the state of the last successful build, nil before it.
+	last *state
+	// mu guards the fields of the live index below, which the index
+	// worker changes.
+	mu    sync.Mutex
+	index *search.Index
+	// nextCorpus is the corpus the worker indexes next, and indexing is
+	// set while the worker runs; idle is closed when it stops.
+	nextCorpus *search.Corpus
+	indexing   bool
+	idle       chan struct{}
+	// stopIndexing cancels the index build that runs, so a new build has
+	// the processors to itself. fullBuild is set while a full build
+	// waits for the worker to stop.
+	stopIndexing context.CancelFunc
+	fullBuild    bool
+	// pending are the changed files of builds that failed since the last
+	// successful one. pendingAll is set when one of them received no list.
+	pending    []string
+	pendingAll bool
+	// revert, set during an update that changed the last build's content
+	// in place, undoes that change when the update fails.
+	revert func()
+}
+
+// NewBuilder returns a Builder for opts.
+func NewBuilder(opts Options) *Builder {
+	return &Builder{opts: opts}
+}
+
+// Index returns the open search index, with Options.LiveIndex, or nil.
+// It stays open until a newer one replaces it or Close.
+func (b *Builder) Index() *search.Index {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.index
+}
+
+// WaitIndex waits until the live search index follows the last
+// successful build.
+func (b *Builder) WaitIndex() {
+	b.mu.Lock()
+	idle, running := b.idle, b.indexing
+	b.mu.Unlock()
+	if running {
+		<-idle
+	}
+}
+
+// Close waits for the index worker and closes the live search index.
+func (b *Builder) Close() error {
+	b.WaitIndex()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.index == nil {
+		return nil
+	}
+	err := b.index.Close()
+	b.index = nil
+	return err
+}
+
+// Build builds the federation. changed lists the files, by absolute
+// path, that changed since the last successful build, or is nil when
+// that is unknown. When the last build succeeded and every changed file
+// lies in the content folder, Build updates the previous output;
+// otherwise it builds everything anew. On errors the previous output,
+// and what the next build compares against, stay as they were.
+func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) {
+	// The changes since the last successful build include those of the
+	// builds that failed after it.
+	if changed == nil {
+		b.pendingAll = true
+	}
+	b.pending = append(b.pending, changed...)
+	b.mu.Lock()
+	if b.stopIndexing != nil {
+		b.stopIndexing()
+	}
+	b.mu.Unlock()
+	prev, rel := b.last, []string(nil)
+	if prev != nil && !b.pendingAll && len(b.opts.Sites) == 0 {
+		rel = prev.changedContent(b.pending, b.now())
+	}
+	if rel == nil {
+		prev = nil
+		// A full build replaces the output folder, the index worker's
+		// folder included, and builds its own index.
+		b.mu.Lock()
+		b.nextCorpus = nil
+		b.fullBuild = true
+		b.mu.Unlock()
+		b.WaitIndex()
+		b.mu.Lock()
+		b.fullBuild = false
+		b.mu.Unlock()
+	}
+	st, res, err := b.build(ctx, prev, rel)
+	revert := b.revert
+	b.revert = nil
+	if err != nil {
+		if revert != nil {
+			revert()
+		}
+		return nil, err
+	}
+	if b.opts.DryRun || len(b.opts.Sites) > 0 {
+		return res, nil
+	}
+	b.last, b.pending, b.pendingAll = st, nil, false
+	if b.opts.LiveIndex && !b.opts.SkipIndex {
+		if prev == nil {
+			if err := b.reopenIndex(st.out); err != nil {
+				return nil, err
+			}
+		} else {
+			b.indexLater(st.out, st.corpus)
+		}
+	}
+	return res, nil
+}
+
+func (b *Builder) now() time.Time {
+	if !b.opts.Now.IsZero() {
+		return b.opts.Now
+	}
+	return time.Now()
+}
+
+// reopenIndex opens the index in out in place of the old one, which is
+// closed a little later so that searches still running on it can finish.
+func (b *Builder) reopenIndex(out string) error {
+	ix, err := search.Open(filepath.Join(out, IndexDir))
+	if err != nil {
+		return err
+	}
+	b.mu.Lock()
+	old := b.index
+	b.index = ix
+	b.mu.Unlock()
+	if old != nil {
+		time.AfterFunc(5*time.Second, func() { old.Close() })
+	}
+	if b.opts.IndexReady != nil {
+		b.opts.IndexReady(ix)
+	}
+	return nil
+}
+
+// indexLater builds the live search index of c anew in the background. A
+// newer corpus replaces one that still waits, so a burst of updates
+// builds the index once or twice.
+func (b *Builder) indexLater(out string, c *search.Corpus) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.nextCorpus = c
+	if b.indexing {
+		return
+	}
+	b.indexing = true
+	b.idle = make(chan struct{})
+	go b.indexWorker(out)
+}
+
+// indexRetryDelay is how long the index worker waits after a build
+// interrupted it, which is longer than an update of one page takes.
+const indexRetryDelay = 300 * time.Millisecond
+
+func (b *Builder) indexWorker(out string) {
+	log := b.opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	for {
+		b.mu.Lock()
+		c := b.nextCorpus
+		b.nextCorpus = nil
+		if c == nil {
+			b.indexing = false
+			b.stopIndexing = nil
+			close(b.idle)
+			b.mu.Unlock()
+			return
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		b.stopIndexing = cancel
+		b.mu.Unlock()
+		start := time.Now()
+		err := search.Build(ctx, filepath.Join(out, IndexDir), c)
+		cancel()
+		if errors.Is(err, context.Canceled) {
+			// A build started. It queues a newer corpus when it
+			// succeeds; until then, this one is still the newest.
+			b.mu.Lock()
+			if b.nextCorpus == nil && !b.fullBuild {
+				b.nextCorpus = c
+			}
+			b.mu.Unlock()
+			time.Sleep(indexRetryDelay)
+			continue
+		}
+		if err == nil {
+			err = b.reopenIndex(out)
+		}
+		if err != nil {
+			log.Error("updating the search index failed; searches show the previous content", "err", err)
+			continue
+		}
+		log.Debug("search index updated", "documents", len(c.Pages),
+			"duration", time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// build runs one build, updating prev's output when prev is not nil.
+// changed are the changed content files relative to the content folder.
+func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*state, *Result, error) {
+	opts := b.opts
 	start := time.Now()
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	cfg, err := federation.Load(opts.ConfigPath)
+	st, err := b.load(ctx, prev, changed)
 	if err != nil {
-		return nil, err
-	}
-	if opts.OutputDir != "" {
-		cfg.OutputDir = opts.OutputDir
-	}
-	if opts.Override != nil {
-		opts.Override(cfg)
-	}
-	root := filepath.Dir(opts.ConfigPath)
-	themeDir := opts.ThemeDir
-	if themeDir == "" {
-		themeDir = filepath.Join(root, "themes", "default")
-	}
-	min := newMinifier()
-	th, err := loadTheme(os.DirFS(themeDir), min)
-	if err != nil {
-		return nil, err
-	}
-
-	files, err := readContent(ctx, os.DirFS(cfg.ContentDir), relativeTo(root, cfg.ContentDir))
-	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var diags diag.List
 	siteIDs := map[string]bool{}
-	for _, s := range cfg.Sites {
+	for _, s := range st.cfg.Sites {
 		siteIDs[s.ID] = true
 	}
-	cfgName := relativeTo(filepath.Dir(root), opts.ConfigPath)
-	l := decodeContent(files, siteIDs, &diags)
-	fc := resolve(cfg, filepath.Base(cfgName), l, &diags)
-	log.Debug("content loaded", "files", len(files), "bases", len(fc.bases),
-		"elapsed", time.Since(start).Round(time.Millisecond))
-	if err := diags.Err(); err != nil {
-		return nil, err
-	}
-
-	out, err := newOutput(cfg.OutputDir, min, opts.DryRun)
-	if err != nil {
-		return nil, err
-	}
-	r := &pageRenderer{fc: fc, md: newMarkdown(), theme: th, out: out, reviewMaxAge: opts.ReviewMaxAge, now: opts.Now}
-	if r.now.IsZero() {
-		r.now = time.Now()
-	}
-	pages, err := r.renderAll(ctx, &diags)
-	if err != nil {
-		out.abort()
-		return nil, err
-	}
-	log.Debug("pages rendered", "pages", pages, "elapsed", time.Since(start).Round(time.Millisecond))
-	out.writeManifests(fc.sites, &diags)
-	if err := diags.Err(); err != nil {
-		out.abort()
-		return nil, err
-	}
-	var corpus *search.Corpus
-	if !opts.DryRun {
-		if corpus, err = r.buildIndex(ctx); err != nil {
-			out.abort()
-			return nil, err
+	for _, id := range opts.Sites {
+		if !siteIDs[id] {
+			return nil, nil, fmt.Errorf("unknown site %q: name a site id of %s", id, st.cfgName)
 		}
 	}
-	log.Debug("search index built", "documents", len(r.index.pages),
+	// An edit of the body of files alone leaves the resolved content as
+	// it was, so the update takes it from prev with the new bodies and
+	// puts the old ones back if the build fails.
+	var fc *federationContent
+	if prev != nil {
+		var revert func()
+		if fc, revert = prev.withBodies(st, changed); fc != nil {
+			b.revert = revert
+			for _, f := range st.files {
+				diags.Add(st.decoded[f.rel].diags...)
+			}
+		}
+	}
+	if fc == nil {
+		var prevDecoded map[string]*decodedFile
+		if prev != nil {
+			prevDecoded = prev.decoded
+		}
+		l := decodeContent(st.files, siteIDs, prevDecoded, st.decoded, &diags)
+		fc = resolve(st.cfg, st.cfgName, l, &diags)
+	}
+	st.fc = fc
+	log.Debug("content loaded", "files", len(st.files), "bases", len(fc.bases),
 		"elapsed", time.Since(start).Round(time.Millisecond))
-	if err := out.commit(); err != nil {
+	if err := diags.Err(); err != nil {
+		return nil, nil, err
+	}
+
+	var out *output
+	if prev != nil {
+		out = &output{final: prev.out, staging: prev.out, min: st.min, inPlace: true}
+	} else if out, err = newOutput(st.cfg.OutputDir, st.min, opts.DryRun); err != nil {
+		return nil, nil, err
+	}
+	st.out = out.final
+	r := &pageRenderer{fc: fc, md: newMarkdown(), theme: st.theme, out: out,
+		reviewMaxAge: opts.ReviewMaxAge, now: b.now()}
+	r.prepareContent(st, prev, &diags)
+	if prev != nil {
+		r.assets, r.portals, r.chrome = prev.assets, prev.portals, prev.chrome
+	} else {
+		r.prepareSites(&diags)
+	}
+	st.assets, st.portals, st.chrome = r.assets, r.portals, r.chrome
+	var (
+		prevJobs  map[string]*job
+		prevLinks uint64
+	)
+	if prev != nil {
+		prevJobs, prevLinks = prev.jobs, prev.links
+	}
+	r.only = opts.Sites
+	jobs, pages, rendered, err := r.run(ctx, prevJobs, prevLinks, opts.Progress, &diags)
+	if err != nil {
 		out.abort()
-		return nil, err
+		return nil, nil, err
+	}
+	log.Debug("pages rendered", "pages", pages, "rendered", rendered,
+		"elapsed", time.Since(start).Round(time.Millisecond))
+	if err := diags.Err(); err != nil {
+		out.abort()
+		return nil, nil, err
+	}
+	st.links = r.links
+	st.jobs = map[string]*job{}
+	for _, j := range jobs {
+		st.jobs[j.key] = j
+	}
+	outputs, changedSites := outputsOf(jobs, prev)
+	st.outputs = outputs
+	manifests := manifestFiles(r.builtSites(), st.outputs, prev, changedSites, &diags)
+	if err := diags.Err(); err != nil {
+		out.abort()
+		return nil, nil, err
+	}
+	if prev != nil {
+		if err := out.update(prev.outputs, st.outputs, jobs, manifests); err != nil {
+			// The output is part old, part new: build all of it next.
+			b.pendingAll = true
+			return nil, nil, err
+		}
+	} else {
+		for _, m := range manifests {
+			out.emit(nil, m.path, m.data, &diags)
+		}
+		if err := diags.Err(); err != nil {
+			out.abort()
+			return nil, nil, err
+		}
+	}
+	st.manifests = map[string][]byte{}
+	for _, m := range manifests {
+		st.outputs[m.path] = hashEntry(m.data)
+		st.manifests[m.path] = m.data
+	}
+	if prev != nil && opts.Written != nil {
+		opts.Written()
+	}
+	st.corpus = r.corpus(jobs)
+	if !opts.DryRun && !opts.SkipIndex {
+		if err := b.writeIndex(ctx, prev, st, out); err != nil {
+			out.abort()
+			b.pendingAll = b.pendingAll || prev != nil
+			return nil, nil, err
+		}
+		log.Debug("search index written", "documents", len(st.corpus.Pages),
+			"elapsed", time.Since(start).Round(time.Millisecond))
+	}
+	if prev == nil {
+		commit := out.commit
+		if len(opts.Sites) > 0 {
+			commit = func() error { return out.commitSites(opts.Sites, partName(opts.Sites)) }
+		}
+		if err := commit(); err != nil {
+			out.abort()
+			return nil, nil, err
+		}
+		if !opts.DryRun && opts.Written != nil {
+			opts.Written()
+		}
 	}
 	warnings := diags.Warnings()
 	warnings.Sort()
 	res := &Result{
-		Output: cfg.OutputDir, Sites: len(fc.sites), Pages: pages,
-		Files: int(out.files.Load()), Warnings: dedupe(warnings), Duration: time.Since(start),
+		Output: st.cfg.OutputDir, Sites: len(r.builtSites()), Pages: pages, Rendered: rendered,
+		Updated: prev != nil, Warnings: dedupe(warnings), Duration: time.Since(start),
+	}
+	if !opts.DryRun {
+		res.Files = len(st.outputs)
 	}
 	if opts.KeepCorpus {
-		res.Corpus = corpus
+		res.Corpus = st.corpus
 	}
-	log.Info("build finished", "sites", res.Sites, "pages", res.Pages,
+	log.Info("build finished", "sites", res.Sites, "pages", res.Pages, "rendered", res.Rendered,
 		"files", res.Files, "duration", res.Duration.Round(time.Millisecond))
-	return res, nil
+	return st, res, nil
+}
+
+// writeIndex writes the search index: anew into the staging folder on a
+// full build, as an update of the previous index otherwise.
+func (b *Builder) writeIndex(ctx context.Context, prev, st *state, out *output) error {
+	if prev == nil {
+		dir := filepath.Join(out.staging, IndexDir)
+		if sites := b.opts.Sites; len(sites) > 0 {
+			dir = filepath.Join(dir, search.PartsDirName, partName(sites))
+			st.corpus.Only = sites
+		}
+		if err := search.Build(ctx, dir, st.corpus); err != nil {
+			return fmt.Errorf("building the search index: %w", err)
+		}
+		return nil
+	}
+	if b.opts.LiveIndex {
+		// The index worker builds it after the build.
+		return nil
+	}
+	if err := search.UpdateDir(ctx, filepath.Join(out.final, IndexDir), prev.corpus, st.corpus); err != nil {
+		return fmt.Errorf("updating the search index: %w", err)
+	}
+	return nil
 }
 
 // relativeTo returns p relative to base for messages, or p itself.
@@ -186,70 +528,41 @@ func dedupe(l diag.List) diag.List {
 	return out
 }
 
-// renderAll renders every page of every portal in parallel and returns
-// the number of pages.
-func (r *pageRenderer) renderAll(ctx context.Context, diags *diag.List) (int, error) {
+// prepareContent parses the base texts, reusing those of prev that did
+// not change, and groups the services of all portals.
+func (r *pageRenderer) prepareContent(st, prev *state, diags *diag.List) {
 	fc := r.fc
-	r.prepare(diags)
-
-	var jobs []func(*diag.List)
-	for _, s := range fc.sites {
-		jobs = append(jobs,
-			func(d *diag.List) { r.renderStart(s, d) },
-			func(d *diag.List) { r.renderLists(s, d) },
-			func(d *diag.List) { r.renderRequired(s, d) },
-			func(d *diag.List) { r.writeSiteFiles(s, d) },
-			func(d *diag.List) { r.renderSearchLayout(s, d) },
-		)
-		for _, svc := range s.Services {
-			jobs = append(jobs, func(d *diag.List) { r.renderService(svc, d) })
-		}
-		for _, o := range s.Offices {
-			jobs = append(jobs, func(d *diag.List) { r.renderOffice(o, d) })
-		}
-		for _, p := range s.Pages {
-			jobs = append(jobs, func(d *diag.List) { r.renderPage(p, d) })
-		}
-	}
-
-	var mu sync.Mutex
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for _, job := range jobs {
-		g.Go(func() error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			var local diag.List
-			job(&local)
-			if len(local) > 0 {
-				mu.Lock()
-				diags.Add(local...)
-				mu.Unlock()
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return 0, err
-	}
-	pages := 0
-	for _, s := range fc.sites {
-		pages += 1 + len(fc.cfg.Categories) + 2 + len(requiredPages) + 1 +
-			len(s.Services) + len(s.Offices) + len(s.Pages)
-	}
-	return pages, nil
-}
-
-// prepare parses the base texts and computes what every page shares.
-func (r *pageRenderer) prepare(diags *diag.List) {
-	fc := r.fc
+	st.bases = map[string]*parsedBase{}
 	r.bases = map[string]*document{}
+	r.baseTexts = map[string]string{}
 	for _, id := range fc.baseIDs {
-		d := r.md.parseMarkdown(fc.bases[id].src, true, diags)
-		d.lintStructured(diags)
-		r.bases[id] = d
+		src := fc.bases[id].src
+		h := src.hash
+		pb := (*parsedBase)(nil)
+		if prev != nil {
+			if old := prev.bases[id]; old != nil && old.hash == h {
+				pb = old
+			}
+		}
+		if pb == nil {
+			pb = &parsedBase{hash: h}
+			pb.doc = r.md.parseMarkdown(src, true, &pb.diags)
+			pb.doc.lintStructured(&pb.diags)
+			pb.text = pb.doc.structuredText()
+		}
+		diags.Add(pb.diags...)
+		st.bases[id] = pb
+		r.bases[id] = pb.doc
+		r.baseTexts[id] = pb.text
 	}
+	if prev != nil {
+		st.baseHTML = prev.baseHTML
+	} else {
+		st.baseHTML = &baseCache{}
+	}
+	r.baseHTML = st.baseHTML
+	r.baseHTML.keep(st.bases)
+
 	r.byBase = map[string][]*Service{}
 	r.byLeiKa = map[string][]*Service{}
 	for _, s := range fc.sites {
@@ -263,7 +576,13 @@ func (r *pageRenderer) prepare(diags *diag.List) {
 			}
 		}
 	}
+}
 
+// prepareSites computes what every page of a portal shares: assets,
+// the federation's portals and the rendered chrome. It depends on
+// sites.toml and the theme only.
+func (r *pageRenderer) prepareSites(diags *diag.List) {
+	fc := r.fc
 	r.assets = map[string]siteAssets{}
 	for _, s := range fc.sites {
 		a := siteAssets{
@@ -320,26 +639,26 @@ func (r *pageRenderer) prepare(diags *diag.List) {
 }
 
 // writeSiteFiles writes a portal's assets, sitemap and robots.txt.
-func (r *pageRenderer) writeSiteFiles(s *Site, diags *diag.List) {
+func (r *pageRenderer) writeSiteFiles(s *Site, j *job) {
 	a := r.assets[s.ID]
-	r.out.writeFile(s.ID, a.css, r.theme.siteCSS(s.Site), diags)
-	r.out.writeFile(s.ID, a.js, r.theme.js, diags)
+	r.writeFile(j, s.ID, a.css, r.theme.siteCSS(s.Site))
+	r.writeFile(j, s.ID, a.js, r.theme.js)
 	if a.logo != "" {
-		r.out.writeFile(s.ID, a.logo, a.logoData, diags)
+		r.writeFile(j, s.ID, a.logo, a.logoData)
 	}
 	for name, data := range r.theme.static {
-		r.out.writeFile(s.ID, "/assets/"+name, data, diags)
+		r.writeFile(j, s.ID, "/assets/"+name, data)
 	}
-	r.out.writeFile(s.ID, "/sitemap.xml", r.sitemap(s), diags)
+	r.writeFile(j, s.ID, "/sitemap.xml", r.sitemap(s))
 	robots := fmt.Sprintf("User-agent: *\nAllow: /\n\nSitemap: %s\n", absolute(s.Site, "/sitemap.xml"))
 	if r.indexSite() == s {
-		r.out.writeFile(s.ID, "/sitemap-index.xml", r.sitemapIndex(), diags)
+		r.writeFile(j, s.ID, "/sitemap-index.xml", r.sitemapIndex())
 		robots += fmt.Sprintf("Sitemap: %s\n", absolute(s.Site, "/sitemap-index.xml"))
 	}
-	r.out.writeFile(s.ID, "/robots.txt", []byte(robots), diags)
-	r.out.writeFile(s.ID, feedFile, r.feed(s), diags)
-	r.out.writeFile(s.ID, headersFile, r.headers(s), diags)
-	r.out.writeFile(s.ID, redirectsFile, r.redirects(s, diags), diags)
+	r.writeFile(j, s.ID, "/robots.txt", []byte(robots))
+	r.writeFile(j, s.ID, feedFile, r.feed(s))
+	r.writeFile(j, s.ID, headersFile, r.headers(s))
+	r.writeFile(j, s.ID, redirectsFile, r.redirects(s, &j.diags))
 }
 
 // sitemap lists the portal's pages with the date of their last review.

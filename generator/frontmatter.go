@@ -85,6 +85,9 @@ type source struct {
 	body []byte
 	// bodyLine is the line number of the body's first line.
 	bodyLine int
+	// hash identifies the file's content; it is zero for pages that
+	// have no file of their own.
+	hash uint64
 }
 
 // splitFrontMatter separates front matter from body. src must already be

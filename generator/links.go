@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-
-	"github.com/verbund/verbund/diag"
 )
 
 // resolver returns the link resolver for pages of site s.
@@ -110,36 +108,57 @@ func (fc *federationContent) county() *Site {
 	return nil
 }
 
-// checkMatterURL checks a link written in front matter, such as a form's
+// matterURL checks a link written in front matter, such as a form's
 // url: a link to a portal of the federation must name one of its pages,
 // and only http, https and mailto links and the Markdown link forms are
 // accepted. It returns the URL to publish.
-func (fc *federationContent) checkMatterURL(s *Site, src source, key, raw string, diags *diag.List) string {
-	report := func(err error) {
-		p := keyPos(src, key)
-		diags.Errorf(src.path, p.Line, p.Column, "broken-link", linkHint, "%s: %v", key, err)
-	}
+func (fc *federationContent) matterURL(s *Site, raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		report(fmt.Errorf("invalid link %q", raw))
-		return raw
+		return raw, fmt.Errorf("invalid link %q", raw)
 	}
 	switch u.Scheme {
 	case "http", "https":
-		for _, other := range fc.sites {
-			if origin(other.URL) == u.Scheme+"://"+u.Host {
-				if err := other.checkPath(cmp.Or(u.EscapedPath(), "/")); err != nil {
-					report(err)
-				}
+		for _, other := range fc.origins[u.Scheme+"://"+u.Host] {
+			if err := other.checkPath(cmp.Or(u.EscapedPath(), "/")); err != nil {
+				return raw, err
 			}
 		}
-		return raw
+		return raw, nil
 	case "mailto":
-		return raw
+		return raw, nil
 	}
-	resolved, err := fc.resolver(s)(raw)
+	return fc.resolver(s)(raw)
+}
+
+// fixedMatterURL reports whether a front-matter link is checked the same
+// way whatever the content: a mailto link, or a web address outside the
+// federation's portals.
+func (fc *federationContent) fixedMatterURL(raw string) bool {
+	if strings.HasPrefix(raw, "mailto:") {
+		return true
+	}
+	if !strings.HasPrefix(raw, "http://") && !strings.HasPrefix(raw, "https://") {
+		return false
+	}
+	u, err := url.Parse(raw)
 	if err != nil {
-		report(err)
+		return false
 	}
-	return resolved
+	return len(fc.origins[u.Scheme+"://"+u.Host]) == 0
+}
+
+// checkMatterURL checks the front-matter link raw under key of src with
+// matterURL for job j, reports an error at the key and records the
+// result. It returns the URL to publish.
+func (r *pageRenderer) checkMatterURL(j *job, s *Site, src source, key, raw string) string {
+	u, err := r.fc.matterURL(s, raw)
+	if err != nil || !r.fc.fixedMatterURL(raw) {
+		j.probes = append(j.probes, probe{kind: probeMatter, site: s.ID, dest: raw, result: probeResult(u, err)})
+	}
+	if err != nil {
+		p := keyPos(src, key)
+		j.diags.Errorf(src.path, p.Line, p.Column, "broken-link", linkHint, "%s: %v", key, err)
+	}
+	return u
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"hash/maphash"
 	"io/fs"
 	"path"
 	"runtime"
@@ -28,6 +29,8 @@ type rawFile struct {
 	// name is the path for messages.
 	name string
 	src  []byte
+	// hash identifies the content, to find what changed between builds.
+	hash uint64
 }
 
 // loaded is the result of reading and decoding the content folder.
@@ -75,11 +78,7 @@ func readContent(ctx context.Context, fsys fs.FS, prefix string) ([]rawFile, err
 			if err != nil {
 				return fmt.Errorf("reading content: %w", err)
 			}
-			files[i] = rawFile{
-				rel:  norm.NFC.String(p),
-				name: path.Join(prefix, p),
-				src:  normalize(src),
-			}
+			files[i] = newRawFile(p, prefix, src)
 			return nil
 		})
 	}
@@ -88,6 +87,21 @@ func readContent(ctx context.Context, fsys fs.FS, prefix string) ([]rawFile, err
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].rel < files[j].rel })
 	return files, nil
+}
+
+// contentSeed seeds the hashes of content files. Hashes are compared
+// only within one process.
+var contentSeed = maphash.MakeSeed()
+
+// newRawFile returns the file at path p under the content folder.
+func newRawFile(p, prefix string, src []byte) rawFile {
+	src = normalize(src)
+	return rawFile{
+		rel:  norm.NFC.String(p),
+		name: path.Join(prefix, p),
+		src:  src,
+		hash: maphash.Bytes(contentSeed, src),
+	}
 }
 
 // normalize removes a byte-order mark and turns CRLF line endings into
@@ -100,10 +114,54 @@ func normalize(src []byte) []byte {
 	return src
 }
 
+// decoded is a content file with its front matter decoded, before it is
+// filed into a loaded set. Resolving a build fills in fields of the
+// objects, so every build files fresh copies and the decoded value stays
+// as it was, for the next build to reuse.
+type decoded struct {
+	kind string // base, services, offices, pages or start
+	site string
+	name string // path for messages
+	base Base
+	svc  Service
+	off  Office
+	page Page
+}
+
+// decodedFile is the result of decoding one file: the decoded content, or
+// nil for an unusable file, and what decoding reported.
+type decodedFile struct {
+	hash  uint64
+	dec   *decoded
+	diags diag.List
+}
+
 // decodeContent sorts files into base texts, services, offices and pages
 // and decodes their front matter, in parallel. siteIDs are the sites of
-// the federation.
-func decodeContent(files []rawFile, siteIDs map[string]bool, diags *diag.List) *loaded {
+// the federation. Files found in prev with the same content are not
+// decoded again; next receives the result of every file.
+func decodeContent(files []rawFile, siteIDs map[string]bool, prev, next map[string]*decodedFile, diags *diag.List) *loaded {
+	results := make([]*decodedFile, len(files))
+	var (
+		wg  sync.WaitGroup
+		sem = make(chan struct{}, runtime.GOMAXPROCS(0))
+	)
+	for i, f := range files {
+		if c := prev[f.rel]; c != nil && c.hash == f.hash {
+			results[i] = c
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			r := &decodedFile{hash: f.hash}
+			r.dec = decodeFile(f, siteIDs, &r.diags)
+			results[i] = r
+		}()
+	}
+	wg.Wait()
+
 	l := &loaded{
 		bases:    map[string]*Base{},
 		services: map[string][]*Service{},
@@ -111,33 +169,44 @@ func decodeContent(files []rawFile, siteIDs map[string]bool, diags *diag.List) *
 		pages:    map[string][]*Page{},
 		starts:   map[string]*Page{},
 	}
-	var (
-		mu  sync.Mutex
-		wg  sync.WaitGroup
-		sem = make(chan struct{}, runtime.GOMAXPROCS(0))
-	)
-	for _, f := range files {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			var local diag.List
-			add := l.decodeFile(f, siteIDs, &local)
-			mu.Lock()
-			defer mu.Unlock()
-			diags.Add(local...)
-			if add != nil {
-				add()
-			}
-		}()
+	for i, r := range results {
+		next[files[i].rel] = r
+		diags.Add(r.diags...)
+		if r.dec != nil {
+			l.file(r.dec, diags)
+		}
 	}
-	wg.Wait()
 	return l
 }
 
-// decodeFile decodes one file. It returns the function that files the
-// result into l, to be called under l's lock, or nil for an unusable file.
-func (l *loaded) decodeFile(f rawFile, siteIDs map[string]bool, diags *diag.List) func() {
+// file adds a fresh copy of the decoded content d to l.
+func (l *loaded) file(d *decoded, diags *diag.List) {
+	switch d.kind {
+	case "base":
+		b := d.base
+		if prev, dup := l.bases[b.ID]; dup {
+			diags.Errorf(d.name, 1, 1, "duplicate-url",
+				"rename one of the files", "base text id %q is also used by %s", b.ID, prev.src.path)
+			return
+		}
+		l.bases[b.ID] = &b
+	case "services":
+		s := d.svc
+		l.services[d.site] = append(l.services[d.site], &s)
+	case "offices":
+		o := d.off
+		l.offices[d.site] = append(l.offices[d.site], &o)
+	case "pages":
+		p := d.page
+		l.pages[d.site] = append(l.pages[d.site], &p)
+	case "start":
+		p := d.page
+		l.starts[d.site] = &p
+	}
+}
+
+// decodeFile decodes one file. It returns nil for an unusable file.
+func decodeFile(f rawFile, siteIDs map[string]bool, diags *diag.List) *decoded {
 	parts := strings.Split(f.rel, "/")
 	if !strings.HasSuffix(f.rel, ".md") {
 		diags.Warnf(f.name, 0, 0, "unknown-file", "move it out of the content folder",
@@ -159,6 +228,7 @@ func (l *loaded) decodeFile(f rawFile, siteIDs map[string]bool, diags *diag.List
 		diags.Add(d...)
 		return nil
 	}
+	src.hash = f.hash
 	kind := ""
 	switch {
 	case len(parts) == 3 && site == SharedDir && parts[1] == "services":
@@ -169,47 +239,32 @@ func (l *loaded) decodeFile(f rawFile, siteIDs map[string]bool, diags *diag.List
 		kind = parts[1]
 	}
 
+	d := &decoded{kind: kind, site: site, name: f.name}
+	ok := false
 	switch kind {
 	case "base":
-		b := &Base{ID: Slugify(stem), src: src}
-		if !decodeFrontMatter(src, &b.serviceMatter, diags) {
-			return nil
-		}
-		return func() {
-			if prev, dup := l.bases[b.ID]; dup {
-				diags.Errorf(f.name, 1, 1, "duplicate-url",
-					"rename one of the files", "base text id %q is also used by %s", b.ID, prev.src.path)
-				return
-			}
-			l.bases[b.ID] = b
-		}
+		d.base = Base{ID: Slugify(stem), src: src}
+		ok = decodeFrontMatter(src, &d.base.serviceMatter, diags)
 	case "services":
-		s := &Service{Slug: Slugify(stem), src: src}
-		if !decodeFrontMatter(src, &s.Matter, diags) {
-			return nil
-		}
-		return func() { l.services[site] = append(l.services[site], s) }
+		d.svc = Service{Slug: Slugify(stem), src: src}
+		ok = decodeFrontMatter(src, &d.svc.Matter, diags)
 	case "offices":
-		o := &Office{Slug: Slugify(stem), src: src}
-		if !decodeFrontMatter(src, &o.officeMatter, diags) {
-			return nil
-		}
-		return func() { l.offices[site] = append(l.offices[site], o) }
+		d.off = Office{Slug: Slugify(stem), src: src}
+		ok = decodeFrontMatter(src, &d.off.officeMatter, diags)
 	case "pages":
-		p := &Page{Slug: Slugify(stem), src: src}
-		if !decodeFrontMatter(src, &p.pageMatter, diags) {
-			return nil
-		}
-		return func() { l.pages[site] = append(l.pages[site], p) }
+		d.page = Page{Slug: Slugify(stem), src: src}
+		ok = decodeFrontMatter(src, &d.page.pageMatter, diags)
 	case "start":
-		p := &Page{src: src}
-		if !decodeFrontMatter(src, &p.pageMatter, diags) {
-			return nil
-		}
-		return func() { l.starts[site] = p }
+		d.page = Page{src: src}
+		ok = decodeFrontMatter(src, &d.page.pageMatter, diags)
+	default:
+		diags.Errorf(f.name, 0, 0, "unknown-location",
+			"put base texts in _shared/services/, and a site's files in <site>/services/, <site>/offices/, <site>/pages/ or <site>/_index.md",
+			"content file in an unknown place")
+		return nil
 	}
-	diags.Errorf(f.name, 0, 0, "unknown-location",
-		"put base texts in _shared/services/, and a site's files in <site>/services/, <site>/offices/, <site>/pages/ or <site>/_index.md",
-		"content file in an unknown place")
-	return nil
+	if !ok {
+		return nil
+	}
+	return d
 }

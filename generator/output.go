@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/tdewolff/minify/v2"
 
@@ -18,29 +17,29 @@ import (
 
 // output writes a build into a staging folder beside the final output
 // folder and swaps it into place when the build succeeds, so a failed
-// build leaves the previous output untouched.
+// build leaves the previous output untouched. An update instead keeps
+// what the jobs produce until the build has succeeded and then changes
+// the final folder in place.
 type output struct {
 	final   string
 	staging string
 	min     *minify.M
-	files   atomic.Int64
 	// dirs remembers created folders so concurrent writers create each
 	// one once.
 	dirs sync.Map
-	// hashes maps the staging path of every file written to its size and
-	// content hash, for the manifests.
-	hashes sync.Map
 	// dry discards every write, for checks.
 	dry bool
+	// inPlace keeps the data of every file for output.update.
+	inPlace bool
 }
 
 func newOutput(final string, min *minify.M, dry bool) (*output, error) {
-	if dry {
-		return &output{final: final, min: min, dry: true}, nil
-	}
 	final, err := filepath.Abs(final)
 	if err != nil {
 		return nil, fmt.Errorf("finding the output folder: %w", err)
+	}
+	if dry {
+		return &output{final: final, min: min, dry: true}, nil
 	}
 	parent := filepath.Dir(final)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -56,48 +55,52 @@ func newOutput(final string, min *minify.M, dry bool) (*output, error) {
 	return &output{final: final, staging: staging, min: min}, nil
 }
 
-// path returns the staging path of a root-relative URL of a site: folders
-// get index.html.
-func (o *output) path(site, url string) string {
-	p := filepath.FromSlash(strings.TrimPrefix(url, "/"))
-	if url == "" || strings.HasSuffix(url, "/") {
-		p = filepath.Join(p, "index.html")
-	}
-	return filepath.Join(o.staging, site, p)
-}
-
-// writeHTML minifies and writes a page.
-func (o *output) writeHTML(site, url string, page []byte, diags *diag.List) {
-	if o.dry {
+// writeHTML minifies a page and writes it as the file of a site's URL.
+func (r *pageRenderer) writeHTML(j *job, site, url string, page []byte) {
+	if r.out.dry {
 		return
 	}
-	min, err := minifyBytes(o.min, "text/html", page)
+	min, err := minifyBytes(r.out.min, "text/html", page)
 	if err != nil {
-		diags.Errorf("themes", 0, 0, "minify", "", "minifying %s%s: %v", site, url, err)
+		j.diags.Errorf("themes", 0, 0, "minify", "", "minifying %s%s: %v", site, url, err)
 		min = page
 	}
-	o.write(o.path(site, url), min, diags)
+	r.out.emit(j, siteFilePath(site, url), min, &j.diags)
 }
 
 // writeFile writes data as it is to the file of a site's URL.
-func (o *output) writeFile(site, url string, data []byte, diags *diag.List) {
-	o.write(o.path(site, url), data, diags)
+func (r *pageRenderer) writeFile(j *job, site, url string, data []byte) {
+	r.out.emit(j, siteFilePath(site, url), data, &j.diags)
 }
 
-func (o *output) write(path string, data []byte, diags *diag.List) {
+// emit writes data to rel, a slash-separated path relative to the output
+// folder, and records the file in j when j is not nil. In place, it only
+// records the file, data included.
+func (o *output) emit(j *job, rel string, data []byte, diags *diag.List) {
 	if o.dry {
 		return
 	}
+	f := outFile{path: rel, entry: hashEntry(data)}
+	if o.inPlace {
+		f.data = data
+	} else if !o.write(filepath.Join(o.staging, filepath.FromSlash(rel)), data, diags) {
+		return
+	}
+	if j != nil {
+		j.files = append(j.files, f)
+	}
+}
+
+func (o *output) write(path string, data []byte, diags *diag.List) bool {
 	if err := o.mkdir(filepath.Dir(path)); err != nil {
 		diags.Errorf(path, 0, 0, "write", "", "creating folder: %v", err)
-		return
+		return false
 	}
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		diags.Errorf(path, 0, 0, "write", "", "writing file: %v", err)
-		return
+		return false
 	}
-	o.hashes.Store(path, hashEntry(data))
-	o.files.Add(1)
+	return true
 }
 
 // mkdir creates dir and its parents inside the staging folder. It
@@ -127,7 +130,7 @@ func (o *output) mkdir(dir string) error {
 // server reading it at that moment returns 404. Serve from a symlink that
 // is replaced atomically when that matters.
 func (o *output) commit() error {
-	if o.dry {
+	if o.dry || o.inPlace {
 		return nil
 	}
 	old := ""
@@ -153,7 +156,7 @@ func (o *output) commit() error {
 
 // abort removes the staging folder.
 func (o *output) abort() {
-	if o.dry {
+	if o.dry || o.inPlace {
 		return
 	}
 	_ = os.RemoveAll(o.staging)

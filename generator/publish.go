@@ -3,10 +3,8 @@ package generator
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/url"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -215,32 +213,6 @@ func (r *pageRenderer) indexSite() *Site {
 		return c
 	}
 	return r.fc.sites[0]
-}
-
-// writeManifests writes one manifest per portal from the files written.
-func (o *output) writeManifests(sites []*Site, diags *diag.List) {
-	bySite := map[string][]publish.Entry{}
-	o.hashes.Range(func(k, v any) bool {
-		rel, _ := filepath.Rel(o.staging, k.(string))
-		rel = filepath.ToSlash(rel)
-		site, path, ok := strings.Cut(rel, "/")
-		if ok {
-			e := v.(publish.Entry)
-			e.Path = path
-			bySite[site] = append(bySite[site], e)
-		}
-		return true
-	})
-	for _, s := range sites {
-		entries := bySite[s.ID]
-		sort.Slice(entries, func(i, j int) bool { return entries[i].Path < entries[j].Path })
-		data, err := json.MarshalIndent(publish.Manifest{Site: s.ID, Files: entries}, "", "  ")
-		if err != nil {
-			diags.Errorf(publish.ManifestDir, 0, 0, "write", "", "encoding the manifest of %s: %v", s.ID, err)
-			continue
-		}
-		o.write(filepath.Join(o.staging, publish.ManifestDir, s.ID+".json"), append(data, '\n'), diags)
-	}
 }
 
 func hashEntry(data []byte) publish.Entry {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -23,8 +22,9 @@ type pageRenderer struct {
 	md    *markdown
 	theme *theme
 	out   *output
-	// bases are the parsed base texts.
-	bases map[string]*document
+	// bases are the parsed base texts, baseTexts their plain text.
+	bases     map[string]*document
+	baseTexts map[string]string
 	// assets are the fingerprinted asset paths per site.
 	assets map[string]siteAssets
 	// byBase and byLeiKa group the services of all portals, for "this
@@ -32,10 +32,15 @@ type pageRenderer struct {
 	byBase  map[string][]*Service
 	byLeiKa map[string][]*Service
 	portals []portalGroup
-	index   indexCollector
 	chrome  map[string]*siteChrome
 	// baseHTML caches rendered parts of base texts.
-	baseHTML baseCache
+	baseHTML *baseCache
+	// groups memoizes groupDigest.
+	groups map[string]uint64
+	// links is the linkDigest of the build.
+	links uint64
+	// only are the sites a build limited to some renders.
+	only []string
 	// reviewMaxAge and now set the check for reviews that are due; zero
 	// turns it off.
 	reviewMaxAge time.Duration
@@ -120,7 +125,8 @@ func (r *pageRenderer) renderChrome(s *Site) (*siteChrome, error) {
 }
 
 // execute renders template name with v and writes it as path's HTML.
-func (r *pageRenderer) execute(name string, v *view, diags *diag.List) {
+func (r *pageRenderer) execute(name string, v *view, j *job) {
+	diags := &j.diags
 	var buf bytes.Buffer
 	buf.Grow(32 << 10)
 	if err := r.theme.templates[name].ExecuteTemplate(&buf, "layout.html", v); err != nil {
@@ -128,13 +134,14 @@ func (r *pageRenderer) execute(name string, v *view, diags *diag.List) {
 			v.Site.ID, v.Path, name, err)
 		return
 	}
-	r.out.writeHTML(v.Site.ID, v.Path, buf.Bytes(), diags)
+	r.writeHTML(j, v.Site.ID, v.Path, buf.Bytes())
 }
 
 // renderService renders one service page.
-func (r *pageRenderer) renderService(svc *Service, diags *diag.List) {
+func (r *pageRenderer) renderService(svc *Service, j *job) {
+	diags := &j.diags
 	s := svc.Site
-	resolve := r.fc.resolver(s)
+	resolve := r.resolver(s, j)
 	sv := &serviceView{Service: svc, Office: svc.Office, Reviewed: germanDate(svc.Matter.Reviewed)}
 
 	var own *document
@@ -144,7 +151,7 @@ func (r *pageRenderer) renderService(svc *Service, diags *diag.List) {
 		ownText = own.structuredText()
 		own.lintStructured(diags)
 	}
-	r.index.add(serviceDocument(svc, ownText))
+	j.pages = append(j.pages, serviceDocument(svc, ownText))
 	base := (*document)(nil)
 	if svc.Base != nil {
 		base = r.bases[svc.Base.ID]
@@ -153,7 +160,7 @@ func (r *pageRenderer) renderService(svc *Service, diags *diag.List) {
 	case own != nil && len(own.intro) > 0:
 		sv.Intro = r.md.renderNodes(own, own.intro, resolve, diags)
 	case base != nil:
-		sv.Intro = r.baseHTML.render(r.md, svc.Base, base, "intro", base.intro, resolve, diags)
+		sv.Intro = r.baseHTML.render(r.md, svc.Base, svc.Base.src.hash, base, "intro", base.intro, resolve, diags)
 	}
 	for _, p := range Parts {
 		var html template.HTML
@@ -161,7 +168,7 @@ func (r *pageRenderer) renderService(svc *Service, diags *diag.List) {
 		case own != nil && own.has(p.Key):
 			html = r.md.renderNodes(own, own.parts[p.Key], resolve, diags)
 		case base != nil && base.has(p.Key):
-			html = r.baseHTML.render(r.md, svc.Base, base, p.Key, base.parts[p.Key], resolve, diags)
+			html = r.baseHTML.render(r.md, svc.Base, svc.Base.src.hash, base, p.Key, base.parts[p.Key], resolve, diags)
 		}
 		if p.Key == "forms" && html == "" && len(svc.Matter.Forms) == 0 {
 			continue
@@ -185,7 +192,7 @@ func (r *pageRenderer) renderService(svc *Service, diags *diag.List) {
 		}
 	}
 	sv.Others = r.others(svc)
-	r.checkServiceURLs(svc, sv, diags)
+	r.checkServiceURLs(svc, sv, j)
 	lintService(svc, own, base, r.reviewMaxAge, r.now, diags)
 
 	v := r.newView(s, svc.URL, svc.Matter.Title, svc.Matter.Summary)
@@ -195,7 +202,7 @@ func (r *pageRenderer) renderService(svc *Service, diags *diag.List) {
 		v.Lang = svc.Matter.Lang
 	}
 	v.JSONLD = serviceJSONLD(svc, v.Canonical, r.fc.cfg)
-	r.execute("service", v, diags)
+	r.execute("service", v, j)
 }
 
 // has reports whether d writes the part key with some content; an empty
@@ -227,12 +234,13 @@ func (r *pageRenderer) others(svc *Service) []link {
 	return out
 }
 
-func (r *pageRenderer) renderOffice(o *Office, diags *diag.List) {
+func (r *pageRenderer) renderOffice(o *Office, j *job) {
+	diags := &j.diags
 	doc := r.md.parseMarkdown(o.src, false, diags)
 	doc.lintContent(doc.intro, 2, diags)
 	ov := &officeView{
 		Office: o,
-		Intro:  r.md.renderNodes(doc, doc.intro, r.fc.resolver(o.Site), diags),
+		Intro:  r.md.renderNodes(doc, doc.intro, r.resolver(o.Site, j), diags),
 		Hours:  hoursRows(o.Hours),
 	}
 	for _, svc := range o.Services {
@@ -243,7 +251,7 @@ func (r *pageRenderer) renderOffice(o *Office, diags *diag.List) {
 		ov.Services = append(ov.Services, link{Title: svc.Matter.Title, URL: u})
 	}
 	sort.Slice(ov.Services, func(i, j int) bool { return ov.Services[i].Title < ov.Services[j].Title })
-	r.index.add(search.Page{
+	j.pages = append(j.pages, search.Page{
 		Site: o.Site.ID, URL: absolute(o.Site.Site, o.URL), Kind: KindOffice, Title: o.Name,
 		Summary: o.Street + ", " + o.PostalCode + " " + o.City,
 		Text:    strings.TrimSpace(textOf(doc, doc.intro) + " " + o.Accessibility),
@@ -252,31 +260,33 @@ func (r *pageRenderer) renderOffice(o *Office, diags *diag.List) {
 	v.Breadcrumbs = append(v.Breadcrumbs, link{Title: "Dienststellen", URL: officesPath})
 	v.Office = ov
 	v.JSONLD = officeJSONLD(o, v.Canonical)
-	r.execute("office", v, diags)
+	r.execute("office", v, j)
 }
 
-func (r *pageRenderer) renderPage(p *Page, diags *diag.List) {
+func (r *pageRenderer) renderPage(p *Page, j *job) {
+	diags := &j.diags
 	doc := r.md.parseMarkdown(p.src, false, diags)
 	doc.lintContent(doc.intro, 1, diags)
-	r.index.add(search.Page{
+	j.pages = append(j.pages, search.Page{
 		Site: p.Site.ID, URL: absolute(p.Site.Site, p.URL), Kind: KindPage, Title: p.Title,
 		Summary: p.Summary, Text: textOf(doc, doc.intro),
 	})
 	v := r.newView(p.Site, p.URL, p.Title, p.Summary)
-	v.Page = &pageView{Page: p, Body: r.md.renderNodes(doc, doc.intro, r.fc.resolver(p.Site), diags)}
+	v.Page = &pageView{Page: p, Body: r.md.renderNodes(doc, doc.intro, r.resolver(p.Site, j), diags)}
 	if p.Lang != "" {
 		v.Lang = p.Lang
 	}
-	r.execute("page", v, diags)
+	r.execute("page", v, j)
 }
 
-func (r *pageRenderer) renderStart(s *Site, diags *diag.List) {
+func (r *pageRenderer) renderStart(s *Site, j *job) {
+	diags := &j.diags
 	title := s.Name
 	sv := &startView{}
 	if s.Start != nil {
 		doc := r.md.parseMarkdown(s.Start.src, false, diags)
 		doc.lintContent(doc.intro, 1, diags)
-		sv.Intro = r.md.renderNodes(doc, doc.intro, r.fc.resolver(s), diags)
+		sv.Intro = r.md.renderNodes(doc, doc.intro, r.resolver(s, j), diags)
 		if s.Start.Title != "" {
 			title = s.Start.Title
 		}
@@ -294,12 +304,12 @@ func (r *pageRenderer) renderStart(s *Site, diags *diag.List) {
 	v := r.newView(s, "/", title, "Online-Angebote und Dienstleistungen: "+s.Legal.Name)
 	v.Breadcrumbs = nil
 	v.Start = sv
-	r.execute("start", v, diags)
+	r.execute("start", v, j)
 }
 
 // renderLists renders the category pages and the A to Z lists of
 // services and offices.
-func (r *pageRenderer) renderLists(s *Site, diags *diag.List) {
+func (r *pageRenderer) renderLists(s *Site, j *job) {
 	county := r.fc.county()
 	for _, c := range r.fc.cfg.Categories {
 		cv := &categoryView{Category: c}
@@ -321,7 +331,7 @@ func (r *pageRenderer) renderLists(s *Site, diags *diag.List) {
 		u := categoriesPath + c.ID + "/"
 		v := r.newView(s, u, c.Title, c.Description)
 		v.Category = cv
-		r.execute("category", v, diags)
+		r.execute("category", v, j)
 	}
 
 	v := r.newView(s, servicesPath, "Leistungen von A bis Z", "Alle Dienstleistungen: "+s.Legal.Name)
@@ -337,18 +347,18 @@ func (r *pageRenderer) renderLists(s *Site, diags *diag.List) {
 		}
 	}
 	sortLinks(v.Services)
-	r.execute("services", v, diags)
+	r.execute("services", v, j)
 
 	v = r.newView(s, officesPath, "Dienststellen", "Anschriften und Öffnungszeiten: "+s.Legal.Name)
 	for _, o := range s.Offices {
 		v.Offices = append(v.Offices, link{Title: o.Name, URL: o.URL, Note: o.Street + ", " + o.PostalCode + " " + o.City})
 	}
 	sortLinks(v.Offices)
-	r.execute("offices", v, diags)
+	r.execute("offices", v, j)
 }
 
 // renderRequired renders the pages every portal must publish.
-func (r *pageRenderer) renderRequired(s *Site, diags *diag.List) {
+func (r *pageRenderer) renderRequired(s *Site, j *job) {
 	county := r.fc.county()
 	for _, p := range requiredPages {
 		v := r.newView(s, "/"+p.Slug+"/", p.Title, p.Title+": "+s.Legal.Name)
@@ -356,12 +366,12 @@ func (r *pageRenderer) renderRequired(s *Site, diags *diag.List) {
 		if county != nil {
 			v.Required.County = county.Site
 		}
-		r.execute(p.Slug, v, diags)
+		r.execute(p.Slug, v, j)
 	}
 	v := r.newView(s, "/404.html", "Seite nicht gefunden", "")
 	v.NoIndex = true
 	v.Breadcrumbs = nil
-	r.execute("notfound", v, diags)
+	r.execute("notfound", v, j)
 }
 
 func sortLinks(ls []link) {
@@ -435,7 +445,8 @@ const SearchLayoutDir = "layouts"
 
 // renderSearchLayout writes the page the search endpoint fills with the
 // results for site s.
-func (r *pageRenderer) renderSearchLayout(s *Site, diags *diag.List) {
+func (r *pageRenderer) renderSearchLayout(s *Site, j *job) {
+	diags := &j.diags
 	v := r.newView(s, "/suche/", "Suchergebnisse", "")
 	v.NoIndex = true
 	var buf bytes.Buffer
@@ -457,23 +468,23 @@ func (r *pageRenderer) renderSearchLayout(s *Site, diags *diag.List) {
 	// The endpoint serves the page from its own origin, so links and
 	// assets must name the portal's.
 	min = rootRelative.ReplaceAll(min, []byte(`$1="`+strings.TrimSuffix(s.URL, "/")+`/$2"`))
-	r.out.write(filepath.Join(r.out.staging, IndexDir, SearchLayoutDir, s.ID+".html"), min, diags)
+	r.out.emit(j, IndexDir+"/"+SearchLayoutDir+"/"+s.ID+".html", min, diags)
 }
 
 // checkServiceURLs checks the links of a service's front matter and sets
 // the URLs to publish.
-func (r *pageRenderer) checkServiceURLs(svc *Service, sv *serviceView, diags *diag.List) {
+func (r *pageRenderer) checkServiceURLs(svc *Service, sv *serviceView, j *job) {
 	src := svc.src
 	if src.path == "" && svc.Base != nil {
 		src = svc.Base.src
 	}
 	if svc.Matter.Online != "" {
-		sv.Online = r.fc.checkMatterURL(svc.Site, src, "online", svc.Matter.Online, diags)
+		sv.Online = r.checkMatterURL(j, svc.Site, src, "online", svc.Matter.Online)
 	}
 	if svc.Matter.Appointment != "" {
-		sv.Appointment = r.fc.checkMatterURL(svc.Site, src, "appointment", svc.Matter.Appointment, diags)
+		sv.Appointment = r.checkMatterURL(j, svc.Site, src, "appointment", svc.Matter.Appointment)
 	}
 	for _, f := range svc.Matter.Forms {
-		sv.Forms = append(sv.Forms, Form{Title: f.Title, URL: r.fc.checkMatterURL(svc.Site, src, "forms", f.URL, diags)})
+		sv.Forms = append(sv.Forms, Form{Title: f.Title, URL: r.checkMatterURL(j, svc.Site, src, "forms", f.URL)})
 	}
 }

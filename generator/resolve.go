@@ -28,10 +28,9 @@ var requiredPages = []struct{ Slug, Title string }{
 }
 
 var (
-	langPattern  = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
-	leikaPattern = regexp.MustCompile(`^99[0-9]{12}$`)
-	timePattern  = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
-	postalCode   = regexp.MustCompile(`^[0-9]{5}$`)
+	langPattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
+	timePattern = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+	postalCode  = regexp.MustCompile(`^[0-9]{5}$`)
 )
 
 var weekdays = map[string]string{
@@ -47,6 +46,9 @@ type federationContent struct {
 	bases map[string]*Base
 	// baseIDs are the base text IDs in sorted order.
 	baseIDs []string
+	// origins maps the origin of every portal's URL, such as
+	// https://www.lingen.de, to the portals there.
+	origins map[string][]*Site
 }
 
 // resolve checks references and layering and assigns URLs.
@@ -69,6 +71,12 @@ func resolve(cfg *federation.Config, cfgName string, l *loaded, diags *diag.List
 		}
 		fc.sites = append(fc.sites, s)
 		fc.byID[s.ID] = s
+	}
+	fc.origins = map[string][]*Site{}
+	for _, s := range fc.sites {
+		if o := origin(s.URL); o != "" {
+			fc.origins[o] = append(fc.origins[o], s)
+		}
 	}
 	for _, s := range fc.sites {
 		fc.collectSite(s, l, diags)
@@ -112,7 +120,7 @@ func (fc *federationContent) checkServiceMatter(src source, m *serviceMatter, is
 		missing("leika", `"99..."`)
 	}
 	for _, k := range m.LeiKa {
-		if !leikaPattern.MatchString(k) {
+		if !isLeiKaKey(k) {
 			p := keyPos(src, "leika")
 			diags.Errorf(src.path, p.Line, p.Column, "invalid-value",
 				"a LeiKa key has 14 digits and starts with 99", "invalid LeiKa key %q", k)
@@ -438,6 +446,21 @@ func checkOffice(o *Office, diags *diag.List) {
 				"opening hours %d: invalid times %q to %q", i+1, h.Opens, h.Closes)
 		}
 	}
+}
+
+// isLeiKaKey reports whether k has the form of a LeiKa key: 14 digits
+// that start with 99. It runs for every service of every build, where a
+// regular expression costs more than the loop.
+func isLeiKaKey(k string) bool {
+	if len(k) != 14 || !strings.HasPrefix(k, "99") {
+		return false
+	}
+	for i := range len(k) {
+		if k[i] < '0' || k[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // closest suggests the most similar known id, as a hint suffix.

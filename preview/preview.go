@@ -69,6 +69,8 @@ type server struct {
 	search  string
 	account string
 
+	builder *generator.Builder
+
 	mu       sync.RWMutex
 	index    *search.Index
 	searcher http.Handler
@@ -116,6 +118,21 @@ func newServer(opts Options) (*server, error) {
 	}
 	s.override(cfg)
 	s.cfg = cfg
+	s.builder = generator.NewBuilder(generator.Options{
+		ConfigPath: opts.ConfigPath,
+		ThemeDir:   opts.ThemeDir,
+		OutputDir:  s.out,
+		Override:   s.override,
+		LiveIndex:  true,
+		Logger:     log,
+		// Open pages reload as soon as the portals are written.
+		Written: func() { s.events.send("reload", "") },
+		IndexReady: func(ix *search.Index) {
+			if err := s.useIndex(ix); err != nil {
+				log.Error("serving the new search index failed", "err", err)
+			}
+		},
+	})
 	return s, nil
 }
 
@@ -138,7 +155,7 @@ func (s *server) override(cfg *federation.Config) {
 func (s *server) run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	s.build(ctx)
+	s.build(ctx, nil)
 
 	var servers []*http.Server
 	listen := func(addr string, h http.Handler) error {
@@ -192,7 +209,11 @@ func (s *server) run(ctx context.Context) error {
 			return nil
 		case b := <-batches:
 			s.log.Debug("files changed", "count", len(b.paths), "overflow", b.overflow)
-			s.build(ctx)
+			changed := b.paths
+			if b.overflow {
+				changed = nil
+			}
+			s.build(ctx, changed)
 		}
 	}
 }
@@ -212,23 +233,14 @@ func (s *server) runAccount(ctx context.Context, addr string) {
 	}
 }
 
-// build rebuilds every portal. On failure the last good output keeps
-// being served and the open pages show the errors.
-//
-// NOTE: every change rebuilds the whole federation; for the example
-// federation that takes a second or two, for ten thousand pages several
-// seconds.
-func (s *server) build(ctx context.Context) {
+// build rebuilds the portals after the files changed changed, or all of
+// them when changed is nil. A change of content renders only the pages it
+// affects and updates the output and the search index in place. On
+// failure the last good output keeps being served and the open pages
+// show the errors.
+func (s *server) build(ctx context.Context, changed []string) {
 	start := time.Now()
-	res, err := generator.Build(ctx, generator.Options{
-		ConfigPath: s.opts.ConfigPath,
-		ThemeDir:   s.opts.ThemeDir,
-		OutputDir:  s.out,
-		Override:   s.override,
-	})
-	if err == nil {
-		err = s.openIndex()
-	}
+	res, err := s.builder.Build(ctx, changed)
 	s.mu.Lock()
 	s.lastErr = err
 	s.mu.Unlock()
@@ -239,8 +251,8 @@ func (s *server) build(ctx context.Context) {
 		for _, w := range res.Warnings {
 			s.log.Warn(w.Error())
 		}
-		s.log.Info("built", "pages", res.Pages, "duration", time.Since(start).Round(time.Millisecond))
-		s.events.send("reload", "")
+		s.log.Info("built", "pages", res.Pages, "rendered", res.Rendered,
+			"duration", time.Since(start).Round(time.Millisecond))
 	}
 	if s.opts.OnBuild != nil {
 		s.opts.OnBuild(err)
@@ -258,34 +270,34 @@ func errorText(err error) string {
 	return err.Error()
 }
 
-// openIndex opens the freshly built search index in place of the old.
-func (s *server) openIndex() error {
-	ix, err := search.Open(filepath.Join(s.out, generator.IndexDir))
-	if err != nil {
-		return err
+// useIndex serves searches from ix, the builder's newest search index.
+// The builder closes the ones it replaces.
+func (s *server) useIndex(ix *search.Index) error {
+	s.mu.RLock()
+	same := s.index == ix
+	s.mu.RUnlock()
+	if same {
+		return nil
 	}
 	srv, err := search.NewServer(ix, search.Config{Logger: s.log})
 	if err != nil {
-		ix.Close()
 		return err
 	}
 	s.mu.Lock()
-	old := s.index
 	s.index, s.searcher = ix, srv
 	s.mu.Unlock()
-	if old != nil {
-		old.Close()
-	}
 	return nil
 }
 
+// closeIndex closes the search index. The builder's index worker may
+// still call useIndex until Close returns, so s.mu is not held meanwhile.
 func (s *server) closeIndex() {
+	if err := s.builder.Close(); err != nil {
+		s.log.Warn("closing the search index failed", "err", err)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.index != nil {
-		s.index.Close()
-		s.index, s.searcher = nil, nil
-	}
+	s.index, s.searcher = nil, nil
 }
 
 func (s *server) searchHandler() http.Handler {

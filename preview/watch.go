@@ -15,8 +15,14 @@ import (
 
 // quietPeriod is how long the watcher waits after the last event before
 // it reports a batch, so a burst such as a git checkout of a thousand
-// files becomes one rebuild.
-const quietPeriod = 150 * time.Millisecond
+// files becomes one rebuild. A batch of at most saveFiles paths, as an
+// editor's save makes, is reported after the shorter saveQuiet, so the
+// page reloads at once.
+const (
+	quietPeriod = 150 * time.Millisecond
+	saveQuiet   = 10 * time.Millisecond
+	saveFiles   = 3
+)
 
 // watcher reports batches of changes below its roots. It watches every
 // folder, adds folders created later (also several levels at once), and
@@ -122,7 +128,11 @@ func (w *watcher) run(ctx context.Context, out chan<- batch) {
 				seen[ev.Name] = true
 				pending.paths = append(pending.paths, ev.Name)
 			}
-			timer.Reset(quietPeriod)
+			if len(pending.paths) <= saveFiles && !pending.overflow {
+				timer.Reset(saveQuiet)
+			} else {
+				timer.Reset(quietPeriod)
+			}
 		case err, ok := <-w.fs.Errors:
 			if !ok {
 				return

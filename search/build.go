@@ -27,6 +27,10 @@ const (
 	// LayoutsDirName is the folder of per-site page layouts that the
 	// generator writes; Build leaves it alone.
 	LayoutsDirName = "layouts"
+	// PartsDirName is the folder of index parts: each folder in it holds
+	// the index of some portals, as Build writes it, and Open searches
+	// all parts and the index of the whole federation as one.
+	PartsDirName = "parts"
 )
 
 // federationInfo is the content of federationFileName.
@@ -36,6 +40,9 @@ type federationInfo struct {
 	// Partitions is the number of bleve indexes the documents are split
 	// into.
 	Partitions int `json:"partitions"`
+	// Only names the sites whose pages the index holds, when it is a part
+	// of the federation's index; empty means all.
+	Only []string `json:"only,omitempty"`
 }
 
 const (
@@ -92,7 +99,7 @@ func build(ctx context.Context, dir string, c *Corpus, n int) error {
 	if err := g.Wait(); err != nil {
 		return fmt.Errorf("building search index: %w", err)
 	}
-	info := federationInfo{Sites: c.Sites, Categories: c.Categories, Partitions: len(parts)}
+	info := federationInfo{Sites: c.Sites, Categories: c.Categories, Partitions: len(parts), Only: c.Only}
 	if err := writeJSONFile(filepath.Join(tmp, federationFileName), info); err != nil {
 		return fmt.Errorf("building search index: %w", err)
 	}

@@ -17,6 +17,10 @@ type Corpus struct {
 	Bases []Base
 	// Pages are the published pages of every portal.
 	Pages []Page
+	// Only, when set, names the portals whose pages Pages holds: the
+	// corpus is a part of the federation's, built by a build of these
+	// portals, and searched together with the other parts.
+	Only []string
 }
 
 // Site is one portal of the federation.

@@ -11,15 +11,19 @@
 // offer it. A commune page that extends it is indexed only with what it
 // adds: its own parts, and a title, summary or keywords that differ from
 // the base text's. A search for words of a base text therefore finds the
-// service on every commune that offers it.
+// service on every commune that offers it. Open reads the vocabulary of
+// the searched fields and what grouping and results need of each page
+// into memory, so a search reads only postings from bleve, and the text
+// of the pages whose snippet needs it.
 //
 // Package german analyses text for German as citizens type it. Umlauts
 // and ß are folded, so "fuehrerschein", "führerschein" and "fuhrerschein"
 // match. A light stemmer joins "Anmeldung" and "anmelden". Compound words
 // are split with a dictionary of word parts, so "hund" finds
 // "Hundesteuer". A synonym list maps colloquial words ("perso", "kita",
-// "umzug") to the official ones. Words of six letters or more may have a
-// typo. Title matches outrank matches in keywords, summary and text.
+// "umzug") to the official ones. Words of six letters or more that the
+// index does not contain may have a typo. Title matches outrank matches
+// in keywords, summary and text.
 //
 // Hits of one service (the same LeiKa key or base text) are grouped into one
 // result that lists the portals offering it. When the request names the

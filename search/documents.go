@@ -75,32 +75,68 @@ func documents(c *Corpus) []document {
 	}
 
 	docs := make([]document, 0, len(c.Bases)+len(c.Pages))
-	suggestions := newSuggestionSet()
 	for i := range c.Bases {
 		b := &c.Bases[i]
-		pages := offers[b.ID]
-		if len(pages) == 0 {
+		if pages := offers[b.ID]; len(pages) > 0 {
+			d := baseDocument(b, pages)
+			d.id = baseDocID(c, b.ID)
+			docs = append(docs, d)
+		}
+	}
+	for _, p := range c.Pages {
+		docs = append(docs, pageDocument(p, bases[p.Base]))
+	}
+	return append(docs, suggestions(c).documents()...)
+}
+
+// baseDocID returns the ID of the document of base text id. In a part of
+// the federation's corpus it names the part too, because other parts
+// hold a document of the same base text with other pages.
+func baseDocID(c *Corpus, id string) string {
+	if len(c.Only) == 0 {
+		return baseIDPrefix + id
+	}
+	return baseIDPrefix + id + "@" + strings.Join(c.Only, "+")
+}
+
+// suggestions returns the suggestions of c: the title and keywords of
+// every base text that pages offer, weighted by their number, and the
+// titles and keywords of pages that differ from their base text's.
+func suggestions(c *Corpus) *suggestionSet {
+	bases := map[string]*Base{}
+	for i := range c.Bases {
+		bases[c.Bases[i].ID] = &c.Bases[i]
+	}
+	offered := map[string]int{}
+	for _, p := range c.Pages {
+		if p.Base != "" {
+			offered[p.Base]++
+		}
+	}
+	set := newSuggestionSet()
+	for i := range c.Bases {
+		b := &c.Bases[i]
+		n := offered[b.ID]
+		if n == 0 {
 			continue
 		}
-		docs = append(docs, baseDocument(b, pages))
-		suggestions.add(b.Title, titleWeight*len(pages))
+		set.add(b.Title, titleWeight*n)
 		for _, k := range b.Keywords {
-			suggestions.add(k, keywordWeight*len(pages))
+			set.add(k, keywordWeight*n)
 		}
 	}
 	for _, p := range c.Pages {
 		b := bases[p.Base]
-		docs = append(docs, pageDocument(p, b))
 		if b == nil || p.Title != b.Title {
-			suggestions.add(p.Title, titleWeight)
+			set.add(p.Title, titleWeight)
 		}
 		for _, k := range p.Keywords {
 			if b == nil || !slices.Contains(b.Keywords, k) {
-				suggestions.add(k, keywordWeight)
+				set.add(k, keywordWeight)
 			}
 		}
 	}
-	return append(docs, suggestions.documents()...)
+	return set
 }
 
 func baseDocument(b *Base, pages []Page) document {

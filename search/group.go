@@ -2,137 +2,132 @@ package search
 
 import (
 	"cmp"
-	"context"
-	"fmt"
 	"slices"
 	"strings"
 
-	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 )
 
-// windowSort orders a search's hits by score and returns, as sort values
-// read from doc values, what grouping needs without loading stored
-// documents. The document ID makes the order total.
-var windowSort = []string{"-_score", fieldGroup, fieldSiteList, fieldCategory, "_id"}
+// grouping is the hits of a search's window joined into groups, one per
+// service: a base text and the pages that extend it, or pages that share
+// a LeiKa key, or a single page. A search makes hundreds of groups, so
+// they live in a few shared arrays and refer to hits by position.
+type grouping struct {
+	hits []windowHit
+	// groupOf is the group of each hit.
+	groupOf []int32
+	groups  []group
+	// sites is a bit set of words uint64 values per group, with a bit for
+	// each site of the federation that offers the service, at the site's
+	// position in the federation's list.
+	sites []uint64
+	words int
+	// otherSites are, for the few groups that have any, the sites that
+	// offer the service but are missing from the federation's list, in
+	// the order found.
+	otherSites map[int32][]string
+	// order is the groups in the order of the results.
+	order []int32
+}
 
-// Positions of the values in a hit's Sort, following windowSort.
-const (
-	sortGroup    = 1
-	sortSiteList = 2
-	sortCategory = 3
-)
-
-// group is the hits of one service: a base text and the pages that
-// extend it, or pages that share a LeiKa key, or a single page.
+// group is one service of a grouping.
 type group struct {
 	score float64
-	// best is the best-scoring hit, hits all hits, best first.
-	best *bsearch.DocumentMatch
-	hits []*bsearch.DocumentMatch
-	// sites are the sites that offer the service, in federation order.
-	sites    []string
-	category string
+	// best is the position of the best-scoring hit.
+	best int32
 	// local is true when a site responsible for the citizen offers the
 	// service.
 	local bool
 }
 
-// groupHits joins hits, which come best first, into groups and sorts
+// hasSite reports whether the site at position site offers group g.
+func (gr *grouping) hasSite(g int32, site int) bool {
+	return gr.sites[int(g)*gr.words+site/64]&(1<<(site%64)) != 0
+}
+
+// members returns the hits of group g, best first.
+func (gr *grouping) members(g int32) []*windowHit {
+	var hits []*windowHit
+	for i := int(gr.groups[g].best); i < len(gr.hits); i++ {
+		if gr.groupOf[i] == g {
+			hits = append(hits, &gr.hits[i])
+		}
+	}
+	return hits
+}
+
+// groupHits joins hits, which come best first, into groups and orders
 // them: groups that a site responsible for the citizen of site offers
 // first, then by score.
-func (ix *Index) groupHits(hits bsearch.DocumentMatchCollection, site string) []*group {
-	var groups []*group
-	byKey := map[string]*group{}
-	for _, h := range hits {
-		key := sortValue(h, sortGroup)
-		g := byKey[key]
-		if g == nil {
-			g = &group{score: h.Score, best: h, category: sortValue(h, sortCategory)}
-			byKey[key] = g
-			groups = append(groups, g)
+func (ix *Index) groupHits(hits []windowHit, site string, sc *scratch) *grouping {
+	gr := &grouping{
+		hits:    hits,
+		groupOf: grow(sc.groupOf[:0], len(hits))[:len(hits)],
+		groups:  sc.groups[:0],
+		words:   (len(ix.sites) + 63) / 64,
+	}
+	clear(sc.indexOf)
+	for i, h := range hits {
+		g, ok := sc.indexOf[h.doc.groupID]
+		if !ok {
+			g = int32(len(gr.groups))
+			sc.indexOf[h.doc.groupID] = g
+			gr.groups = append(gr.groups, group{score: h.score, best: int32(i)})
 		}
-		g.hits = append(g.hits, h)
-		for _, s := range strings.Fields(sortValue(h, sortSiteList)) {
-			if !slices.Contains(g.sites, s) {
-				g.sites = append(g.sites, s)
+		gr.groupOf[i] = g
+	}
+	gr.sites = grow(sc.sites[:0], len(gr.groups)*gr.words)[:len(gr.groups)*gr.words]
+	clear(gr.sites)
+	for i, h := range hits {
+		g := gr.groupOf[i]
+		for _, s := range h.doc.sites {
+			gr.sites[int(g)*gr.words+s/64] |= 1 << (s % 64)
+		}
+		for _, s := range h.doc.otherSites {
+			if gr.otherSites == nil {
+				gr.otherSites = map[int32][]string{}
+			}
+			if !slices.Contains(gr.otherSites[g], s) {
+				gr.otherSites[g] = append(gr.otherSites[g], s)
 			}
 		}
 	}
-	responsible := ix.responsibleSites(site)
-	for _, g := range groups {
-		slices.SortStableFunc(g.sites, func(a, b string) int {
-			return cmp.Compare(ix.siteRank(a), ix.siteRank(b))
-		})
-		g.local = slices.ContainsFunc(g.sites, func(s string) bool {
-			return slices.Contains(responsible, s)
-		})
+
+	var responsible []int
+	for _, s := range ix.responsibleSites(site) {
+		responsible = append(responsible, ix.siteOrder[s])
 	}
-	slices.SortStableFunc(groups, func(a, b *group) int {
-		if a.local != b.local {
-			if a.local {
+	gr.order = grow(sc.order[:0], len(gr.groups))[:len(gr.groups)]
+	for g := range gr.groups {
+		gr.groups[g].local = slices.ContainsFunc(responsible, func(s int) bool {
+			return gr.hasSite(int32(g), s)
+		})
+		gr.order[g] = int32(g)
+	}
+	sc.groupOf, sc.groups, sc.sites, sc.order = gr.groupOf, gr.groups, gr.sites, gr.order
+	slices.SortStableFunc(gr.order, func(a, b int32) int {
+		ga, gb := &gr.groups[a], &gr.groups[b]
+		if ga.local != gb.local {
+			if ga.local {
 				return -1
 			}
 			return 1
 		}
-		return cmp.Compare(b.score, a.score)
+		return cmp.Compare(gb.score, ga.score)
 	})
-	return groups
+	return gr
 }
 
-func sortValue(h *bsearch.DocumentMatch, i int) string {
-	if i < len(h.Sort) {
-		return h.Sort[i]
-	}
-	return ""
-}
-
-// storedDoc is the stored fields of a document that a result shows.
-type storedDoc struct {
-	name, url, site, kind string
-	abstract, text        string
-	offers                []string
-}
-
-// loadStored returns the stored fields of every hit of groups, by
-// document ID.
-func (ix *Index) loadStored(ctx context.Context, groups []*group) (map[string]storedDoc, error) {
-	var ids []string
-	for _, g := range groups {
-		for _, h := range g.hits {
-			ids = append(ids, h.ID)
-		}
-	}
-	docs := make(map[string]storedDoc, len(ids))
-	if len(ids) == 0 {
-		return docs, nil
-	}
-	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
-	req.Fields = []string{fieldName, fieldURL, fieldSite, fieldKind, fieldAbstract, fieldText, fieldOffers}
-	res, err := ix.bleve.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("loading results: %w", err)
-	}
-	for _, h := range res.Hits {
-		docs[h.ID] = storedDoc{
-			name: fieldString(h, fieldName), url: fieldString(h, fieldURL),
-			site: fieldString(h, fieldSite), kind: fieldString(h, fieldKind),
-			abstract: fieldString(h, fieldAbstract), text: fieldString(h, fieldText),
-			offers: fieldStrings(h, fieldOffers),
-		}
-	}
-	return docs, nil
-}
-
-// hit returns the result entry of g for a citizen of site.
-func (ix *Index) hit(g *group, site string, docs map[string]storedDoc, m *matcher) Hit {
+// hit returns the result entry of group g for a citizen of site.
+// textMatches is false when the text of the group's best page is known
+// to have no match (snippetOf).
+func (ix *Index) hit(gr *grouping, g int32, site string, m *matcher, textMatches bool) (Hit, error) {
 	var offers []Offer
 	names := map[string]string{}
 	baseName := ""
-	for _, h := range g.hits {
-		d := docs[h.ID]
-		if strings.HasPrefix(h.ID, baseIDPrefix) {
+	for _, h := range gr.members(g) {
+		d := h.doc
+		if strings.HasPrefix(d.id, baseIDPrefix) {
 			baseName = d.name
 			for _, offer := range d.offers {
 				s, url, _ := strings.Cut(offer, offerSeparator)
@@ -149,7 +144,11 @@ func (ix *Index) hit(g *group, site string, docs map[string]storedDoc, m *matche
 		return cmp.Compare(ix.siteRank(a.Site), ix.siteRank(b.Site))
 	})
 
-	best := docs[g.best.ID]
+	best := gr.hits[gr.groups[g].best].doc
+	snippet, err := ix.snippetOf(m, best, textMatches)
+	if err != nil {
+		return Hit{}, err
+	}
 	p := ix.primary(offers, site, best.url)
 	title := names[p.Site]
 	if title == "" {
@@ -160,12 +159,12 @@ func (ix *Index) hit(g *group, site string, docs map[string]storedDoc, m *matche
 		URL:           p.URL,
 		Site:          p.Site,
 		Commune:       p.Commune,
-		Category:      g.category,
-		CategoryTitle: ix.categories[g.category],
+		Category:      best.category,
+		CategoryTitle: ix.categories[best.category],
 		Kind:          best.kind,
-		Snippet:       ix.snippetOf(m, best.abstract, best.text),
+		Snippet:       snippet,
 		OfferedBy:     offers,
-	}
+	}, nil
 }
 
 func (ix *Index) addOffer(offers []Offer, site, url string) []Offer {
@@ -197,20 +196,32 @@ func (ix *Index) primary(offers []Offer, site, bestURL string) Offer {
 	return Offer{}
 }
 
-// facets counts groups by the sites that offer them and by category.
-func (ix *Index) facets(groups []*group) Facets {
-	communes := map[string]int{}
+// facets counts the groups of gr by the sites that offer them and by
+// category.
+func (ix *Index) facets(gr *grouping) Facets {
+	sites := make([]int, len(ix.sites))
+	otherSites := map[string]int{}
 	categories := map[string]int{}
-	for _, g := range groups {
-		for _, s := range g.sites {
-			communes[s]++
+	for g, grp := range gr.groups {
+		for i := range sites {
+			if gr.hasSite(int32(g), i) {
+				sites[i]++
+			}
 		}
-		if g.category != "" {
-			categories[g.category]++
+		for _, s := range gr.otherSites[int32(g)] {
+			otherSites[s]++
+		}
+		if c := gr.hits[grp.best].doc.category; c != "" {
+			categories[c]++
 		}
 	}
 	f := Facets{Commune: []FacetValue{}, Category: []FacetValue{}}
-	for id, n := range communes {
+	for i, n := range sites {
+		if n > 0 {
+			f.Commune = append(f.Commune, FacetValue{ID: ix.sites[i].ID, Title: ix.siteName(ix.sites[i].ID), Count: n})
+		}
+	}
+	for id, n := range otherSites {
 		f.Commune = append(f.Commune, FacetValue{ID: id, Title: ix.siteName(id), Count: n})
 	}
 	for id, n := range categories {
@@ -241,22 +252,4 @@ func fieldString(h *bsearch.DocumentMatch, name string) string {
 		}
 	}
 	return ""
-}
-
-// fieldStrings returns all values of a stored field. Bleve returns a
-// field with one value as a string and one with several as a list.
-func fieldStrings(h *bsearch.DocumentMatch, name string) []string {
-	switch v := h.Fields[name].(type) {
-	case string:
-		return []string{v}
-	case []interface{}:
-		values := make([]string, 0, len(v))
-		for _, item := range v {
-			if s, ok := item.(string); ok {
-				values = append(values, s)
-			}
-		}
-		return values
-	}
-	return nil
 }

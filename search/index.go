@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/verbund/verbund/search/german"
 )
@@ -20,7 +21,7 @@ import (
 type Index struct {
 	// bleve searches all partitions: the one index, or an alias of them.
 	bleve      bleve.Index
-	partitions []bleve.Index
+	partitions []indexPartition
 	sites      []Site
 	siteByID   map[string]*Site
 	siteOrder  map[string]int
@@ -34,27 +35,90 @@ type Index struct {
 }
 
 // Open opens the index that Build wrote into dir, read-only, together
-// with the page layouts in dir/layouts.
+// with the page layouts in dir/layouts. It searches the index of the
+// whole federation in dir/index and the parts in dir/parts, which
+// builds of some portals write, as one. A portal whose pages two of them
+// contain is an error.
 func Open(dir string) (*Index, error) {
+	return open(dir, true)
+}
+
+func open(dir string, readOnly bool) (*Index, error) {
 	if err := german.Register(); err != nil {
 		return nil, fmt.Errorf("opening search index: registering analyzers: %w", err)
 	}
-	indexDir := filepath.Join(dir, indexDirName)
-	info, err := readFederationInfo(filepath.Join(indexDir, federationFileName))
-	if err != nil {
+	// The index of the whole federation, and the parts that builds of
+	// some portals wrote.
+	var indexDirs []string
+	if _, err := os.Stat(filepath.Join(dir, indexDirName)); err == nil {
+		indexDirs = append(indexDirs, filepath.Join(dir, indexDirName))
+	}
+	parts, err := os.ReadDir(filepath.Join(dir, PartsDirName))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("opening search index: %w", err)
+	}
+	for _, p := range parts {
+		if p.IsDir() && !strings.HasPrefix(p.Name(), ".") {
+			indexDirs = append(indexDirs, filepath.Join(dir, PartsDirName, p.Name(), indexDirName))
+		}
+	}
+	if len(indexDirs) == 0 {
+		return nil, fmt.Errorf("opening search index: %s contains no index; build the federation first", dir)
+	}
+	if !readOnly && len(indexDirs) > 1 {
+		return nil, fmt.Errorf("opening search index: updates need the index of the whole federation, not parts")
+	}
+	var (
+		info       federationInfo
+		partitions []indexPartition
+		covered    = map[string]string{}
+	)
+	closeAll := func() {
+		for _, p := range partitions {
+			p.close()
+		}
+	}
+	for i, d := range indexDirs {
+		in, err := readFederationInfo(filepath.Join(d, federationFileName))
+		if err != nil {
+			closeAll()
+			return nil, fmt.Errorf("opening search index: %w", err)
+		}
+		if i == 0 {
+			info = in
+		} else if !sameSites(info.Sites, in.Sites) {
+			closeAll()
+			return nil, fmt.Errorf("opening search index: %s and %s come from different federations; build every part from the same sites.toml",
+				indexDirs[0], d)
+		}
+		only := in.Only
+		if len(only) == 0 {
+			for _, s := range in.Sites {
+				only = append(only, s.ID)
+			}
+		}
+		for _, s := range only {
+			if other, dup := covered[s]; dup {
+				closeAll()
+				return nil, fmt.Errorf("opening search index: the pages of %s are in %s and in %s; keep one of them", s, other, d)
+			}
+			covered[s] = d
+		}
+		ps, err := openPartitions(d, in.Partitions, len(partitions), readOnly)
+		if err != nil {
+			closeAll()
+			return nil, fmt.Errorf("opening search index: %w", err)
+		}
+		partitions = append(partitions, ps...)
 	}
 	layouts, err := loadLayouts(filepath.Join(dir, LayoutsDirName))
 	if err != nil {
-		return nil, fmt.Errorf("opening search index: %w", err)
-	}
-	partitions, err := openPartitions(indexDir, info.Partitions)
-	if err != nil {
+		closeAll()
 		return nil, fmt.Errorf("opening search index: %w", err)
 	}
 
 	ix := &Index{
-		bleve:      partitions[0],
+		bleve:      partitions[0].bleve,
 		partitions: partitions,
 		sites:      info.Sites,
 		siteByID:   map[string]*Site{},
@@ -67,7 +131,11 @@ func Open(dir string) (*Index, error) {
 		termLimit:  maxTermSearchers,
 	}
 	if len(partitions) > 1 {
-		ix.bleve = bleve.NewIndexAlias(partitions...)
+		indexes := make([]bleve.Index, len(partitions))
+		for i, p := range partitions {
+			indexes[i] = p.bleve
+		}
+		ix.bleve = bleve.NewIndexAlias(indexes...)
 	}
 	for i := range ix.sites {
 		ix.siteByID[ix.sites[i].ID] = &ix.sites[i]
@@ -76,6 +144,7 @@ func Open(dir string) (*Index, error) {
 	for _, c := range info.Categories {
 		ix.categories[c.ID] = c.Title
 	}
+	ix.indexDocuments()
 	return ix, nil
 }
 
@@ -91,22 +160,44 @@ func readFederationInfo(path string) (federationInfo, error) {
 	return info, nil
 }
 
-// openPartitions opens the n bleve indexes of indexDir read-only.
-func openPartitions(indexDir string, n int) ([]bleve.Index, error) {
+// sameSites reports whether two indexes describe the same portals.
+func sameSites(a, b []Site) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].ID != b[i].ID {
+			return false
+		}
+	}
+	return true
+}
+
+// openPartitions opens the n bleve indexes of indexDir, which come at
+// position first and after among the partitions of the Index.
+func openPartitions(indexDir string, n, first int, readOnly bool) ([]indexPartition, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("%s: invalid number of partitions %d", federationFileName, n)
 	}
-	var partitions []bleve.Index
+	// Each partition is read into memory on a goroutine of its own.
+	partitions := make([]indexPartition, n)
+	opened := make([]bool, n)
+	var g errgroup.Group
 	for i := range n {
-		path := filepath.Join(indexDir, partitionDirPrefix+strconv.Itoa(i))
-		b, err := bleve.OpenUsing(path, map[string]interface{}{"read_only": true})
-		if err != nil {
-			for _, p := range partitions {
-				p.Close()
+		g.Go(func() error {
+			path := filepath.Join(indexDir, partitionDirPrefix+strconv.Itoa(i))
+			p, err := openPartitionAt(path, first+i, readOnly)
+			partitions[i], opened[i] = p, err == nil
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		for i := range partitions {
+			if opened[i] {
+				partitions[i].close()
 			}
-			return nil, fmt.Errorf("opening %s: %w", path, err)
 		}
-		partitions = append(partitions, b)
+		return nil, err
 	}
 	return partitions, nil
 }
@@ -118,7 +209,7 @@ func (ix *Index) Close() error {
 		errs = append(errs, ix.bleve.Close())
 	}
 	for _, p := range ix.partitions {
-		errs = append(errs, p.Close())
+		errs = append(errs, p.close())
 	}
 	return errors.Join(errs...)
 }

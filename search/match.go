@@ -20,15 +20,17 @@ type fuzzyWord struct {
 	stem     bool
 }
 
-func newMatcher(plan *queryPlan) *matcher {
+// newMatcher returns the matcher of a search for plan, with typos when
+// the search tolerated them.
+func newMatcher(plan *queryPlan, typos bool) *matcher {
 	m := &matcher{terms: map[string]bool{}}
 	for _, u := range plan.units {
-		for _, w := range u.words {
+		for i, w := range u.words {
 			m.terms[w.Term] = true
 			for _, p := range w.Parts {
 				m.terms[p] = true
 			}
-			if len(w.Folded) >= minFuzzyBytes && isWordOfLetters(w.Folded) {
+			if typos && u.typos[i] && mayHaveTypo(w) {
 				m.fuzzy = append(m.fuzzy, fuzzyWord{w.Folded, fuzziness(w.Folded), false})
 				if len(w.Term) >= minFuzzyBytes {
 					m.fuzzy = append(m.fuzzy, fuzzyWord{w.Term, fuzziness(w.Term), true})
@@ -44,11 +46,24 @@ func newMatcher(plan *queryPlan) *matcher {
 	return m
 }
 
+// exactTerms returns the terms whose words m matches, and false if m
+// also matches words with typos, which no list of terms covers.
+func (m *matcher) exactTerms() ([]string, bool) {
+	if len(m.fuzzy) > 0 {
+		return nil, false
+	}
+	terms := make([]string, 0, len(m.terms))
+	for t := range m.terms {
+		terms = append(terms, t)
+	}
+	return terms, true
+}
+
 // ranges returns the byte ranges of the words of text that m matches,
 // in order.
 func (m *matcher) ranges(a *german.Analyzer, text string) []span {
 	var ranges []span
-	for _, w := range a.Words(text) {
+	for w := range a.AllWords(text) {
 		if !w.Stop && m.matches(w) {
 			ranges = append(ranges, span{w.Start, w.End})
 		}
@@ -78,36 +93,12 @@ func (m *matcher) matches(w german.Word) bool {
 }
 
 // withinDistance reports whether a and b share their first prefix bytes
-// and differ by at most max single-byte insertions, deletions or
-// substitutions (Levenshtein distance), as bleve's fuzzy query counts
-// for these ASCII terms.
+// and are at most max edits apart, counted as bleve's fuzzy query
+// counts them (editDistance).
 func withinDistance(a, b string, max, prefix int) bool {
 	if len(a) < prefix || len(b) < prefix || a[:prefix] != b[:prefix] {
 		return false
 	}
-	if d := len(a) - len(b); d > max || -d > max {
-		return false
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin > max {
-			return false
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)] <= max
+	_, ok := editDistance(a, b, max)
+	return ok
 }

@@ -76,7 +76,9 @@ type queryPlan struct {
 // queryUnit is a word of the query, or a phrase of up to three words
 // that has synonyms.
 type queryUnit struct {
-	words        []german.Word
+	words []german.Word
+	// typos[i] is true when words[i] is also searched with typos.
+	typos        []bool
 	alternatives [][]string
 }
 
@@ -110,13 +112,22 @@ func planQuery(text string, a *german.Analyzer, synonyms *german.Synonyms) (*que
 	plan := &queryPlan{}
 	for i := 0; i < len(words); {
 		n := max(longestSynonymPhrase(words[i:], synonyms), 1)
-		unit := queryUnit{words: words[i : i+n]}
+		unit := queryUnit{words: words[i : i+n], typos: make([]bool, n)}
+		for j, w := range unit.words {
+			unit.typos[j] = mayHaveTypo(w)
+		}
 		unit.alternatives = synonyms.Lookup(terms(unit.words))
 		unit.alternatives = unit.alternatives[:min(len(unit.alternatives), maxSynonyms)]
 		plan.units = append(plan.units, unit)
 		i += n
 	}
 	return plan, nil
+}
+
+// mayHaveTypo reports whether w is long enough, and made of letters a to
+// z only, to be searched with typos.
+func mayHaveTypo(w german.Word) bool {
+	return len(w.Folded) >= minFuzzyBytes && isWordOfLetters(w.Folded)
 }
 
 // longestSynonymPhrase returns the number of leading words that form the
@@ -138,12 +149,13 @@ func terms(words []german.Word) []string {
 	return t
 }
 
-// query returns the bleve query of the plan: every unit must match when
-// all is true, else any unit. Typos are tolerated when fuzzy is true.
-func (p *queryPlan) query(all, fuzzy bool) query.Query {
+// query returns the bleve query of the plan for one partition: every
+// unit must match when all is true, else any unit. Typos are tolerated
+// when typos, the partition's vocabulary, is not nil.
+func (p *queryPlan) query(all bool, typos vocabulary) query.Query {
 	units := make([]query.Query, len(p.units))
 	for i, u := range p.units {
-		units[i] = u.query(fuzzy)
+		units[i] = u.query(typos)
 	}
 	if len(units) == 1 {
 		return units[0]
@@ -155,13 +167,17 @@ func (p *queryPlan) query(all, fuzzy bool) query.Query {
 }
 
 // query returns the disjunction of the ways a unit can match: its words
-// as written, its words' compound parts, its synonyms and, with fuzzy,
+// as written, its words' compound parts, its synonyms and, with typos,
 // its words with a typo. Boosts are set on the leaf queries, because
 // bleve's conjunction and disjunction queries ignore their own.
-func (u queryUnit) query(fuzzy bool) query.Query {
+func (u queryUnit) query(typos vocabulary) query.Query {
 	words := make([]query.Query, len(u.words))
 	for i, w := range u.words {
-		words[i] = wordQuery(w, fuzzy)
+		if u.typos[i] {
+			words[i] = wordQuery(w, typos)
+		} else {
+			words[i] = wordQuery(w, nil)
+		}
 	}
 	ways := []query.Query{allOf(words)}
 	for _, alternative := range u.alternatives {
@@ -170,21 +186,22 @@ func (u queryUnit) query(fuzzy bool) query.Query {
 	return anyOf(ways)
 }
 
-// wordQuery returns the ways one word can match.
-func wordQuery(w german.Word, fuzzy bool) query.Query {
+// wordQuery returns the ways one word can match, with typos looked up
+// in the vocabulary typos unless it is nil.
+func wordQuery(w german.Word, typos vocabulary) query.Query {
 	ways := []query.Query{termInFields(w.Term, 1)}
 	if len(w.Parts) > 1 {
 		ways = append(ways, termsQuery(w.Parts, boostParts))
 	}
-	if fuzzy && len(w.Folded) >= minFuzzyBytes && isWordOfLetters(w.Folded) {
+	if typos != nil && mayHaveTypo(w) {
 		// A fuzzy query on the stem misses typos in the word's ending,
 		// which the stemmer would have removed ("baugenehmigunk" against
 		// the stem "baugenehmig"). So the folded word is also searched in
 		// fieldNames, which holds the unstemmed words of titles and
 		// keywords.
-		ways = append(ways, fuzzyQuery(w.Folded, fieldNames, boostTitle*boostFuzzy))
+		ways = append(ways, fuzzyQuery(typos, w.Folded, fieldNames, boostTitle*boostFuzzy))
 		if len(w.Term) >= minFuzzyBytes {
-			ways = append(ways, fuzzyInFields(w.Term))
+			ways = append(ways, fuzzyInFields(typos, w.Term))
 		}
 	}
 	return anyOf(ways)
@@ -202,12 +219,16 @@ func termsQuery(terms []string, boost float64) query.Query {
 func termInFields(term string, boost float64) query.Query {
 	qs := make([]query.Query, len(searchedFields))
 	for i, f := range searchedFields {
-		q := query.NewTermQuery(term)
-		q.SetField(f.name)
-		q.SetBoost(f.boost * boost)
-		qs[i] = q
+		qs[i] = fieldTerm(term, f.name, f.boost*boost)
 	}
 	return query.NewDisjunctionQuery(qs)
+}
+
+func fieldTerm(term, field string, boost float64) query.Query {
+	q := query.NewTermQuery(term)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
 }
 
 // fuzziness returns the edits a word may differ by from the indexed word.
@@ -220,32 +241,18 @@ func fuzziness(word string) int {
 
 // fuzzyInFields returns a query for a stemmed term with a typo in the
 // searched fields, which hold stems.
-func fuzzyInFields(term string) query.Query {
+func fuzzyInFields(typos vocabulary, term string) query.Query {
 	qs := make([]query.Query, len(searchedFields))
 	for i, f := range searchedFields {
-		qs[i] = fuzzyQuery(term, f.name, f.boost*boostFuzzy)
+		qs[i] = fuzzyQuery(typos, term, f.name, f.boost*boostFuzzy)
 	}
 	return query.NewDisjunctionQuery(qs)
-}
-
-// fuzzyQuery returns a query for term in field with up to fuzziness(term)
-// edits.
-func fuzzyQuery(term, field string, boost float64) query.Query {
-	q := query.NewFuzzyQuery(term)
-	q.SetField(field)
-	q.SetFuzziness(fuzziness(term))
-	q.SetPrefix(fuzzyPrefix)
-	q.SetBoost(boost)
-	return q
 }
 
 // filterQuery returns a query that matches documents whose field has
 // value, without adding to their score.
 func filterQuery(field, value string) query.Query {
-	q := query.NewTermQuery(value)
-	q.SetField(field)
-	q.SetBoost(0)
-	return q
+	return fieldTerm(value, field, 0)
 }
 
 func allOf(qs []query.Query) query.Query {

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 
-	"github.com/blevesearch/bleve/v2"
-	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/verbund/verbund/search/german"
 )
 
 const (
@@ -114,26 +116,63 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 
-	hits, err := ix.find(ctx, plan, r)
+	ix.markKnownWords(plan)
+	// Nothing of sc outlives this call, because the result holds no
+	// reference to it.
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	hits, typos, err := ix.find(ctx, plan, r, sc)
 	if err != nil {
 		return nil, err
 	}
-	groups := ix.groupHits(hits, r.Site)
-	result.Total = len(groups)
-	result.Pages = (len(groups) + PageSize - 1) / PageSize
-	result.Facets = ix.facets(groups)
+	gr := ix.groupHits(hits, r.Site, sc)
+	result.Total = len(gr.order)
+	result.Pages = (len(gr.order) + PageSize - 1) / PageSize
+	result.Facets = ix.facets(gr)
 
-	start := min((r.Page-1)*PageSize, len(groups))
-	shown := groups[start:min(start+PageSize, len(groups))]
-	docs, err := ix.loadStored(ctx, shown)
-	if err != nil {
+	start := min((r.Page-1)*PageSize, len(gr.order))
+	shown := gr.order[start:min(start+PageSize, len(gr.order))]
+	if result.Hits, err = ix.hits(ctx, gr, shown, r.Site, newMatcher(plan, typos)); err != nil {
 		return nil, err
-	}
-	m := newMatcher(plan)
-	for _, g := range shown {
-		result.Hits = append(result.Hits, ix.hit(g, r.Site, docs, m))
 	}
 	return result, nil
+}
+
+// hits returns the result entries of the groups shown of gr for a
+// citizen of site. The snippets take most of the time, so the entries are
+// made in parallel, on up to one goroutine per CPU.
+func (ix *Index) hits(ctx context.Context, gr *grouping, shown []int32, site string, m *matcher) ([]Hit, error) {
+	var withTerms map[*docInfo]bool
+	terms, exact := m.exactTerms()
+	if exact {
+		best := make([]*docInfo, len(shown))
+		for i, grp := range shown {
+			best[i] = gr.hits[gr.groups[grp].best].doc
+		}
+		var err error
+		if withTerms, err = ix.textsWithTerms(ctx, best, terms); err != nil {
+			return nil, err
+		}
+	}
+
+	hits := make([]Hit, len(shown))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, grp := range shown {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			textMatches := !exact || withTerms[gr.hits[gr.groups[grp].best].doc]
+			var err error
+			hits[i], err = ix.hit(gr, grp, site, m, textMatches)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return hits, nil
 }
 
 func (ix *Index) checkRequest(r *Request) error {
@@ -158,9 +197,9 @@ func (ix *Index) checkRequest(r *Request) error {
 }
 
 // find runs the plan with typo tolerance, or without it if that expands
-// to too many terms. It first requires every word and, if no document
-// has every word, then any word.
-func (ix *Index) find(ctx context.Context, plan *queryPlan, r Request) (bsearch.DocumentMatchCollection, error) {
+// to too many terms, and reports whether typos were tolerated. It first
+// requires every word and, if no document has every word, then any word.
+func (ix *Index) find(ctx context.Context, plan *queryPlan, r Request, sc *scratch) ([]windowHit, bool, error) {
 	var filters []query.Query
 	if r.Commune != "" {
 		filters = append(filters, filterQuery(fieldSites, r.Commune))
@@ -172,37 +211,53 @@ func (ix *Index) find(ctx context.Context, plan *queryPlan, r Request) (bsearch.
 	if len(plan.units) > 1 {
 		modes = append(modes, false)
 	}
+	typos := true
 	for _, all := range modes {
-		q := allOf(append([]query.Query{plan.query(all, true)}, filters...))
-		hits, err := ix.window(ctx, q)
-		if isTooBroad(err) {
-			q = allOf(append([]query.Query{plan.query(all, false)}, filters...))
-			hits, err = ix.window(ctx, q)
+		hits, err := ix.window(ctx, plan, all, typos, filters, sc)
+		if isTooBroad(err) && typos {
+			typos = false
+			hits, err = ix.window(ctx, plan, all, typos, filters, sc)
 		}
 		if isTooBroad(err) {
-			return nil, &QueryError{Reason: "too broad"}
+			return nil, false, &QueryError{Reason: "too broad"}
 		}
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if len(hits) > 0 {
-			return hits, nil
+			return hits, typos, nil
 		}
 	}
-	return nil, nil
+	return nil, typos, nil
 }
 
-// window returns the best windowSize documents that q matches, with the
-// sort values that grouping needs (windowSort).
-func (ix *Index) window(ctx context.Context, q query.Query) (bsearch.DocumentMatchCollection, error) {
-	req := bleve.NewSearchRequestOptions(q, windowSize, 0, false)
-	req.SortBy(windowSort)
-	ctx = context.WithValue(ctx, bsearch.MaxTermSearchersKey, ix.termLimit)
-	res, err := ix.bleve.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("searching: %w", err)
+// markKnownWords turns typo tolerance off for the words of plan that the
+// index contains: their stem in a searched field, or their spelling in
+// the titles and keywords. A citizen who typed a word of the index most
+// likely meant that word, and its neighbours in the vocabulary are other
+// words.
+func (ix *Index) markKnownWords(plan *queryPlan) {
+	for _, u := range plan.units {
+		for i, w := range u.words {
+			if u.typos[i] && ix.knows(w) {
+				u.typos[i] = false
+			}
+		}
 	}
-	return res.Hits, nil
+}
+
+func (ix *Index) knows(w german.Word) bool {
+	for _, p := range ix.partitions {
+		if p.vocabulary.contains(fieldNames, w.Folded) {
+			return true
+		}
+		for _, f := range searchedFields {
+			if p.vocabulary.contains(f.name, w.Term) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func truncate(s string, n int) string {

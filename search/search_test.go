@@ -179,6 +179,29 @@ func TestSearchFacetsAndCategoryFilter(t *testing.T) {
 	}
 }
 
+// TestSearchUncategorisedPage checks that a page without a category, an
+// office, gets none in its hit and adds none to the category facets.
+func TestSearchUncategorisedPage(t *testing.T) {
+	ix := openTestIndex(t)
+	res := searchFor(t, ix, search.Request{Query: "kreishaus"})
+	i := slices.IndexFunc(res.Hits, func(h search.Hit) bool { return h.Title == "Kreishaus Meppen" })
+	if i < 0 {
+		t.Fatalf("no hit for the office Kreishaus Meppen in %d hits", len(res.Hits))
+	}
+	office := res.Hits[i]
+	if office.Kind != "office" {
+		t.Errorf("kind %q, want office", office.Kind)
+	}
+	if office.Category != "" || office.CategoryTitle != "" {
+		t.Errorf("category %q (%q), want none", office.Category, office.CategoryTitle)
+	}
+	for _, f := range res.Facets.Category {
+		if f.Title == "" || f.Title == f.ID {
+			t.Errorf("category facet %q has no title, so it is no category of the federation", f.ID)
+		}
+	}
+}
+
 func TestSearchPaging(t *testing.T) {
 	ix := openTestIndex(t)
 	first := searchFor(t, ix, search.Request{Query: "gebühren"})

@@ -1,10 +1,16 @@
 package search
 
 import (
+	"cmp"
+	"context"
+	"fmt"
 	"html"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 const (
@@ -16,18 +22,86 @@ const (
 
 // snippetOf returns the snippet of a document: its summary if the query
 // matches there, else the part of its text with the most matches, else
-// its summary or the start of its text.
-func (ix *Index) snippetOf(m *matcher, abstract, text string) string {
-	if r := m.ranges(ix.analyzer, abstract); len(r) > 0 {
-		return highlight(abstract, r)
+// its summary or the start of its text. With textMatches false, the text
+// is known to have no match (textsWithTerms), and is neither loaded nor
+// analysed unless the document has no summary.
+func (ix *Index) snippetOf(m *matcher, d *docInfo, textMatches bool) (string, error) {
+	if r := m.ranges(ix.analyzer, d.abstract); len(r) > 0 {
+		return highlight(d.abstract, r), nil
 	}
-	if r := m.ranges(ix.analyzer, text); len(r) > 0 {
-		return highlight(text, r)
+	if d.abstract != "" && !textMatches {
+		return highlight(d.abstract, nil), nil
 	}
-	if abstract != "" {
-		return highlight(abstract, nil)
+	text, err := ix.storedText(d)
+	if err != nil {
+		return "", err
 	}
-	return highlight(text, nil)
+	if textMatches {
+		if r := m.ranges(ix.analyzer, text); len(r) > 0 {
+			return highlight(text, r), nil
+		}
+	}
+	if d.abstract != "" {
+		return highlight(d.abstract, nil), nil
+	}
+	return highlight(text, nil), nil
+}
+
+// textsWithTerms returns which of docs have one of terms in their text
+// field. The field is indexed with the analyzer that snippets use, from
+// the text that it stores, so a text without any of the terms has no
+// word that a matcher for exactly these terms marks. Looking the terms
+// up in the postings costs a small part of analysing the texts.
+func (ix *Index) textsWithTerms(ctx context.Context, docs []*docInfo, terms []string) (map[*docInfo]bool, error) {
+	found := map[*docInfo]bool{}
+	for i := range ix.partitions {
+		var own []*docInfo
+		for _, d := range docs {
+			if d.partition == i && !slices.Contains(own, d) {
+				own = append(own, d)
+			}
+		}
+		if len(own) == 0 {
+			continue
+		}
+		// Postings are read in the order of document numbers.
+		slices.SortFunc(own, func(a, b *docInfo) int { return cmp.Compare(a.number, b.number) })
+		for _, t := range terms {
+			if err := ix.partitions[i].findTextTerm(ctx, t, own, found); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return found, nil
+}
+
+// findTextTerm adds the documents of docs, which are in the order of
+// their numbers, that have term in their text field to found.
+func (p *indexPartition) findTextTerm(ctx context.Context, term string, docs []*docInfo, found map[*docInfo]bool) error {
+	postings, err := p.reader.TermFieldReader(ctx, []byte(term), fieldText, false, false, false)
+	if err != nil {
+		return fmt.Errorf("reading postings of %q: %w", term, err)
+	}
+	defer postings.Close()
+	var id index.IndexInternalID
+	var next index.TermFieldDoc
+	for _, d := range docs {
+		if found[d] {
+			continue
+		}
+		id = index.NewIndexInternalID(id, d.number)
+		doc, err := postings.Advance(id, &next)
+		if err != nil {
+			return fmt.Errorf("reading postings of %q: %w", term, err)
+		}
+		if doc == nil {
+			return nil
+		}
+		if doc.ID.Value() == d.number {
+			found[d] = true
+		}
+	}
+	return nil
 }
 
 // span is a byte range.

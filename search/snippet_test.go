@@ -79,7 +79,7 @@ func TestMatcherRanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := newMatcher(plan)
+	m := newMatcher(plan, true)
 	text := "Für Hunde, die Hundesteuer und den Personalausweis; Reisepass im Bürgerbüro."
 	var got []string
 	for _, r := range m.ranges(a, text) {
@@ -98,8 +98,9 @@ func TestWithinDistance(t *testing.T) {
 		want bool
 	}{
 		{"reisepas", "reisepass", 1, true},
-		{"personalauswies", "personalausweis", 2, true},
-		{"personalauswies", "personalausweis", 1, false},
+		{"personalauswies", "personalausweis", 1, true}, // two letters swapped
+		{"personalauswiss", "personalausweis", 1, false},
+		{"personalauswiss", "personalausweis", 2, true},
 		{"anmeld", "abmeld", 1, false}, // differs within the prefix
 		{"hundesteur", "hundesteur", 0, true},
 		{"kurz", "kurzzeitkennzeichen", 2, false},

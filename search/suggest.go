@@ -72,12 +72,20 @@ type suggestion struct {
 // folded words of the text, joined by spaces.
 func (ix *Index) rankSuggestions(hits bsearch.DocumentMatchCollection, typed string, limit int) []string {
 	candidates := make([]suggestion, 0, len(hits))
+	// An index of several parts holds a label once per part, and their
+	// weights add up.
+	byLabel := map[string]int{}
 	for _, h := range hits {
 		label := fieldString(h, fieldLabel)
 		if label == "" {
 			continue
 		}
 		weight, _ := h.Fields[fieldWeight].(float64)
+		if i, seen := byLabel[label]; seen {
+			candidates[i].weight += weight
+			continue
+		}
+		byLabel[label] = len(candidates)
 		starts := strings.HasPrefix(ix.foldedWords(label), typed)
 		candidates = append(candidates, suggestion{label: label, weight: weight, starts: starts})
 	}

@@ -8,6 +8,7 @@
 //
 //	go run ./bench/search -config bench/out/10000/verbund/sites.toml
 //	go run ./bench/search -index public/_search -duration 5s
+//	go run ./bench/search -index public/_search -cpuprofile cpu.prof
 //
 // The report is Markdown on standard output; progress goes to standard
 // error.
@@ -22,6 +23,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -53,6 +55,9 @@ type options struct {
 	duration time.Duration
 	clients  []int
 	seed     uint64
+	// cpuProfile is the file for a CPU profile of the measurements, or
+	// empty for none.
+	cpuProfile string
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -66,6 +71,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "length of each measurement, at most 1m")
 	fs.StringVar(&clients, "clients", "1,8", "comma-separated numbers of concurrent clients")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed that picks each query's portal and category")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the measurements (endpoint, its clients and bleve) to `file`")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -125,5 +131,33 @@ func run(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 		return err
 	}
 	defer b.close(log)
+	if opts.cpuProfile != "" {
+		stop, err := startCPUProfile(opts.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if err := stop(); err != nil {
+				log.Error("writing CPU profile", "file", opts.cpuProfile, "error", err)
+			}
+		}()
+	}
 	return b.report(ctx, stdout, opts, log)
+}
+
+// startCPUProfile starts a CPU profile into the file at path and returns
+// the function that stops it and closes the file.
+func startCPUProfile(path string) (stop func() error, err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("creating CPU profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("starting CPU profile: %w", err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		return f.Close()
+	}, nil
 }

@@ -60,11 +60,15 @@ func buildIndex(t *testing.T) string {
 
 func TestRunSmallFederation(t *testing.T) {
 	var out bytes.Buffer
-	args := []string{"-config", writeFederation(t), "-theme", themeDir, "-duration", "200ms"}
+	profile := filepath.Join(t.TempDir(), "cpu.prof")
+	args := []string{"-config", writeFederation(t), "-theme", themeDir, "-duration", "200ms", "-cpuprofile", profile}
 	if err := run(context.Background(), args, &out, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
 	report := out.String()
+	if info, err := os.Stat(profile); err != nil || info.Size() == 0 {
+		t.Errorf("CPU profile %s not written: %v", profile, err)
+	}
 
 	for _, clients := range []string{"1", "8"} {
 		row := regexp.MustCompile(`(?m)^\| ` + clients + ` \| [0-9.]+ ms \| [0-9.]+ ms \| [0-9]+ \| [0-9.]+ ms \| [0-9.]+ ms \| [0-9]+ \| [0-9.]+ \|$`)

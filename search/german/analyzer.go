@@ -3,6 +3,8 @@ package german
 import (
 	"bufio"
 	_ "embed"
+	"iter"
+	"slices"
 	"strings"
 	"sync"
 
@@ -56,23 +58,31 @@ type Word struct {
 }
 
 // Words returns the words of text, stop words included and marked.
-// Words longer than MaxWordBytes are left out.
+// Words longer than MaxWordBytes are left out. The Term, Folded and Parts
+// of words seen before are shared with the analyzer's cache and must not
+// be modified.
 func (a *Analyzer) Words(text string) []Word {
-	var words []Word
-	var scratch []byte
-	input := []byte(text)
-	for _, s := range appendWords(nil, input) {
-		if s.end-s.start > MaxWordBytes {
-			continue
+	return slices.Collect(a.AllWords(text))
+}
+
+// AllWords returns an iterator over the words that Words returns, which
+// allocates far less for a long text.
+func (a *Analyzer) AllWords(text string) iter.Seq[Word] {
+	return func(yield func(Word) bool) {
+		var scratch []byte
+		input := []byte(text)
+		for s, ok := nextWord(input, 0); ok; s, ok = nextWord(input, s.end) {
+			if s.end-s.start > MaxWordBytes {
+				continue
+			}
+			w := a.analyzeWord(input[s.start:s.end], &scratch)
+			word := Word{Start: s.start, End: s.end, Folded: w.folded,
+				Term: w.termText, Parts: w.partTexts, Stop: w.stop}
+			if !yield(word) {
+				return
+			}
 		}
-		w := a.analyzeWord(input[s.start:s.end], &scratch)
-		word := Word{Start: s.start, End: s.end, Folded: w.folded, Term: string(w.term), Stop: w.stop}
-		for _, part := range w.parts {
-			word.Parts = append(word.Parts, string(part))
-		}
-		words = append(words, word)
 	}
-	return words
 }
 
 // Analyze implements analysis.Analyzer: one token per word that is no
@@ -104,12 +114,15 @@ func (a *Analyzer) Analyze(input []byte) analysis.TokenStream {
 	return stream
 }
 
-// wordAnalysis is the result of analysing one word.
+// wordAnalysis is the result of analysing one word. Term and parts are
+// kept as bytes for bleve's tokens and as strings for Words.
 type wordAnalysis struct {
-	folded string
-	term   []byte
-	parts  [][]byte
-	stop   bool
+	folded    string
+	term      []byte
+	termText  string
+	parts     [][]byte
+	partTexts []string
+	stop      bool
 }
 
 // analyzeWord returns the analysis of one word, from the cache when it
@@ -123,12 +136,14 @@ func (a *Analyzer) analyzeWord(word []byte, scratch *[]byte) *wordAnalysis {
 	}
 	folded := string(appendDigraphFolded(make([]byte, 0, len(lower)), lower))
 	w := &wordAnalysis{folded: folded, stop: a.stop[folded]}
-	w.term = []byte(a.term(folded))
+	w.termText = a.term(folded)
+	w.term = []byte(w.termText)
 	if !w.stop {
 		for _, part := range a.decompounder.appendSplit(nil, lower, 0) {
 			term := a.term(part)
-			if term != string(w.term) && !containsBytes(w.parts, term) {
+			if term != w.termText && !slices.Contains(w.partTexts, term) {
 				w.parts = append(w.parts, []byte(term))
+				w.partTexts = append(w.partTexts, term)
 			}
 		}
 	}
@@ -143,13 +158,4 @@ func (a *Analyzer) term(folded string) string {
 		return folded
 	}
 	return Stem(folded)
-}
-
-func containsBytes(list [][]byte, s string) bool {
-	for _, item := range list {
-		if string(item) == s {
-			return true
-		}
-	}
-	return false
 }

@@ -20,36 +20,73 @@ type span struct {
 // (spaces, punctuation, hyphens, symbols) separates words, so
 // "Gewerbe-Anmeldung" is two words. Invalid UTF-8 separates words too.
 func appendWords(dst []span, text []byte) []span {
-	start := -1
-	for i := 0; i < len(text); {
-		c := text[i]
-		size := 1
-		inWord := false
-		switch {
-		case c < utf8.RuneSelf:
-			inWord = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
-		case c == 0xC3 && i+1 < len(text) && text[i+1]&0xC0 == 0x80:
-			// U+00C0 to U+00FF, the Latin-1 letters with umlauts and
-			// accents and ß, all letters but × and ÷.
-			size = 2
-			inWord = text[i+1] != 0x97 && text[i+1] != 0xB7
-		default:
-			var r rune
-			r, size = utf8.DecodeRune(text[i:])
-			valid := r != utf8.RuneError || size > 1
-			inWord = valid && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r))
+	for s, ok := nextWord(text, 0); ok; s, ok = nextWord(text, s.end) {
+		dst = append(dst, s)
+	}
+	return dst
+}
+
+// nextWord returns the first word of text at or after byte from, as
+// appendWords cuts words, and false if there is none. ASCII, most of a
+// German text, is classified inline, and other characters by wordCharAt.
+func nextWord(text []byte, from int) (span, bool) {
+	i := from
+	for i < len(text) {
+		if c := text[i]; c < utf8.RuneSelf {
+			if asciiWordChars[c] {
+				break
+			}
+			i++
+			continue
 		}
-		if inWord && start < 0 {
-			start = i
-		}
-		if !inWord && start >= 0 {
-			dst = append(dst, span{start, i})
-			start = -1
+		inWord, size := wordCharAt(text, i)
+		if inWord {
+			break
 		}
 		i += size
 	}
-	if start >= 0 {
-		dst = append(dst, span{start, len(text)})
+	if i >= len(text) {
+		return span{}, false
 	}
-	return dst
+	start := i
+	for i < len(text) {
+		if c := text[i]; c < utf8.RuneSelf {
+			if !asciiWordChars[c] {
+				return span{start, i}, true
+			}
+			i++
+			continue
+		}
+		inWord, size := wordCharAt(text, i)
+		if !inWord {
+			return span{start, i}, true
+		}
+		i += size
+	}
+	return span{start, len(text)}, true
+}
+
+// asciiWordChars marks the ASCII letters and digits.
+var asciiWordChars = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
+
+// wordCharAt reports whether the character at byte i of text belongs to
+// a word, and returns its length in bytes.
+func wordCharAt(text []byte, i int) (bool, int) {
+	c := text[i]
+	switch {
+	case c < utf8.RuneSelf:
+		return asciiWordChars[c], 1
+	case c == 0xC3 && i+1 < len(text) && text[i+1]&0xC0 == 0x80:
+		// U+00C0 to U+00FF, the Latin-1 letters with umlauts and
+		// accents and ß, all letters but × and ÷.
+		return text[i+1] != 0x97 && text[i+1] != 0xB7, 2
+	}
+	r, size := utf8.DecodeRune(text[i:])
+	valid := r != utf8.RuneError || size > 1
+	return valid && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)), size
 }

@@ -1,0 +1,988 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io/fs"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tdewolff/minify/v2"
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/verbund/verbund/diag"
+	"github.com/verbund/verbund/federation"
+	"github.com/verbund/verbund/publish"
+	"github.com/verbund/verbund/search"
+)
+
+// state is the result of a successful build that the next build
+// compares against and reuses.
+type state struct {
+	// day is the date the build counted review ages from.
+	day        string
+	cfg        *federation.Config
+	cfgName    string
+	contentDir string
+	// out is the absolute output folder.
+	out   string
+	theme *theme
+	min   *minify.M
+	files []rawFile
+	// fc is the resolved content.
+	fc *federationContent
+	// decoded are the decoded content files by path under the content
+	// folder.
+	decoded map[string]*decodedFile
+	// bases are the parsed base texts by ID.
+	bases    map[string]*parsedBase
+	baseHTML *baseCache
+	assets   map[string]siteAssets
+	portals  []portalGroup
+	chrome   map[string]*siteChrome
+	// jobs are the build's jobs by key, with what they produced.
+	jobs map[string]*job
+	// links is the build's linkDigest.
+	links uint64
+	// outputs are the files of the output folder, by slash-separated
+	// path relative to it, without the search index.
+	outputs map[string]publish.Entry
+	// manifests are the manifests' contents by path.
+	manifests map[string][]byte
+	corpus    *search.Corpus
+}
+
+// parsedBase is a parsed base text, its plain text for the search index
+// and what parsing reported.
+type parsedBase struct {
+	hash  uint64
+	doc   *document
+	text  string
+	diags diag.List
+}
+
+// changedContent returns the changed files, given by path, as paths
+// relative to the content folder, or nil when the build must start
+// afresh: the changes reach beyond the content folder, or the day has
+// changed, which may change the review warnings.
+func (st *state) changedContent(changed []string, now time.Time) []string {
+	if now.Format("2006-01-02") != st.day {
+		return nil
+	}
+	rel := make([]string, 0, len(changed))
+	for _, c := range changed {
+		abs, err := filepath.Abs(c)
+		if err != nil {
+			return nil
+		}
+		r, err := filepath.Rel(st.contentDir, abs)
+		if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+			return nil
+		}
+		rel = append(rel, filepath.ToSlash(r))
+	}
+	return rel
+}
+
+// load reads the configuration, the theme and the content. With prev it
+// reads only the changed content files and takes the rest from prev.
+func (b *Builder) load(ctx context.Context, prev *state, changed []string) (*state, error) {
+	opts := b.opts
+	st := &state{day: b.now().Format("2006-01-02"), decoded: map[string]*decodedFile{}}
+	if prev != nil {
+		st.cfg, st.cfgName, st.contentDir = prev.cfg, prev.cfgName, prev.contentDir
+		st.theme, st.min = prev.theme, prev.min
+		files, err := rereadContent(os.DirFS(st.contentDir), relativeTo(filepath.Dir(opts.ConfigPath), st.contentDir),
+			prev.files, changed)
+		if err != nil {
+			return nil, err
+		}
+		st.files = files
+		return st, nil
+	}
+
+	cfg, err := federation.Load(opts.ConfigPath)
+	if err != nil {
+		return nil, err
+	}
+	if opts.OutputDir != "" {
+		cfg.OutputDir = opts.OutputDir
+	}
+	if opts.Override != nil {
+		opts.Override(cfg)
+	}
+	root := filepath.Dir(opts.ConfigPath)
+	themeDir := opts.ThemeDir
+	if themeDir == "" {
+		themeDir = filepath.Join(root, "themes", "default")
+	}
+	st.min = newMinifier()
+	if st.theme, err = loadTheme(os.DirFS(themeDir), st.min); err != nil {
+		return nil, err
+	}
+	if st.contentDir, err = filepath.Abs(cfg.ContentDir); err != nil {
+		return nil, fmt.Errorf("finding the content folder: %w", err)
+	}
+	if st.files, err = readContent(ctx, os.DirFS(cfg.ContentDir), relativeTo(root, cfg.ContentDir)); err != nil {
+		return nil, err
+	}
+	st.cfg = cfg
+	st.cfgName = filepath.Base(relativeTo(filepath.Dir(root), opts.ConfigPath))
+	return st, nil
+}
+
+// withBodies returns the resolved content of st, the previous build,
+// for next, when every changed file existed before and still exists with
+// the same front matter: an edit of the body alone changes no page's
+// URL, front matter or links to it. It puts the new bodies into st's
+// content, fills in next's decoded files and returns a function that
+// puts the old bodies back. Otherwise it returns nil.
+func (st *state) withBodies(next *state, changed []string) (*federationContent, func()) {
+	type edit struct {
+		rel string
+		dec *decodedFile
+	}
+	var edits []edit
+	for _, c := range changed {
+		rel := norm.NFC.String(c)
+		old := st.decoded[rel]
+		i, found := slices.BinarySearchFunc(next.files, rel, func(f rawFile, rel string) int {
+			return strings.Compare(f.rel, rel)
+		})
+		if old == nil || old.dec == nil || !found {
+			return nil, nil
+		}
+		f := next.files[i]
+		src, err := splitFrontMatter(f.name, f.src)
+		oldSrc := old.dec.source()
+		if err != nil || !bytes.Equal(src.frontMatter, oldSrc.frontMatter) || src.bodyLine != oldSrc.bodyLine {
+			return nil, nil
+		}
+		src.hash = f.hash
+		dec := *old.dec
+		dec.setSource(src)
+		edits = append(edits, edit{rel, &decodedFile{hash: f.hash, dec: &dec, diags: old.diags}})
+	}
+
+	var undo []func()
+	revert := func() {
+		for _, u := range undo {
+			u()
+		}
+	}
+	for _, e := range edits {
+		p := st.fc.sourceOf(e.dec.dec)
+		if p == nil {
+			revert()
+			return nil, nil
+		}
+		old := *p
+		*p = e.dec.dec.source()
+		undo = append(undo, func() { *p = old })
+	}
+	maps.Copy(next.decoded, st.decoded)
+	for _, e := range edits {
+		next.decoded[e.rel] = e.dec
+	}
+	return st.fc, revert
+}
+
+// source returns the file of the decoded content.
+func (d *decoded) source() source {
+	switch d.kind {
+	case "base":
+		return d.base.src
+	case "services":
+		return d.svc.src
+	case "offices":
+		return d.off.src
+	}
+	return d.page.src
+}
+
+// setSource replaces the file of the decoded content.
+func (d *decoded) setSource(src source) {
+	switch d.kind {
+	case "base":
+		d.base.src = src
+	case "services":
+		d.svc.src = src
+	case "offices":
+		d.off.src = src
+	default:
+		d.page.src = src
+	}
+}
+
+// sourceOf returns the file field of the resolved content that d became,
+// found by its path, or nil.
+func (fc *federationContent) sourceOf(d *decoded) *source {
+	name := d.source().path
+	if d.kind == "base" {
+		if b := fc.bases[d.base.ID]; b != nil && b.src.path == name {
+			return &b.src
+		}
+		return nil
+	}
+	s := fc.byID[d.site]
+	if s == nil {
+		return nil
+	}
+	switch d.kind {
+	case "services":
+		for _, svc := range s.Services {
+			if svc.src.path == name {
+				return &svc.src
+			}
+		}
+	case "offices":
+		for _, o := range s.Offices {
+			if o.src.path == name {
+				return &o.src
+			}
+		}
+	case "pages":
+		for _, p := range s.Pages {
+			if p.src.path == name {
+				return &p.src
+			}
+		}
+	case "start":
+		if s.Start != nil && s.Start.src.path == name {
+			return &s.Start.src
+		}
+	}
+	return nil
+}
+
+// rereadContent returns prev with the changed paths read again: a
+// changed file is read, a changed folder read with everything in it, and
+// what no longer exists is dropped.
+func rereadContent(fsys fs.FS, prefix string, prev []rawFile, changed []string) ([]rawFile, error) {
+	byRel := make(map[string]rawFile, len(prev))
+	for _, f := range prev {
+		byRel[f.rel] = f
+	}
+	for _, c := range changed {
+		key := norm.NFC.String(c)
+		delete(byRel, key)
+		for rel := range byRel {
+			if strings.HasPrefix(rel, key+"/") {
+				delete(byRel, rel)
+			}
+		}
+		if hidden(c) {
+			continue
+		}
+		err := fs.WalkDir(fsys, c, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if p != c && strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				return nil
+			}
+			src, err := fs.ReadFile(fsys, p)
+			if err != nil {
+				return err
+			}
+			f := newRawFile(p, prefix, src)
+			byRel[f.rel] = f
+			return nil
+		})
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("reading content: %w", err)
+		}
+	}
+	files := make([]rawFile, 0, len(byRel))
+	for _, f := range byRel {
+		files = append(files, f)
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].rel < files[j].rel })
+	return files, nil
+}
+
+// hidden reports whether a path under the content folder has a part that
+// starts with a dot, which builds skip.
+func hidden(rel string) bool {
+	for _, part := range strings.Split(rel, "/") {
+		if strings.HasPrefix(part, ".") && part != "." {
+			return true
+		}
+	}
+	return false
+}
+
+// job renders one page, or a set of a portal's pages and files. Its
+// digest sums up the content it reads, and its probes record how the
+// links it resolved came out. A later build that computes the same
+// digest, and whose probes resolve the same, reuses the job's output
+// instead of running it.
+type job struct {
+	key    string
+	digest uint64
+	// pageCount is the number of HTML pages the job renders.
+	pageCount int
+	run       func(*job)
+
+	// The job's output.
+	diags  diag.List
+	files  []outFile
+	pages  []search.Page
+	probes []probe
+}
+
+// outFile is a file a job wrote.
+type outFile struct {
+	// path is slash-separated, relative to the output folder.
+	path  string
+	entry publish.Entry
+	// data is kept until an update writes it in place.
+	data []byte
+}
+
+// probe is a link a job resolved and its result.
+type probe struct {
+	kind   probeKind
+	site   string
+	dest   string
+	result string
+}
+
+type probeKind uint8
+
+const (
+	// probeLink is a link in Markdown.
+	probeLink probeKind = iota
+	// probeMatter is a URL in front matter.
+	probeMatter
+)
+
+// resolveProbe resolves p's link again with fc and returns the result.
+func (fc *federationContent) resolveProbe(p probe) string {
+	s := fc.byID[p.site]
+	if s == nil {
+		return "\x00no site"
+	}
+	var (
+		u   string
+		err error
+	)
+	switch p.kind {
+	case probeLink:
+		u, err = fc.resolver(s)(p.dest)
+	case probeMatter:
+		u, err = fc.matterURL(s, p.dest)
+	}
+	return probeResult(u, err)
+}
+
+func probeResult(u string, err error) string {
+	if err != nil {
+		return u + "\x00" + err.Error()
+	}
+	return u
+}
+
+// resolver returns the link resolver of site s for job j, which records
+// every link it resolves.
+func (r *pageRenderer) resolver(s *Site, j *job) linkResolver {
+	resolve := r.fc.resolver(s)
+	var mu sync.Mutex
+	return func(dest string) (string, error) {
+		u, err := resolve(dest)
+		if err == nil && fixedLink(dest) {
+			return u, err
+		}
+		mu.Lock()
+		j.probes = append(j.probes, probe{kind: probeLink, site: s.ID, dest: dest, result: probeResult(u, err)})
+		mu.Unlock()
+		return u, err
+	}
+}
+
+// fixedLink reports whether a link resolves the same way whatever the
+// content, as external and in-page links do. Only sites.toml could
+// change them, and a change of sites.toml makes a full build.
+func fixedLink(dest string) bool {
+	switch {
+	case dest == "", strings.HasPrefix(dest, "#"), strings.HasPrefix(dest, "//"),
+		strings.HasPrefix(dest, "mailto:"), strings.HasPrefix(dest, "tel:"):
+		return true
+	case strings.HasPrefix(dest, "http://"), strings.HasPrefix(dest, "https://"):
+		return true
+	}
+	return false
+}
+
+// reusable reports whether old, the same job of the previous build, can
+// replace j. When sameLinks is set, every link resolves as before,
+// because the pages, base texts and offers links depend on are the same.
+// Otherwise every link that old resolved is resolved again.
+func (r *pageRenderer) reusable(j, old *job, sameLinks bool) bool {
+	if old == nil || old.digest != j.digest {
+		return false
+	}
+	if sameLinks {
+		return true
+	}
+	for _, p := range old.probes {
+		if r.fc.resolveProbe(p) != p.result {
+			return false
+		}
+	}
+	return true
+}
+
+// run runs the jobs of every portal in parallel, reusing those of prev
+// that can replace them. It returns the jobs, the number of HTML pages and
+// the number rendered.
+func (r *pageRenderer) run(ctx context.Context, prev map[string]*job, prevLinks uint64,
+	progress func(done, total int), diags *diag.List) ([]*job, int, int, error) {
+	jobs := r.jobs()
+	r.links = r.linkDigest()
+	sameLinks := prevLinks == r.links
+	pages, rendered := 0, 0
+	var todo []*job
+	for i, j := range jobs {
+		pages += j.pageCount
+		if old := prev[j.key]; r.reusable(j, old, sameLinks) {
+			jobs[i] = old
+			continue
+		}
+		todo = append(todo, j)
+		rendered += j.pageCount
+	}
+
+	var (
+		mu   sync.Mutex
+		done atomic.Int64
+	)
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, j := range todo {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			j.run(j)
+			j.run = nil
+			if progress != nil && j.pageCount > 0 {
+				n := done.Add(int64(j.pageCount))
+				mu.Lock()
+				progress(int(n), rendered)
+				mu.Unlock()
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, 0, 0, err
+	}
+	for _, j := range jobs {
+		diags.Add(j.diags...)
+	}
+	return jobs, pages, rendered, nil
+}
+
+// jobs returns the jobs of a build with their digests.
+func (r *pageRenderer) jobs() []*job {
+	fc := r.fc
+	var jobs []*job
+	add := func(key string, pages int, digest uint64, run func(*job)) *job {
+		j := &job{key: key, pageCount: pages, digest: digest, run: run}
+		jobs = append(jobs, j)
+		return j
+	}
+	for _, s := range r.builtSites() {
+		add(s.ID+" start", 1, r.startDigest(s), func(j *job) { r.renderStart(s, j) })
+		add(s.ID+" lists", len(fc.cfg.Categories)+2, r.listsDigest(s), func(j *job) { r.renderLists(s, j) })
+		add(s.ID+" required", len(requiredPages)+1, 0, func(j *job) { r.renderRequired(s, j) })
+		add(s.ID+" search layout", 0, 0, func(j *job) { r.renderSearchLayout(s, j) })
+		add(s.ID+" files", 0, r.filesDigest(s), func(j *job) { r.writeSiteFiles(s, j) })
+		for _, svc := range s.Services {
+			add(s.ID+" "+svc.URL, 1, r.serviceDigest(svc), func(j *job) { r.renderService(svc, j) })
+		}
+		for _, o := range s.Offices {
+			add(s.ID+" "+o.URL, 1, r.officeDigest(o), func(j *job) { r.renderOffice(o, j) })
+		}
+		for _, p := range s.Pages {
+			add(s.ID+" "+p.URL, 1, r.digestOf(p.URL, p.src.hash), func(j *job) { r.renderPage(p, j) })
+		}
+	}
+	return jobs
+}
+
+// builtSites returns the portals the build renders: all, or those of
+// Options.Sites.
+func (r *pageRenderer) builtSites() []*Site {
+	if len(r.only) == 0 {
+		return r.fc.sites
+	}
+	var sites []*Site
+	for _, s := range r.fc.sites {
+		if slices.Contains(r.only, s.ID) {
+			sites = append(sites, s)
+		}
+	}
+	return sites
+}
+
+// partName returns the name of the search index part of a build of
+// sites: their IDs, sorted and joined with "+".
+func partName(sites []string) string {
+	ids := slices.Clone(sites)
+	slices.Sort(ids)
+	return strings.Join(slices.Compact(ids), "+")
+}
+
+// commitSites moves the portals of sites, their manifests and search
+// layouts, and the search index part part from the staging folder into
+// the output folder, each in place of an earlier one. Other portals in
+// the output folder stay as they are.
+func (o *output) commitSites(sites []string, part string) error {
+	var moves []string
+	for _, id := range sites {
+		moves = append(moves, id, publish.ManifestDir+"/"+id+".json",
+			IndexDir+"/"+SearchLayoutDir+"/"+id+".html")
+	}
+	moves = append(moves, IndexDir+"/"+search.PartsDirName+"/"+part)
+	for _, rel := range moves {
+		src := filepath.Join(o.staging, filepath.FromSlash(rel))
+		dst := filepath.Join(o.final, filepath.FromSlash(rel))
+		if _, err := os.Stat(src); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return fmt.Errorf("creating output folder: %w", err)
+		}
+		old := dst + ".old"
+		if err := os.RemoveAll(old); err != nil {
+			return fmt.Errorf("removing %s: %w", old, err)
+		}
+		if err := os.Rename(dst, old); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("moving %s aside: %w", rel, err)
+		}
+		if err := os.Rename(src, dst); err != nil {
+			_ = os.Rename(old, dst)
+			return fmt.Errorf("moving %s into place: %w", rel, err)
+		}
+		if err := os.RemoveAll(old); err != nil {
+			return fmt.Errorf("removing the previous %s: %w", rel, err)
+		}
+	}
+	return os.RemoveAll(o.staging)
+}
+
+// digest sums up strings and numbers.
+type digest struct{ h maphash.Hash }
+
+func newDigest() *digest {
+	d := &digest{}
+	d.h.SetSeed(contentSeed)
+	return d
+}
+
+func (d *digest) str(ss ...string) *digest {
+	for _, s := range ss {
+		d.h.WriteString(s)
+		d.h.WriteByte(0)
+	}
+	return d
+}
+
+func (d *digest) num(n uint64) *digest {
+	var b [8]byte
+	for i := range b {
+		b[i] = byte(n >> (8 * i))
+	}
+	d.h.Write(b[:])
+	return d
+}
+
+func (d *digest) sum() uint64 { return d.h.Sum64() }
+
+func (r *pageRenderer) digestOf(url string, hash uint64) uint64 {
+	return newDigest().str(url).num(hash).sum()
+}
+
+// serviceDigest sums up what a service page shows: its file, its base
+// text, its office and the other portals that offer the service.
+func (r *pageRenderer) serviceDigest(svc *Service) uint64 {
+	d := newDigest().str(svc.URL).num(svc.src.hash)
+	if svc.Base != nil {
+		d.str(svc.Base.ID).num(svc.Base.src.hash)
+	}
+	if o := svc.Office; o != nil {
+		d.str("office", o.Site.ID, o.URL).num(o.src.hash)
+	}
+	if svc.Base != nil {
+		d.num(r.groupDigest("base:"+svc.Base.ID, r.byBase[svc.Base.ID]))
+	} else {
+		for _, k := range svc.Matter.LeiKa {
+			d.num(r.groupDigest("leika:"+k, r.byLeiKa[k]))
+		}
+	}
+	return d.sum()
+}
+
+// groupDigest sums up the portals and URLs of a group of services that
+// "this service in other communes" lists, once per group.
+func (r *pageRenderer) groupDigest(key string, group []*Service) uint64 {
+	if h, ok := r.groups[key]; ok {
+		return h
+	}
+	d := newDigest()
+	for _, o := range group {
+		d.str(o.Site.ID, o.URL)
+	}
+	if r.groups == nil {
+		r.groups = map[string]uint64{}
+	}
+	h := d.sum()
+	r.groups[key] = h
+	return h
+}
+
+// officeDigest sums up what an office page shows: its file and the
+// portal's services it is responsible for.
+func (r *pageRenderer) officeDigest(o *Office) uint64 {
+	d := newDigest().str(o.URL).num(o.src.hash)
+	for _, svc := range o.Services {
+		if svc.Site == o.Site {
+			d.str(svc.Matter.Title, svc.URL)
+		}
+	}
+	return d.sum()
+}
+
+// startDigest sums up what a start page shows.
+func (r *pageRenderer) startDigest(s *Site) uint64 {
+	d := newDigest()
+	if s.Start != nil {
+		d.num(s.Start.src.hash)
+	}
+	for _, svc := range s.Services {
+		d.str(svc.Matter.Title, svc.URL)
+	}
+	for _, o := range s.Offices {
+		d.str(o.Name, o.URL)
+	}
+	return d.sum()
+}
+
+// listsDigest sums up what the category pages and the A to Z lists of a
+// portal show, the county's services included.
+func (r *pageRenderer) listsDigest(s *Site) uint64 {
+	d := newDigest()
+	list := func(site *Site) {
+		for _, svc := range site.Services {
+			m := &svc.Matter
+			d.str(m.Title, svc.URL, m.Summary, m.Category, m.Tier)
+		}
+	}
+	list(s)
+	if county := r.fc.county(); county != nil && county != s {
+		d.str("county")
+		list(county)
+	}
+	for _, o := range s.Offices {
+		d.str(o.Name, o.URL, o.Street, o.PostalCode, o.City)
+	}
+	return d.sum()
+}
+
+// linkDigest sums up everything links resolve against: the URLs of every
+// portal, the pages that offer each base text, and the base texts with
+// their tier. The sum does not depend on the order of maps.
+func (r *pageRenderer) linkDigest() uint64 {
+	var sum uint64
+	for _, s := range r.fc.sites {
+		for u := range s.urls {
+			sum += newDigest().str("u", s.ID, u).sum()
+		}
+		for id, svc := range s.serviceByBase {
+			sum += newDigest().str("b", s.ID, id, svc.URL).sum()
+		}
+	}
+	for id, b := range r.fc.bases {
+		sum += newDigest().str("t", id, b.Tier).sum()
+	}
+	return sum
+}
+
+// filesDigest sums up what a portal's sitemap, feed, _headers and
+// _redirects show: the URLs, titles, summaries, review dates and
+// aliases of its pages.
+func (r *pageRenderer) filesDigest(s *Site) uint64 {
+	d := newDigest()
+	for _, svc := range s.Services {
+		m := &svc.Matter
+		d.str("s", svc.URL, m.Title, m.Summary, svc.src.path).num(uint64(m.Reviewed.Unix()))
+		d.str(m.Aliases...)
+	}
+	for _, o := range s.Offices {
+		d.str("o", o.URL)
+		d.str(o.Aliases...)
+	}
+	for _, p := range s.Pages {
+		d.str("p", p.URL).num(uint64(p.Reviewed.Unix()))
+		d.str(p.Aliases...)
+	}
+	return d.sum()
+}
+
+// corpus returns the search index's input from the jobs' pages.
+func (r *pageRenderer) corpus(jobs []*job) *search.Corpus {
+	fc := r.fc
+	c := &search.Corpus{}
+	for _, s := range fc.sites {
+		c.Sites = append(c.Sites, search.Site{
+			ID: s.ID, Name: s.Name, URL: s.URL, Kind: s.Kind, Parent: s.Parent,
+		})
+	}
+	for _, cat := range fc.cfg.Categories {
+		c.Categories = append(c.Categories, search.Category{ID: cat.ID, Title: cat.Title})
+	}
+	for _, id := range fc.baseIDs {
+		b := fc.bases[id]
+		c.Bases = append(c.Bases, search.Base{
+			ID: id, Title: b.Title, Summary: b.Summary, Text: r.baseTexts[id],
+			Keywords: b.Keywords, Category: b.Category, Tier: b.Tier, LeiKa: b.LeiKa,
+		})
+	}
+	// The jobs come in the same order in every build, so the pages do.
+	for _, j := range jobs {
+		c.Pages = append(c.Pages, j.pages...)
+	}
+	return c
+}
+
+// outputsOf returns every file the jobs wrote and the portals whose files
+// differ from prev's, the previous build's, or all portals without prev.
+// With prev it starts from prev's files and changes those of the jobs
+// that ran and of prev's jobs that are gone.
+func outputsOf(jobs []*job, prev *state) (map[string]publish.Entry, map[string]bool) {
+	changed := map[string]bool{}
+	if prev == nil {
+		m := map[string]publish.Entry{}
+		for _, j := range jobs {
+			for _, f := range j.files {
+				m[f.path] = f.entry
+			}
+		}
+		return m, nil
+	}
+	m := maps.Clone(prev.outputs)
+	var removed []string
+	remove := func(old *job) {
+		for _, f := range old.files {
+			delete(m, f.path)
+			removed = append(removed, f.path)
+		}
+	}
+	current := make(map[string]bool, len(jobs))
+	var ran []*job
+	for _, j := range jobs {
+		current[j.key] = true
+		old := prev.jobs[j.key]
+		if old == j {
+			continue
+		}
+		if old != nil {
+			remove(old)
+		}
+		ran = append(ran, j)
+	}
+	for key, old := range prev.jobs {
+		if !current[key] {
+			remove(old)
+		}
+	}
+	site := func(p string) string {
+		s, _, _ := strings.Cut(p, "/")
+		return s
+	}
+	for _, j := range ran {
+		for _, f := range j.files {
+			m[f.path] = f.entry
+			if old, had := prev.outputs[f.path]; !had || old != f.entry {
+				changed[site(f.path)] = true
+			}
+		}
+	}
+	for _, p := range removed {
+		if _, ok := m[p]; !ok {
+			changed[site(p)] = true
+		}
+	}
+	return m, changed
+}
+
+// manifestFile is a manifest to write.
+type manifestFile struct {
+	path string
+	data []byte
+}
+
+// manifestFiles returns one manifest per portal listing its files. With
+// prev, the previous build, only the manifests of the portals in changed
+// are made anew.
+func manifestFiles(sites []*Site, outputs map[string]publish.Entry, prev *state, changed map[string]bool,
+	diags *diag.List) []manifestFile {
+	bySite := map[string][]publish.Entry{}
+	for p, e := range outputs {
+		site, rest, ok := strings.Cut(p, "/")
+		if ok && (prev == nil || changed[site]) {
+			e.Path = rest
+			bySite[site] = append(bySite[site], e)
+		}
+	}
+	var files []manifestFile
+	for _, s := range sites {
+		name := publish.ManifestDir + "/" + s.ID + ".json"
+		if prev != nil && !changed[s.ID] && prev.manifests[name] != nil {
+			files = append(files, manifestFile{path: name, data: prev.manifests[name]})
+			continue
+		}
+		entries := bySite[s.ID]
+		sort.Slice(entries, func(i, j int) bool { return entries[i].Path < entries[j].Path })
+		data, err := jsonIndent(publish.Manifest{Site: s.ID, Files: entries})
+		if err != nil {
+			diags.Errorf(publish.ManifestDir, 0, 0, "write", "", "encoding the manifest of %s: %v", s.ID, err)
+			continue
+		}
+		files = append(files, manifestFile{path: name, data: data})
+	}
+	return files
+}
+
+// update brings the output folder from the files of prev to those of
+// the jobs and manifests: it writes what is new or changed, each file
+// through a temporary file and a rename, and removes what is gone.
+func (o *output) update(prev, next map[string]publish.Entry, jobs []*job, manifests []manifestFile) error {
+	write := func(rel string, data []byte) error {
+		if old, ok := prev[rel]; ok && old == hashEntry(data) {
+			return nil
+		}
+		return o.replace(rel, data)
+	}
+	for _, j := range jobs {
+		for i, f := range j.files {
+			if f.data == nil {
+				continue
+			}
+			if err := write(f.path, f.data); err != nil {
+				return err
+			}
+			j.files[i].data = nil
+		}
+	}
+	for _, m := range manifests {
+		if err := write(m.path, m.data); err != nil {
+			return err
+		}
+	}
+	var gone []string
+	for rel := range prev {
+		if _, ok := next[rel]; !ok && !isManifest(rel, manifests) {
+			gone = append(gone, rel)
+		}
+	}
+	sort.Strings(gone)
+	for _, rel := range gone {
+		p := filepath.Join(o.final, filepath.FromSlash(rel))
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("removing %s: %w", rel, err)
+		}
+		o.removeEmptyParents(filepath.Dir(p))
+	}
+	return nil
+}
+
+func isManifest(rel string, manifests []manifestFile) bool {
+	for _, m := range manifests {
+		if m.path == rel {
+			return true
+		}
+	}
+	return false
+}
+
+// replace writes data to the file rel of the output folder through a
+// temporary file in the same folder, so readers see the old or the new
+// file, never a part.
+func (o *output) replace(rel string, data []byte) error {
+	p := filepath.Join(o.final, filepath.FromSlash(rel))
+	dir := filepath.Dir(p)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("creating folder for %s: %w", rel, err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(p)+".tmp-")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", rel, err)
+	}
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), p)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("writing %s: %w", rel, err)
+	}
+	return nil
+}
+
+// removeEmptyParents removes dir and its parents up to the output folder
+// while they are empty, as a full build would not create them.
+func (o *output) removeEmptyParents(dir string) {
+	for dir != o.final && strings.HasPrefix(dir, o.final+string(filepath.Separator)) {
+		if err := os.Remove(dir); err != nil {
+			return
+		}
+		dir = filepath.Dir(dir)
+	}
+}
+
+// siteFilePath returns the slash-separated path, relative to the output
+// folder, of a root-relative URL of site: folders get index.html.
+func siteFilePath(site, url string) string {
+	p := strings.TrimPrefix(url, "/")
+	if url == "" || strings.HasSuffix(url, "/") {
+		p += "index.html"
+	}
+	return path.Join(site, p)
+}
+
+func jsonIndent(v any) ([]byte, error) {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(data, '\n'), nil
+}

@@ -1,0 +1,493 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/verbund/verbund/search"
+)
+
+// copyTree copies the folder src into dst.
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// exampleFederation copies the repository's example federation into a
+// new folder and returns the path of its sites.toml.
+func exampleFederation(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{"content", "logos"} {
+		copyTree(t, filepath.Join("..", name), filepath.Join(dir, name))
+	}
+	data, err := os.ReadFile(filepath.Join("..", "sites.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sites.toml"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, "sites.toml")
+}
+
+// treeFiles returns the files below dir, by slash-separated path, without
+// the bleve index, whose files differ between builds of the same content.
+func treeFiles(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if rel == IndexDir+"/index" {
+			return fs.SkipDir
+		}
+		if d.IsDir() {
+			if p != dir {
+				// Record folders too, so an empty folder left behind
+				// shows as a difference.
+				files[rel+"/"] = nil
+			}
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		files[rel] = data
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// compareTrees fails t when the trees differ, naming the first few
+// differences.
+func compareTrees(t *testing.T, got, want map[string][]byte) {
+	t.Helper()
+	var diffs []string
+	for p, w := range want {
+		g, ok := got[p]
+		switch {
+		case !ok:
+			diffs = append(diffs, "missing "+p)
+		case !bytes.Equal(g, w):
+			diffs = append(diffs, "differs "+p)
+		}
+	}
+	for p := range got {
+		if _, ok := want[p]; !ok {
+			diffs = append(diffs, "extra "+p)
+		}
+	}
+	sort.Strings(diffs)
+	if len(diffs) > 0 {
+		if len(diffs) > 10 {
+			diffs = append(diffs[:10], "...")
+		}
+		t.Errorf("update differs from a full build:\n%s", strings.Join(diffs, "\n"))
+	}
+}
+
+// edit is one change of the content, as an editor makes it.
+type edit struct {
+	name string
+	// apply changes the content below the folder and returns the paths
+	// an editor's save touched.
+	apply func(t *testing.T, content string) []string
+	// wantErr is set when the change breaks the build.
+	wantErr string
+	// maxRendered bounds the pages the update renders, when not zero.
+	maxRendered int
+	// search, when set, is a query and the URL it must find, or with a
+	// leading "!" must not find, after the change.
+	search, find string
+}
+
+func write(t *testing.T, p, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func replaceIn(t *testing.T, p, old, repl string) {
+	t.Helper()
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte(old)) {
+		t.Fatalf("%s does not contain %q", p, old)
+	}
+	write(t, p, strings.Replace(string(data), old, repl, 1))
+}
+
+var edits = []edit{
+	{
+		name: "body of a commune page",
+		apply: func(t *testing.T, c string) []string {
+			p := filepath.Join(c, "lingen", "services", "bewohnerparkausweis.md")
+			replaceIn(t, p, "Zone B die Wohnstraßen", "Zone B die Wohnstraßen und Plätze")
+			return []string{p}
+		},
+		maxRendered: 1,
+	},
+	{
+		name: "title of a commune page",
+		apply: func(t *testing.T, c string) []string {
+			p := filepath.Join(c, "lingen", "services", "bewohnerparkausweis.md")
+			replaceIn(t, p, `base = "bewohnerparkausweis"`, "base = \"bewohnerparkausweis\"\ntitle = \"Parkausweis für die Altstadt\"")
+			return []string{p}
+		},
+		search: "Parkausweis Altstadt", find: "/leistungen/bewohnerparkausweis/",
+	},
+	{
+		name: "base text",
+		apply: func(t *testing.T, c string) []string {
+			p := filepath.Join(c, "_shared", "services", "hundesteuer.md")
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			write(t, p, string(data)+"\nSchäferhundezuschlag gibt es nicht.\n")
+			return []string{p}
+		},
+		search: "Schäferhundezuschlag", find: "/leistungen/hundesteuer/",
+	},
+	{
+		name: "new folder with two pages",
+		apply: func(t *testing.T, c string) []string {
+			dir := filepath.Join(c, "twist", "pages")
+			write(t, filepath.Join(dir, "moor.md"), "+++\ntitle = \"Moorlehrpfad\"\nreviewed = 2026-11-02\n+++\n\nDer Lehrpfad führt durch das Bourtanger Moor.\n")
+			write(t, filepath.Join(dir, "heimathaus.md"), "+++\ntitle = \"Heimathaus\"\nreviewed = 2026-11-02\n+++\n\nDas Heimathaus ist sonntags geöffnet.\n")
+			return []string{dir}
+		},
+		search: "Moorlehrpfad", find: "/moor/",
+	},
+	{
+		name: "new page",
+		apply: func(t *testing.T, c string) []string {
+			p := filepath.Join(c, "meppen", "pages", "wochenmarkt.md")
+			write(t, p, "+++\ntitle = \"Wochenmarkt\"\nsummary = \"Markttage in Meppen\"\nreviewed = 2026-11-02\n+++\n\nDer Wochenmarkt ist mittwochs und samstags auf dem Marktplatz.\n")
+			return []string{p}
+		},
+		search: "Wochenmarkt", find: "/wochenmarkt/",
+	},
+	{
+		name: "link to the new page",
+		apply: func(t *testing.T, c string) []string {
+			p := filepath.Join(c, "meppen", "_index.md")
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			write(t, p, string(data)+"\nDie Markttage stehen auf der Seite [Wochenmarkt](/wochenmarkt/).\n")
+			return []string{p}
+		},
+	},
+	{
+		name: "standalone service",
+		apply: func(t *testing.T, c string) []string {
+			p := filepath.Join(c, "haren", "services", "bootsliegeplatz.md")
+			write(t, p, "+++\ntitle = \"Bootsliegeplatz im Yachthafen\"\nsummary = \"Einen Liegeplatz für ein Sportboot mieten.\"\ncategory = \"umzug-wohnen\"\ntier = \"gemeinde\"\nreviewed = 2026-10-01\n+++\n\nDie Stadt Haren (Ems) vermietet Liegeplätze im Yachthafen.\n")
+			return []string{p}
+		},
+		search: "Yachthafen", find: "/leistungen/bootsliegeplatz/",
+	},
+	{
+		name: "rename",
+		apply: func(t *testing.T, c string) []string {
+			old := filepath.Join(c, "haren", "services", "bootsliegeplatz.md")
+			p := filepath.Join(c, "haren", "services", "liegeplatz.md")
+			if err := os.Rename(old, p); err != nil {
+				t.Fatal(err)
+			}
+			return []string{old, p}
+		},
+		search: "Yachthafen", find: "/leistungen/liegeplatz/",
+	},
+	{
+		name: "broken link",
+		apply: func(t *testing.T, c string) []string {
+			p := filepath.Join(c, "meppen", "pages", "wochenmarkt.md")
+			replaceIn(t, p, "Marktplatz.", "Marktplatz, siehe [Parken](/parken-am-markt/).")
+			return []string{p}
+		},
+		wantErr: "broken link",
+	},
+	{
+		name: "fix",
+		apply: func(t *testing.T, c string) []string {
+			p := filepath.Join(c, "meppen", "pages", "wochenmarkt.md")
+			replaceIn(t, p, ", siehe [Parken](/parken-am-markt/).", ".")
+			return []string{p}
+		},
+	},
+	{
+		name: "delete a linked page",
+		apply: func(t *testing.T, c string) []string {
+			p := filepath.Join(c, "meppen", "pages", "wochenmarkt.md")
+			if err := os.Remove(p); err != nil {
+				t.Fatal(err)
+			}
+			return []string{p}
+		},
+		wantErr: "broken link",
+	},
+	{
+		name: "remove the link as well",
+		apply: func(t *testing.T, c string) []string {
+			p := filepath.Join(c, "meppen", "_index.md")
+			replaceIn(t, p, "\nDie Markttage stehen auf der Seite [Wochenmarkt](/wochenmarkt/).\n", "")
+			return []string{p}
+		},
+		search: "Wochenmarkt", find: "!/wochenmarkt/",
+	},
+	{
+		name: "office",
+		apply: func(t *testing.T, c string) []string {
+			p := filepath.Join(c, "lingen", "offices", "buergerbuero.md")
+			replaceIn(t, p, "name = \"", "name = \"Neues ")
+			return []string{p}
+		},
+	},
+	{
+		name: "delete a service",
+		apply: func(t *testing.T, c string) []string {
+			p := filepath.Join(c, "haren", "services", "liegeplatz.md")
+			if err := os.Remove(p); err != nil {
+				t.Fatal(err)
+			}
+			return []string{p}
+		},
+		search: "Yachthafen", find: "!/leistungen/liegeplatz/",
+	},
+	{
+		name: "delete a folder",
+		apply: func(t *testing.T, c string) []string {
+			dir := filepath.Join(c, "twist", "pages")
+			if err := os.RemoveAll(dir); err != nil {
+				t.Fatal(err)
+			}
+			return []string{dir}
+		},
+		search: "Moorlehrpfad", find: "!/moor/",
+	},
+}
+
+// TestUpdateEqualsFullBuild applies a sequence of edits, renames and
+// deletions to the example federation, updates the output after each,
+// and compares it with a full build of the same content.
+func TestUpdateEqualsFullBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the example federation many times")
+	}
+	ctx := context.Background()
+	config := exampleFederation(t)
+	content := filepath.Join(filepath.Dir(config), "content")
+	out := filepath.Join(t.TempDir(), "public")
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	b := NewBuilder(Options{ConfigPath: config, ThemeDir: themeDir, OutputDir: out, Now: now, LiveIndex: true})
+	defer b.Close()
+	first, err := b.Build(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Updated || first.Rendered != first.Pages {
+		t.Fatalf("first build: updated %v, rendered %d of %d pages", first.Updated, first.Rendered, first.Pages)
+	}
+
+	for _, e := range edits {
+		t.Run(e.name, func(t *testing.T) {
+			before := treeFiles(t, out)
+			changed := e.apply(t, content)
+			res, err := b.Build(ctx, changed)
+			if e.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), e.wantErr) {
+					t.Fatalf("got error %v, want one with %q", err, e.wantErr)
+				}
+				compareTrees(t, treeFiles(t, out), before)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Updated {
+				t.Errorf("build was not an update")
+			}
+			if e.maxRendered > 0 && res.Rendered > e.maxRendered {
+				t.Errorf("update rendered %d pages, want at most %d", res.Rendered, e.maxRendered)
+			}
+			if res.Rendered >= res.Pages {
+				t.Errorf("update rendered all %d pages", res.Pages)
+			}
+			full := filepath.Join(t.TempDir(), "public")
+			if _, err := Build(ctx, Options{ConfigPath: config, ThemeDir: themeDir, OutputDir: full, Now: now}); err != nil {
+				t.Fatal(err)
+			}
+			compareTrees(t, treeFiles(t, out), treeFiles(t, full))
+			if e.search != "" {
+				b.WaitIndex()
+				checkSearch(t, b.Index(), e.search, e.find)
+			}
+		})
+	}
+}
+
+// checkSearch fails t unless a search for query finds a hit whose URL
+// ends in find, or with a leading "!" finds none.
+func checkSearch(t *testing.T, ix *search.Index, query, find string) {
+	t.Helper()
+	res, err := ix.Search(context.Background(), search.Request{Query: query})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := !strings.HasPrefix(find, "!")
+	find = strings.TrimPrefix(find, "!")
+	found := false
+	var urls []string
+	for _, h := range res.Hits {
+		urls = append(urls, h.URL)
+		for _, o := range h.OfferedBy {
+			urls = append(urls, o.URL)
+		}
+	}
+	for _, u := range urls {
+		if strings.HasSuffix(u, find) {
+			found = true
+		}
+	}
+	if found != want {
+		t.Errorf("search %q: found %s is %v, want %v; hits %v", query, find, found, want, urls)
+	}
+}
+
+// TestUpdateAfterConfigChange checks that a change outside the content
+// folder makes the next build a full one.
+func TestUpdateAfterConfigChange(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the example federation")
+	}
+	ctx := context.Background()
+	config := exampleFederation(t)
+	out := filepath.Join(t.TempDir(), "public")
+	b := NewBuilder(Options{ConfigPath: config, ThemeDir: themeDir, OutputDir: out})
+	if _, err := b.Build(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	replaceIn(t, config, `name = "Landkreis Emsland"`, `name = "Landkreis Emsland (Test)"`)
+	res, err := b.Build(ctx, []string{config})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Updated || res.Rendered != res.Pages {
+		t.Errorf("after a change of sites.toml: updated %v, rendered %d of %d", res.Updated, res.Rendered, res.Pages)
+	}
+}
+
+// TestBuildSites builds two portals in separate builds into one output
+// folder, as parallel CI jobs do, and searches their index parts as one.
+func TestBuildSites(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the example federation three times")
+	}
+	ctx := context.Background()
+	config := exampleFederation(t)
+	out := filepath.Join(t.TempDir(), "public")
+	for _, site := range []string{"lingen", "meppen"} {
+		res, err := Build(ctx, Options{ConfigPath: config, ThemeDir: themeDir, OutputDir: out, Sites: []string{site}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Sites != 1 {
+			t.Errorf("build of %s built %d portals", site, res.Sites)
+		}
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if want := []string{"_manifests", IndexDir, "lingen", "meppen"}; !slices.Equal(names, want) {
+		t.Errorf("output folder holds %v, want %v", names, want)
+	}
+	for _, p := range []string{"lingen/leistungen/personalausweis/index.html", "_manifests/meppen.json",
+		IndexDir + "/layouts/lingen.html", IndexDir + "/parts/meppen/index/federation.json"} {
+		if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(p))); err != nil {
+			t.Errorf("site builds did not write %s: %v", p, err)
+		}
+	}
+
+	// The pages of one portal equal those of a full build.
+	full := filepath.Join(t.TempDir(), "public")
+	if _, err := Build(ctx, Options{ConfigPath: config, ThemeDir: themeDir, OutputDir: full}); err != nil {
+		t.Fatal(err)
+	}
+	got, want := treeFiles(t, filepath.Join(out, "lingen")), treeFiles(t, filepath.Join(full, "lingen"))
+	compareTrees(t, got, want)
+
+	ix, err := search.Open(filepath.Join(out, IndexDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for _, site := range []string{"lingen", "meppen"} {
+		res, err := ix.Search(ctx, search.Request{Query: "Personalausweis", Site: site})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 || res.Hits[0].Site != site {
+			t.Errorf("search from %s: first hit %+v, want the portal's own page", site, res.Hits)
+		}
+	}
+
+	// A part beside the index of a full build holds pages twice.
+	if err := os.Rename(filepath.Join(full, IndexDir, "index"), filepath.Join(out, IndexDir, "index")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := search.Open(filepath.Join(out, IndexDir)); err == nil || !strings.Contains(err.Error(), "keep one of them") {
+		t.Errorf("opening a full index and parts together: %v, want an error", err)
+	}
+
+	if _, err := Build(ctx, Options{ConfigPath: config, ThemeDir: themeDir, OutputDir: out, Sites: []string{"atlantis"}}); err == nil ||
+		!strings.Contains(err.Error(), `unknown site "atlantis"`) {
+		t.Errorf("build of an unknown site: %v", err)
+	}
+}

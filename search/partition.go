@@ -1,0 +1,271 @@
+package search
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// indexPartition is one of the bleve indexes that an Index searches
+// together, with what searches need from it in memory, read when it is
+// opened. Searches run on an index opened read-only (Open), whose data
+// never change, so the memory stays current. An index opened for an
+// update (UpdateDir) is not searched.
+type indexPartition struct {
+	bleve bleve.Index
+	// reader is the snapshot that the memory was read from.
+	reader index.IndexReader
+	// vocabulary expands words with typos.
+	vocabulary vocabulary
+	// docs are the service documents by their document number, the value
+	// of the internal ID that a search's hits carry, nil for the others.
+	docs []*docInfo
+}
+
+// docInfo is the part of a service document that searches need: its doc
+// values, which grouping needs, and the stored fields that results show.
+type docInfo struct {
+	id string
+	// group is the key that joins the hits of one service, and groupID
+	// its number, the same for the same key in every partition.
+	group   string
+	groupID int
+	// siteList is the doc value with the IDs of the sites that offer
+	// the service, separated by spaces. sites has the positions of those
+	// sites in the federation's list, ascending, and otherSites the IDs
+	// of any sites that the list lacks.
+	siteList   string
+	sites      []int
+	otherSites []string
+	category   string
+	// rank is the document's place among all documents of the index
+	// ordered by group, site list, category and ID. It orders hits of
+	// equal score.
+	rank int
+	// partition is the position of the document's partition, and number
+	// its document number there.
+	partition int
+	number    uint64
+
+	// The stored fields that results show, but the text, which is large
+	// and read only for snippets (storedText).
+	name, url, site, kind, abstract string
+	// offers are "site url" of each page that offers a base text.
+	offers []string
+}
+
+// openPartitionAt opens the bleve index at path, the partition at
+// position i. Opened read-only, for searches, it reads its vocabulary and
+// documents.
+func openPartitionAt(path string, i int, readOnly bool) (indexPartition, error) {
+	b, err := bleve.OpenUsing(path, map[string]interface{}{"read_only": readOnly})
+	if err != nil {
+		return indexPartition{}, fmt.Errorf("opening %s: %w", path, err)
+	}
+	p := indexPartition{bleve: b}
+	if !readOnly {
+		// An index opened for an update is not searched, so it needs
+		// nothing in memory.
+		return p, nil
+	}
+	advanced, err := b.Advanced()
+	if err == nil {
+		p.reader, err = advanced.Reader()
+	}
+	if err == nil {
+		p.vocabulary, err = readVocabulary(p.reader)
+	}
+	if err == nil {
+		p.docs, err = readDocInfo(p.reader, i)
+	}
+	if err != nil {
+		return p, errors.Join(fmt.Errorf("opening %s: %w", path, err), p.close())
+	}
+	return p, nil
+}
+
+// close closes the reader and the index.
+func (p *indexPartition) close() error {
+	var errs []error
+	if p.reader != nil {
+		errs = append(errs, p.reader.Close())
+	}
+	return errors.Join(append(errs, p.bleve.Close())...)
+}
+
+// maxDocNumber bounds the document numbers of a partition, and so the
+// length of its docs. bleve's scorch index numbers the documents from 0
+// upwards, segment after segment.
+const maxDocNumber = 1 << 30
+
+// readDocInfo reads the group values and the small stored fields of
+// every service document of r, the partition at position partition.
+// Doc values are compressed in chunks of documents, so reading them in
+// the order of the documents decompresses each chunk once. Reading them
+// for each search's hits instead, in the order of their scores, cost more
+// than the rest of the search.
+func readDocInfo(r index.IndexReader, partition int) ([]*docInfo, error) {
+	ids, err := r.DocIDReaderAll()
+	if err != nil {
+		return nil, fmt.Errorf("reading doc values: %w", err)
+	}
+	defer ids.Close()
+	dv, err := r.DocValueReader([]string{fieldGroup, fieldSiteList, fieldCategory})
+	if err != nil {
+		return nil, fmt.Errorf("reading doc values: %w", err)
+	}
+	// Many documents share a group, a site or a category, so they share
+	// one copy of its string.
+	interned := map[string]string{}
+	intern := func(b []byte) string {
+		if s, ok := interned[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		interned[s] = s
+		return s
+	}
+
+	var docs []*docInfo
+	for {
+		id, err := ids.Next()
+		if err != nil {
+			return nil, fmt.Errorf("reading doc values: %w", err)
+		}
+		if id == nil {
+			return docs, nil
+		}
+		d := docInfo{partition: partition}
+		err = dv.VisitDocValues(id, func(field string, term []byte) {
+			switch field {
+			case fieldGroup:
+				d.group = intern(term)
+			case fieldSiteList:
+				d.siteList = intern(term)
+			case fieldCategory:
+				d.category = intern(term)
+			}
+		})
+		if err != nil {
+			return nil, fmt.Errorf("reading doc values: %w", err)
+		}
+		if d.group == "" {
+			// Suggestions have no group, and no search for services
+			// finds them.
+			continue
+		}
+		if d.id, err = r.ExternalID(id); err != nil {
+			return nil, fmt.Errorf("reading document ID: %w", err)
+		}
+		if err := readStoredFields(r, &d); err != nil {
+			return nil, err
+		}
+		n := id.Value()
+		d.number = n
+		if n >= maxDocNumber {
+			return nil, fmt.Errorf("reading documents: document number %d out of range", n)
+		}
+		if n >= uint64(len(docs)) {
+			docs = slices.Grow(docs, int(n)+1-len(docs))[:n+1]
+		}
+		docs[n] = &d
+	}
+}
+
+// readStoredFields sets the stored fields of d but the text.
+func readStoredFields(r index.IndexReader, d *docInfo) error {
+	doc, err := r.Document(d.id)
+	if err != nil {
+		return fmt.Errorf("reading document %s: %w", d.id, err)
+	}
+	if doc == nil {
+		return fmt.Errorf("reading document %s: not found", d.id)
+	}
+	// A field with several values is visited once for each value. Of
+	// all but the offers, the first value counts.
+	first := func(dst *string, f index.Field) {
+		if *dst == "" {
+			*dst = string(f.Value())
+		}
+	}
+	doc.VisitFields(func(f index.Field) {
+		switch f.Name() {
+		case fieldName:
+			first(&d.name, f)
+		case fieldURL:
+			first(&d.url, f)
+		case fieldSite:
+			first(&d.site, f)
+		case fieldKind:
+			first(&d.kind, f)
+		case fieldAbstract:
+			first(&d.abstract, f)
+		case fieldOffers:
+			d.offers = append(d.offers, string(f.Value()))
+		}
+	})
+	return nil
+}
+
+// storedText returns the stored text of d.
+func (ix *Index) storedText(d *docInfo) (string, error) {
+	doc, err := ix.partitions[d.partition].reader.Document(d.id)
+	if err != nil {
+		return "", fmt.Errorf("loading text of %s: %w", d.id, err)
+	}
+	var text string
+	if doc != nil {
+		doc.VisitFields(func(f index.Field) {
+			if f.Name() == fieldText && text == "" {
+				text = string(f.Value())
+			}
+		})
+	}
+	return text, nil
+}
+
+// indexDocuments sets what the documents of all partitions need from
+// the whole index: their rank, the number of their group and the
+// positions of their sites.
+func (ix *Index) indexDocuments() {
+	var all []*docInfo
+	for _, p := range ix.partitions {
+		for _, d := range p.docs {
+			if d != nil {
+				all = append(all, d)
+			}
+		}
+	}
+	slices.SortFunc(all, func(a, b *docInfo) int {
+		return cmp.Or(
+			cmp.Compare(a.group, b.group),
+			cmp.Compare(a.siteList, b.siteList),
+			cmp.Compare(a.category, b.category),
+			cmp.Compare(a.id, b.id),
+		)
+	})
+	groupIDs := map[string]int{}
+	for i, d := range all {
+		d.rank = i
+		id, ok := groupIDs[d.group]
+		if !ok {
+			id = len(groupIDs)
+			groupIDs[d.group] = id
+		}
+		d.groupID = id
+		for _, s := range strings.Fields(d.siteList) {
+			if pos, ok := ix.siteOrder[s]; ok {
+				d.sites = append(d.sites, pos)
+			} else if !slices.Contains(d.otherSites, s) {
+				d.otherSites = append(d.otherSites, s)
+			}
+		}
+		slices.Sort(d.sites)
+		d.sites = slices.Compact(d.sites)
+	}
+}

@@ -1,0 +1,212 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"golang.org/x/sync/errgroup"
+)
+
+// scratch is memory that one search uses and a later search reuses: the
+// arrays of its window and of its grouping. Searches allocate less this
+// way, so the garbage collector runs less often.
+type scratch struct {
+	hits    []windowHit
+	groupOf []int32
+	groups  []group
+	sites   []uint64
+	order   []int32
+	indexOf map[int]int32
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{indexOf: map[int]int32{}} }}
+
+// grow returns s, or a new slice if s cannot hold n elements.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, 0, n)
+	}
+	return s
+}
+
+// windowHit is one of the best-scoring documents of a search.
+type windowHit struct {
+	score float64
+	doc   *docInfo
+}
+
+// window returns the best windowSize documents that the plan (with
+// filters) matches, best first, with their group values. It searches the
+// partitions in parallel, each with a query of its own, because typo
+// tolerance (when typos is true) expands words against each partition's
+// vocabulary, as bleve's fuzzy query would.
+func (ix *Index) window(ctx context.Context, plan *queryPlan, all, typos bool, filters []query.Query, sc *scratch) ([]windowHit, error) {
+	ctx = context.WithValue(ctx, bsearch.MaxTermSearchersKey, ix.termLimit)
+	// Each partition keeps its best hits in its own part of one array.
+	hits := grow(sc.hits[:0], windowSize*len(ix.partitions))
+	sc.hits = hits
+	found := make([][]windowHit, len(ix.partitions))
+	search := func(ctx context.Context, i int) error {
+		p := &ix.partitions[i]
+		var v vocabulary
+		if typos {
+			v = p.vocabulary
+		}
+		q := allOf(append([]query.Query{plan.query(all, v)}, filters...))
+		var err error
+		found[i], err = p.window(ctx, q, hits[i*windowSize:i*windowSize:(i+1)*windowSize])
+		return err
+	}
+	if len(ix.partitions) == 1 {
+		if err := search(ctx, 0); err != nil {
+			return nil, err
+		}
+	} else {
+		g, gctx := errgroup.WithContext(ctx)
+		for i := range ix.partitions {
+			g.Go(func() error { return search(gctx, i) })
+		}
+		if err := g.Wait(); err != nil {
+			return nil, err
+		}
+	}
+
+	for _, f := range found {
+		hits = append(hits, f...)
+	}
+	slices.SortFunc(hits, compareHits)
+	return hits[:min(len(hits), windowSize)], nil
+}
+
+// window appends the best windowSize documents of the partition that q
+// matches to dst, in no particular order, with their group values, and
+// returns the result.
+//
+// bleve's collector would keep the hits as DocumentMatch values and load
+// the external ID of each, which took more than half the memory that a
+// search allocated. So the hits go to topHits instead, through the
+// document match handler that bleve lets a search's context set, and
+// bleve's collector keeps none.
+func (p *indexPartition) window(ctx context.Context, q query.Query, dst []windowHit) ([]windowHit, error) {
+	top := &topHits{size: windowSize, docs: p.docs, heap: dst}
+	ctx = context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey,
+		bsearch.MakeDocumentMatchHandler(top.handler))
+	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	if _, err := p.bleve.SearchInContext(ctx, req); err != nil {
+		return nil, fmt.Errorf("searching: %w", err)
+	}
+	if top.err != nil {
+		return nil, fmt.Errorf("searching: %w", top.err)
+	}
+	return top.heap, nil
+}
+
+// topHits keeps the best size hits of a search in a heap whose root is
+// the worst of them.
+type topHits struct {
+	size int
+	docs []*docInfo
+	heap []windowHit
+	err  error
+}
+
+// handler returns the function that bleve's collector calls with each
+// matching document, and with nil at the end. It keeps the document if
+// it is among the best so far and hands the match back to the pool.
+func (t *topHits) handler(sctx *bsearch.SearchContext) (bsearch.DocumentMatchHandler, bool, error) {
+	return func(d *bsearch.DocumentMatch) error {
+		if d == nil {
+			return nil
+		}
+		defer sctx.DocumentMatchPool.Put(d)
+		if t.full() && (t.size == 0 || d.Score < t.heap[0].score) {
+			return nil
+		}
+		var doc *docInfo
+		if n := d.IndexInternalID.Value(); n < uint64(len(t.docs)) {
+			doc = t.docs[n]
+		}
+		if doc == nil {
+			// Not a service document. Searches for services match no
+			// other, but the hit is kept rather than dropped, in a group
+			// of such hits.
+			id, err := sctx.IndexReader.ExternalID(d.IndexInternalID)
+			if err != nil {
+				t.err = fmt.Errorf("reading document ID: %w", err)
+				return t.err
+			}
+			doc = &docInfo{id: id, groupID: -1, rank: math.MaxInt}
+		}
+		t.add(windowHit{score: d.Score, doc: doc})
+		return nil
+	}, false, nil
+}
+
+// full reports whether t has size hits, so that a new hit must beat the
+// worst of them.
+func (t *topHits) full() bool { return len(t.heap) >= t.size }
+
+// add keeps h if it is among the best size hits so far.
+func (t *topHits) add(h windowHit) {
+	if !t.full() {
+		t.heap = append(t.heap, h)
+		t.up(len(t.heap) - 1)
+		return
+	}
+	if t.size == 0 || compareHits(h, t.heap[0]) >= 0 {
+		return
+	}
+	t.heap[0] = h
+	t.down(0)
+}
+
+// up and down restore the heap order, worst hit first, after the hit at
+// i changed.
+func (t *topHits) up(i int) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if compareHits(t.heap[i], t.heap[parent]) <= 0 {
+			return
+		}
+		t.heap[i], t.heap[parent] = t.heap[parent], t.heap[i]
+		i = parent
+	}
+}
+
+func (t *topHits) down(i int) {
+	for {
+		worst := i
+		if left := 2*i + 1; left < len(t.heap) && compareHits(t.heap[left], t.heap[worst]) > 0 {
+			worst = left
+		}
+		if right := 2*i + 2; right < len(t.heap) && compareHits(t.heap[right], t.heap[worst]) > 0 {
+			worst = right
+		}
+		if worst == i {
+			return
+		}
+		t.heap[i], t.heap[worst] = t.heap[worst], t.heap[i]
+		i = worst
+	}
+}
+
+// compareHits orders hits by score, best first, and hits of equal score
+// by their documents' rank, which is the same in every build of the same
+// content, and then by ID.
+func compareHits(a, b windowHit) int {
+	if a.score != b.score {
+		return cmp.Compare(b.score, a.score)
+	}
+	if a.doc.rank != b.doc.rank {
+		return cmp.Compare(a.doc.rank, b.doc.rank)
+	}
+	return strings.Compare(a.doc.id, b.doc.id)
+}

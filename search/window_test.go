@@ -1,0 +1,86 @@
+package search
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestTopHitsKeepsBest adds hits with many equal scores in random order
+// and compares what topHits keeps with the best of all hits sorted.
+func TestTopHitsKeepsBest(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, size := range []int{0, 1, 7, 50} {
+		var all []windowHit
+		for i := range 200 {
+			doc := &docInfo{id: string(rune('a' + i%26)), rank: i}
+			all = append(all, windowHit{score: float64(rng.IntN(20)), doc: doc})
+		}
+		rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+		top := &topHits{size: size}
+		for _, h := range all {
+			top.add(h)
+		}
+		slices.SortFunc(all, compareHits)
+		got := slices.Clone(top.heap)
+		slices.SortFunc(got, compareHits)
+		if !slices.Equal(got, all[:size]) {
+			t.Errorf("size %d: kept %v, want %v", size, got, all[:size])
+		}
+	}
+}
+
+// TestSnippetsSkipTextsWithoutTerms checks that the snippets are the same
+// whether texts without a query term are skipped or analysed.
+func TestSnippetsSkipTextsWithoutTerms(t *testing.T) {
+	ix := openInternalTestIndex(t)
+	skipped, matched := 0, 0
+	for _, q := range []string{"hund", "gemeinsamer text", "hundesteuer", "hundemarke", "fundbüro", "text a"} {
+		plan, err := planQuery(q, ix.analyzer, ix.synonyms)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix.markKnownWords(plan)
+		sc := &scratch{indexOf: map[int]int32{}}
+		hits, typos, err := ix.find(context.Background(), plan, Request{}, sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := newMatcher(plan, typos)
+		terms, exact := m.exactTerms()
+		if !exact {
+			t.Fatalf("%q: matcher with typos; the test needs words of the index", q)
+		}
+		gr := ix.groupHits(hits, "", sc)
+		var best []*docInfo
+		for _, g := range gr.groups {
+			best = append(best, gr.hits[g.best].doc)
+		}
+		withTerms, err := ix.textsWithTerms(context.Background(), best, terms)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range best {
+			got, err := ix.snippetOf(m, d, withTerms[d])
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := ix.snippetOf(m, d, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("%q, %s: snippet %q, want %q as from the analysed text", q, d.id, got, want)
+			}
+			if withTerms[d] {
+				matched++
+			} else {
+				skipped++
+			}
+		}
+	}
+	if skipped == 0 || matched == 0 {
+		t.Errorf("%d texts skipped and %d with terms; the test needs some of each", skipped, matched)
+	}
+}
