@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Time `verbund build` and, when Hugo is available, `hugo --minify` on
-# generated federations of N service pages each.
+# Time `verbund build`, `verbund build -search=false` (the portals alone)
+# and, when Hugo is available, `hugo --minify` on generated federations of
+# N service pages each.
 #
 # Usage: bench/build.sh [N...]            (default: 10000)
 #
@@ -113,10 +114,17 @@ for n in "${sizes[@]}"; do
 
 	measure verbund "$dir/verbund/public" "$out/verbund" build -config "$dir/verbund/sites.toml"
 	v_wall=$median_wall v_cpu=$median_cpu v_rss=$median_rss
+	# The portals alone, without the search index, which Hugo does not
+	# build either.
+	measure pages "$dir/verbund/public" "$out/verbund" build -search=false -config "$dir/verbund/sites.toml"
+	p_wall=$median_wall p_cpu=$median_cpu p_rss=$median_rss
 	if [ $have_hugo = yes ]; then
 		measure hugo "$dir/hugo/public" hugo --minify --quiet -s "$dir/hugo"
 		awk -v vw="$v_wall" -v vc="$v_cpu" -v vr="$v_rss" \
 			-v hw="$median_wall" -v hc="$median_cpu" -v hr="$median_rss" \
 			'BEGIN { printf "ratio verbund/hugo: wall %.2f   cpu %.2f   max rss %.2f\n", vw/hw, vc/hc, vr/hr }'
+		awk -v vw="$p_wall" -v vc="$p_cpu" -v vr="$p_rss" \
+			-v hw="$median_wall" -v hc="$median_cpu" -v hr="$median_rss" \
+			'BEGIN { printf "ratio pages/hugo:   wall %.2f   cpu %.2f   max rss %.2f\n", vw/hw, vc/hc, vr/hr }'
 	fi
 done
