@@ -66,9 +66,10 @@ type Options struct {
 	// An update calls it before it updates the search index.
 	Written func()
 	// LiveIndex keeps the search index of the last build open for
-	// searches through Builder.Index. After an update the index is built
-	// anew in the background, while the previous one keeps answering, and
-	// IndexReady is called with each index opened.
+	// searches through Builder.Index. After an update, the documents that
+	// changed are updated in a copy of the index in the background, while
+	// the previous index keeps answering, and IndexReady is called with
+	// each index opened.
 	LiveIndex  bool
 	IndexReady func(*search.Index)
 }
@@ -125,6 +126,11 @@ type Builder struct {
 	// waits for the worker to stop.
 	stopIndexing context.CancelFunc
 	fullBuild    bool
+	// liveDir is a copy of the search index that updates change, and
+	// liveCorpus the corpus it contains, or nil when that is unknown.
+	// The worker copies liveDir over the served index after each update.
+	liveDir    string
+	liveCorpus *search.Corpus
 	// pending are the changed files of builds that failed since the last
 	// successful one. pendingAll is set when one of them received no list.
 	pending    []string
@@ -163,12 +169,16 @@ func (b *Builder) Close() error {
 	b.WaitIndex()
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.index == nil {
-		return nil
+	var errs []error
+	if b.liveDir != "" {
+		errs = append(errs, os.RemoveAll(b.liveDir))
+		b.liveDir, b.liveCorpus = "", nil
 	}
-	err := b.index.Close()
-	b.index = nil
-	return err
+	if b.index != nil {
+		errs = append(errs, b.index.Close())
+		b.index = nil
+	}
+	return errors.Join(errs...)
 }
 
 // Build builds the federation. changed lists the files, by absolute
@@ -222,6 +232,9 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 	if b.opts.LiveIndex && !b.opts.SkipIndex {
 		if prev == nil {
 			if err := b.reopenIndex(st.out); err != nil {
+				return nil, err
+			}
+			if err := b.copyLiveIndex(st); err != nil {
 				return nil, err
 			}
 		} else {
@@ -297,7 +310,7 @@ func (b *Builder) indexWorker(out string) {
 		b.stopIndexing = cancel
 		b.mu.Unlock()
 		start := time.Now()
-		err := search.Build(ctx, filepath.Join(out, IndexDir), c)
+		err := b.updateLiveIndex(ctx, out, c)
 		cancel()
 		if errors.Is(err, context.Canceled) {
 			// A build started. It queues a newer corpus when it
@@ -310,9 +323,6 @@ func (b *Builder) indexWorker(out string) {
 			time.Sleep(indexRetryDelay)
 			continue
 		}
-		if err == nil {
-			err = b.reopenIndex(out)
-		}
 		if err != nil {
 			log.Error("updating the search index failed; searches show the previous content", "err", err)
 			continue
@@ -320,6 +330,44 @@ func (b *Builder) indexWorker(out string) {
 		log.Debug("search index updated", "documents", len(c.Pages),
 			"duration", time.Since(start).Round(time.Millisecond))
 	}
+}
+
+// copyLiveIndex copies the search index of the full build st into the
+// folder that later updates change.
+func (b *Builder) copyLiveIndex(st *state) error {
+	if b.liveDir == "" {
+		dir, err := os.MkdirTemp("", "verbund-live-index-")
+		if err != nil {
+			return fmt.Errorf("copying the search index: %w", err)
+		}
+		b.liveDir = dir
+	}
+	b.liveCorpus = nil
+	if err := search.CopyIndex(filepath.Join(st.out, IndexDir), b.liveDir); err != nil {
+		return err
+	}
+	b.liveCorpus = st.corpus
+	return nil
+}
+
+// updateLiveIndex brings the copy of the search index to c, with an
+// update of the documents that changed, or builds it anew when its
+// content is unknown, and then serves it in place of the index in out.
+// Only the build anew stops when ctx ends: an update is short.
+func (b *Builder) updateLiveIndex(ctx context.Context, out string, c *search.Corpus) error {
+	if b.liveCorpus != nil {
+		if err := search.UpdateDir(context.Background(), b.liveDir, b.liveCorpus, c); err != nil {
+			b.liveCorpus = nil
+			return err
+		}
+	} else if err := search.Build(ctx, b.liveDir, c); err != nil {
+		return err
+	}
+	b.liveCorpus = c
+	if err := search.CopyIndex(b.liveDir, filepath.Join(out, IndexDir)); err != nil {
+		return err
+	}
+	return b.reopenIndex(out)
 }
 
 // build runs one build, updating prev's output when prev is not nil.

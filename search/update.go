@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"io/fs"
 	"maps"
+	"os"
+	"path/filepath"
 	"reflect"
 
 	"github.com/blevesearch/bleve/v2"
@@ -170,4 +173,44 @@ func partitionOf(id string, n int) int {
 	h := fnv.New32a()
 	h.Write([]byte(id))
 	return int(h.Sum32() % uint32(n))
+}
+
+// CopyIndex copies the index that Build or UpdateDir wrote into src to
+// dst, in place of the index there, which stays whole until the copy is
+// complete. The page layouts in dst are left alone.
+func CopyIndex(src, dst string) error {
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return fmt.Errorf("copying search index: %w", err)
+	}
+	tmp, err := os.MkdirTemp(dst, ".index-")
+	if err != nil {
+		return fmt.Errorf("copying search index: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	from := filepath.Join(src, indexDirName)
+	err = filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(from, p)
+		if err != nil {
+			return err
+		}
+		to := filepath.Join(tmp, rel)
+		if d.IsDir() {
+			return os.MkdirAll(to, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(to, data, 0o644)
+	})
+	if err != nil {
+		return fmt.Errorf("copying search index: %w", err)
+	}
+	if err := swapDir(tmp, filepath.Join(dst, indexDirName)); err != nil {
+		return fmt.Errorf("copying search index: %w", err)
+	}
+	return nil
 }
