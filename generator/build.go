@@ -68,8 +68,8 @@ type Options struct {
 	// LiveIndex keeps the search index of the last build open for
 	// searches through Builder.Index. After an update, the documents that
 	// changed are updated in a copy of the index in the background, while
-	// the previous index keeps answering, and IndexReady is called with
-	// each index opened.
+	// searches use the previous index, and IndexReady is called with each
+	// index opened.
 	LiveIndex  bool
 	IndexReady func(*search.Index)
 }
@@ -194,11 +194,13 @@ func (b *Builder) Build(ctx context.Context, changed []string) (*Result, error) 
 		b.pendingAll = true
 	}
 	b.pending = append(b.pending, changed...)
+
 	b.mu.Lock()
 	if b.stopIndexing != nil {
 		b.stopIndexing()
 	}
 	b.mu.Unlock()
+
 	prev, rel := b.last, []string(nil)
 	if prev != nil && !b.pendingAll && len(b.opts.Sites) == 0 {
 		rel = prev.changedContent(b.pending, b.now())
