@@ -9,7 +9,9 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/verbund/verbund/auth/store"
@@ -103,14 +105,36 @@ func (s *Service) render(w http.ResponseWriter, status int, name string, p page)
 	if site := themeSite(s.cfg); site != nil {
 		p.Logo = site.Theme.Logo != ""
 	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, p); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	if err := t.Execute(buf, p); err != nil {
 		return fmt.Errorf("rendering %s: %w", name, err)
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	// With the length known, the page goes out in one piece rather than
+	// in chunked encoding.
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// renderBuffers holds the buffers pages are rendered into, so a page
+// view does not allocate and grow a buffer of the page's size each time.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBuffer is the capacity in bytes above which a render buffer
+// is dropped instead of kept, so one unusually large page does not stay
+// in memory.
+const maxPooledBuffer = 256 << 10
+
+func putRenderBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > maxPooledBuffer {
+		return
+	}
+	buf.Reset()
+	renderBuffers.Put(buf)
 }
 
 // httpError is an error with a status code and a message for the

@@ -38,6 +38,7 @@ func runAuth(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
+	auth.TuneGC()
 	return auth.Run(ctx, auth.Options{
 		ConfigPath:        *config,
 		Addr:              *addr,

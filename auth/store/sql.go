@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -32,10 +31,12 @@ type sqlStore struct {
 	clock func() time.Time
 	// isUnique reports whether err is a unique-constraint violation.
 	isUnique func(err error) bool
-	// stmts caches a prepared statement per query text. Without it
-	// SQLite parses every statement anew, which costs more than running
-	// the small queries of a page view.
-	stmts sync.Map
+	// writes runs every statement that changes data, and every
+	// transaction, on db. reads runs the queries outside transactions.
+	// On a SQLite file it has connections of its own, and elsewhere it
+	// is the same pool as writes.
+	writes *pool
+	reads  *pool
 }
 
 var _ Store = (*sqlStore)(nil)
@@ -50,13 +51,14 @@ func (s *sqlStore) Backend() string {
 func (s *sqlStore) Location() string { return s.location }
 func (s *sqlStore) Ephemeral() bool  { return s.ephemeral }
 
-// Close closes the cached statements and the database.
+// Close closes the cached statements and the connection pools.
 func (s *sqlStore) Close() error {
-	s.stmts.Range(func(_, v any) bool {
-		v.(*sql.Stmt).Close()
-		return true
-	})
-	return s.db.Close()
+	var errs []error
+	if s.reads != s.writes {
+		errs = append(errs, s.reads.close())
+	}
+	errs = append(errs, s.writes.close())
+	return errors.Join(errs...)
 }
 
 // rebind turns ? placeholders into PostgreSQL's $1, $2, ...
@@ -76,49 +78,6 @@ func (s *sqlStore) rebind(query string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
-}
-
-// prepared returns the cached prepared statement for query, preparing it
-// on first use.
-func (s *sqlStore) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
-	if st, ok := s.stmts.Load(query); ok {
-		return st.(*sql.Stmt), nil
-	}
-	st, err := s.db.PrepareContext(ctx, s.rebind(query))
-	if err != nil {
-		return nil, err
-	}
-	if prev, loaded := s.stmts.LoadOrStore(query, st); loaded {
-		st.Close()
-		return prev.(*sql.Stmt), nil
-	}
-	return st, nil
-}
-
-func (s *sqlStore) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	st, err := s.prepared(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return st.ExecContext(ctx, args...)
-}
-
-func (s *sqlStore) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	st, err := s.prepared(ctx, query)
-	if err != nil {
-		// Running the query unprepared reports the same error through
-		// the returned row.
-		return s.db.QueryRowContext(ctx, s.rebind(query), args...)
-	}
-	return st.QueryRowContext(ctx, args...)
-}
-
-func (s *sqlStore) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	st, err := s.prepared(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return st.QueryContext(ctx, args...)
 }
 
 // execOne runs a statement that must change exactly one row.
@@ -224,7 +183,7 @@ func (s *sqlStore) SetDisabled(ctx context.Context, id string, at time.Time) err
 
 func (s *sqlStore) RecordFailure(ctx context.Context, id string, now time.Time, staleAfter time.Duration) (int, error) {
 	var n int
-	err := s.queryRow(ctx, `UPDATE accounts SET
+	err := s.writeRow(ctx, `UPDATE accounts SET
 		failed_logins = CASE WHEN last_failure_at < ? THEN 1 ELSE failed_logins + 1 END,
 		last_failure_at = ?
 		WHERE id = ? RETURNING failed_logins`,
@@ -457,7 +416,7 @@ func (s *sqlStore) TokenByHash(ctx context.Context, hash []byte) (*Token, error)
 }
 
 func (s *sqlStore) ConsumeToken(ctx context.Context, hash []byte, purpose string, now time.Time, maxAttempts int) (*Token, error) {
-	t, err := scanToken(s.queryRow(ctx, `UPDATE tokens SET used_at = ?
+	t, err := scanToken(s.writeRow(ctx, `UPDATE tokens SET used_at = ?
 		WHERE id_hash = ? AND purpose = ? AND used_at = 0 AND expires_at > ? AND attempts < ?
 		RETURNING `+tokenColumns, micros(now), hash, purpose, micros(now), maxAttempts))
 	if err != nil {
@@ -521,7 +480,7 @@ func (s *sqlStore) UpdateFlow(ctx context.Context, f *Flow) error {
 
 func (s *sqlStore) FailFlow(ctx context.Context, hash []byte) (int, error) {
 	var n int
-	err := s.queryRow(ctx, `UPDATE flows SET attempts = attempts + 1 WHERE id_hash = ?
+	err := s.writeRow(ctx, `UPDATE flows SET attempts = attempts + 1 WHERE id_hash = ?
 		RETURNING attempts`, hash).Scan(&n)
 	if err != nil {
 		return 0, notFound("counting flow failure", err)

@@ -124,24 +124,42 @@ func (s *sqlStore) ReceiptByKey(ctx context.Context, site, key string) (*Receipt
 const messageListColumns = `id, site, account_id, subject, min_level, reply_by,
 	attachment_count, created_at, expires_at, read_at, archived_at`
 
-func scanMessage(row interface{ Scan(...any) error }, body *string) (*Message, error) {
-	var m Message
-	var replyBy, created, expires, read, archived int64
-	dest := []any{&m.ID, &m.Site, &m.AccountID, &m.Subject, &m.MinLevel, &replyBy,
-		&m.AttachmentCount, &created, &expires, &read, &archived}
-	if body != nil {
-		dest = append(dest, body)
-	}
-	if err := row.Scan(dest...); err != nil {
-		return nil, err
-	}
-	m.ReplyBy = fromMicros(replyBy)
-	m.CreatedAt = fromMicros(created)
-	m.ExpiresAt = fromMicros(expires)
-	m.ReadAt = fromMicros(read)
-	m.ArchivedAt = fromMicros(archived)
-	return &m, nil
+// messageScanner reads rows of messageListColumns, followed by the body
+// if it was made with withBody. Its scan destinations are allocated once
+// and not for every row.
+type messageScanner struct {
+	m                                         Message
+	replyBy, created, expires, read, archived int64
+	dest                                      []any
 }
+
+func newMessageScanner(withBody bool) *messageScanner {
+	sc := &messageScanner{}
+	m := &sc.m
+	sc.dest = []any{&m.ID, &m.Site, &m.AccountID, &m.Subject, &m.MinLevel, &sc.replyBy,
+		&m.AttachmentCount, &sc.created, &sc.expires, &sc.read, &sc.archived}
+	if withBody {
+		sc.dest = append(sc.dest, &m.Body)
+	}
+	return sc
+}
+
+func (sc *messageScanner) scan(row interface{ Scan(...any) error }) (Message, error) {
+	if err := row.Scan(sc.dest...); err != nil {
+		return Message{}, err
+	}
+	m := sc.m
+	m.ReplyBy = fromMicros(sc.replyBy)
+	m.CreatedAt = fromMicros(sc.created)
+	m.ExpiresAt = fromMicros(sc.expires)
+	m.ReadAt = fromMicros(sc.read)
+	m.ArchivedAt = fromMicros(sc.archived)
+	return m, nil
+}
+
+// maxListCapacity bounds the slice ListMessages allocates up front, so
+// a large limit does not reserve memory for messages that may not exist.
+const maxListCapacity = 100
 
 func (s *sqlStore) ListMessages(ctx context.Context, f MailboxFilter) ([]Message, error) {
 	archived := `archived_at = 0`
@@ -160,13 +178,16 @@ func (s *sqlStore) ListMessages(ctx context.Context, f MailboxFilter) ([]Message
 		return nil, fmt.Errorf("listing messages: %w", err)
 	}
 	defer rows.Close()
-	var out []Message
+	// The slice is sized for a full page, so a page costs one allocation
+	// for its messages rather than several for growing the slice.
+	out := make([]Message, 0, min(limit, maxListCapacity))
+	sc := newMessageScanner(false)
 	for rows.Next() {
-		m, err := scanMessage(rows, nil)
+		m, err := sc.scan(rows)
 		if err != nil {
 			return nil, fmt.Errorf("listing messages: %w", err)
 		}
-		out = append(out, *m)
+		out = append(out, m)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("listing messages: %w", err)
@@ -186,14 +207,13 @@ func (s *sqlStore) CountUnread(ctx context.Context, accountID string, now time.T
 }
 
 func (s *sqlStore) MessageForAccount(ctx context.Context, accountID, id string, now time.Time) (*Message, error) {
-	var body string
-	m, err := scanMessage(s.queryRow(ctx, `SELECT `+messageListColumns+`, body FROM messages
-		WHERE id = ? AND account_id = ? AND expires_at > ?`, id, accountID, micros(now)), &body)
+	m, err := newMessageScanner(true).scan(s.queryRow(ctx, `SELECT `+messageListColumns+
+		`, body FROM messages WHERE id = ? AND account_id = ? AND expires_at > ?`,
+		id, accountID, micros(now)))
 	if err != nil {
 		return nil, notFound("reading message", err)
 	}
-	m.Body = body
-	return m, nil
+	return &m, nil
 }
 
 func (s *sqlStore) ListAttachments(ctx context.Context, messageID string) ([]Attachment, error) {

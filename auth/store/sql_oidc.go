@@ -91,7 +91,7 @@ func (s *sqlStore) CreateAuthCode(ctx context.Context, c *AuthCode) error {
 func (s *sqlStore) ConsumeAuthCode(ctx context.Context, hash []byte, now time.Time) (*AuthCode, error) {
 	var c AuthCode
 	var authTime, created, expires, used int64
-	err := s.queryRow(ctx, `UPDATE oidc_codes SET used_at = ?
+	err := s.writeRow(ctx, `UPDATE oidc_codes SET used_at = ?
 		WHERE code_hash = ? AND used_at = 0 AND expires_at > ?
 		RETURNING `+codeColumns, micros(now), hash, micros(now)).
 		Scan(&c.CodeHash, &c.ClientID, &c.AccountID, &c.Subject, &c.RedirectURI, &c.Challenge,

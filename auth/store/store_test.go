@@ -216,6 +216,55 @@ func TestSessions(t *testing.T) {
 	})
 }
 
+// A session ended by one goroutine is gone for the next read of any
+// other, while many sessions are created, read and ended at once. On
+// SQLite this runs the one writing connection against the readers.
+func TestSessionEndVisibleUnderLoad(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		a := newAccount(t, s, "anna@example.org")
+		const workers, rounds = 16, 20
+		errs := make(chan error, workers)
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				errs <- createReadEndSessions(ctx, s, a.ID, byte(w), rounds)
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Error(err)
+			}
+		}
+	})
+}
+
+// createReadEndSessions creates a session, reads it, ends it and checks
+// that it cannot be read any more, rounds times.
+func createReadEndSessions(ctx context.Context, s store.Store, accountID string, worker byte, rounds int) error {
+	for i := range rounds {
+		h := bytes.Repeat([]byte{worker, byte(i)}, 16)
+		err := s.CreateSession(ctx, &store.Session{IDHash: h, AccountID: accountID, CreatedAt: t0,
+			LastSeenAt: t0, ExpiresAt: t0.Add(time.Hour), AuthAt: t0, Level: 1})
+		if err != nil {
+			return fmt.Errorf("worker %d round %d: CreateSession: %w", worker, i, err)
+		}
+		if _, _, err := s.SessionWithAccount(ctx, h); err != nil {
+			return fmt.Errorf("worker %d round %d: new session not readable: %w", worker, i, err)
+		}
+		if err := s.DeleteSession(ctx, h); err != nil {
+			return fmt.Errorf("worker %d round %d: DeleteSession: %w", worker, i, err)
+		}
+		if _, _, err := s.SessionWithAccount(ctx, h); !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("worker %d round %d: ended session read with error %v, want ErrNotFound",
+				worker, i, err)
+		}
+	}
+	return nil
+}
+
 func TestTokens(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, s store.Store) {
 		ctx := context.Background()

@@ -57,8 +57,11 @@ type config struct {
 	loginLoad int
 	sendLoad  int
 	// only names the one measurement to run, or is empty for all.
-	only       string
-	cpuProfile string
+	only         string
+	cpuProfile   string
+	mutexProfile string
+	blockProfile string
+	memProfile   string
 }
 
 func parseFlags() (config, error) {
@@ -74,6 +77,9 @@ func parseFlags() (config, error) {
 	flag.IntVar(&c.sendLoad, "sender-clients", 8, "concurrent `clients` of the sender API measurement")
 	flag.StringVar(&c.only, "only", "", "run only this `measurement`: login, page, mailbox or send")
 	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the measurements to `file`")
+	flag.StringVar(&c.mutexProfile, "mutexprofile", "", "write a profile of mutex contention during the measurements to `file`")
+	flag.StringVar(&c.memProfile, "memprofile", "", "write a profile of the memory allocated during the measurements to `file`")
+	flag.StringVar(&c.blockProfile, "blockprofile", "", "write a profile of blocking during the measurements to `file`")
 	flag.Parse()
 
 	switch {
@@ -93,6 +99,13 @@ func run() error {
 	cfg, err := parseFlags()
 	if err != nil {
 		return err
+	}
+	// The garbage collector runs with the setting verbund auth uses.
+	auth.TuneGC()
+	if cfg.memProfile != "" {
+		// Sample only the allocations of the measurements, not those of
+		// the setup, which hashes every citizen's password.
+		runtime.MemProfileRate = 0
 	}
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -119,7 +132,8 @@ func run() error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "%s, %d clients: %.0f/s\n", r.name, r.clients, r.rate())
+		fmt.Fprintf(os.Stderr, "%s, %d clients: %.0f/s; %s (service and clients)\n",
+			r.name, r.clients, r.rate(), r.perRequest())
 		results = append(results, r)
 		return nil
 	}
@@ -147,6 +161,7 @@ func run() error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	stopProfiles := startProfiles(cfg)
 	for _, s := range steps {
 		if cfg.only != "" && s.kind != cfg.only {
 			continue
@@ -155,9 +170,53 @@ func run() error {
 			return err
 		}
 	}
+	if err := stopProfiles(); err != nil {
+		return err
+	}
 
 	printReport(os.Stdout, cfg, env, results)
 	return nil
+}
+
+// startProfiles turns on the memory, mutex and block profiles named in
+// cfg and returns a function that writes them and turns them off.
+func startProfiles(cfg config) func() error {
+	if cfg.memProfile != "" {
+		runtime.MemProfileRate = 512 << 10
+	}
+	if cfg.mutexProfile != "" {
+		runtime.SetMutexProfileFraction(1)
+	}
+	if cfg.blockProfile != "" {
+		runtime.SetBlockProfileRate(1)
+	}
+	return func() error {
+		runtime.SetMutexProfileFraction(0)
+		runtime.SetBlockProfileRate(0)
+		for _, p := range []struct{ name, file string }{
+			{"mutex", cfg.mutexProfile}, {"block", cfg.blockProfile}, {"allocs", cfg.memProfile},
+		} {
+			if p.file == "" {
+				continue
+			}
+			if err := writeProfile(p.name, p.file); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+func writeProfile(name, file string) error {
+	f, err := os.Create(file)
+	if err != nil {
+		return fmt.Errorf("writing %s profile: %w", name, err)
+	}
+	if err := pprof.Lookup(name).WriteTo(f, 0); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s profile to %s: %w", name, file, err)
+	}
+	return f.Close()
 }
 
 // openStore opens a fresh store: a SQLite file in a temporary folder or

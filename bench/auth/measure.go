@@ -1,16 +1,22 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"os/exec"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
+
+	"github.com/verbund/verbund/auth"
 )
 
 // result is one measurement.
@@ -21,6 +27,11 @@ type result struct {
 	errors    int
 	elapsed   time.Duration
 	latencies []time.Duration
+	// cpu, allocated and gcCycles are what the whole process, service
+	// and clients together, used during the measurement.
+	cpu       time.Duration
+	allocated uint64
+	gcCycles  uint32
 }
 
 func (r result) rate() float64 { return float64(r.requests) / r.elapsed.Seconds() }
@@ -42,6 +53,7 @@ func load(name string, clients int, d time.Duration, op func(worker int) error) 
 	res := result{name: name, clients: clients}
 	var firstErr error
 
+	before := takeUsage()
 	start := time.Now()
 	deadline := start.Add(d)
 	var wg sync.WaitGroup
@@ -71,12 +83,46 @@ func load(name string, clients int, d time.Duration, op func(worker int) error) 
 	wg.Wait()
 
 	res.elapsed = time.Since(start)
+	after := takeUsage()
+	res.cpu = after.cpu - before.cpu
+	res.allocated = after.allocated - before.allocated
+	res.gcCycles = after.gcCycles - before.gcCycles
 	res.requests = len(res.latencies)
 	slices.Sort(res.latencies)
 	if firstErr != nil {
 		return res, fmt.Errorf("%s with %d clients: %w", name, clients, firstErr)
 	}
 	return res, nil
+}
+
+// usage is the process's CPU time and the Go heap's counters.
+type usage struct {
+	cpu       time.Duration
+	allocated uint64
+	gcCycles  uint32
+}
+
+func takeUsage() usage {
+	var u usage
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
+		u.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	u.allocated, u.gcCycles = ms.TotalAlloc, ms.NumGC
+	return u
+}
+
+// perRequest describes the CPU time and memory one request cost, for
+// comparing changes on a machine whose load varies.
+func (r result) perRequest() string {
+	if r.requests == 0 {
+		return "no requests"
+	}
+	n := float64(r.requests)
+	return fmt.Sprintf("%.3f ms CPU and %.1f KB allocated per request, %d GC cycles",
+		float64(r.cpu.Microseconds())/1000/n, float64(r.allocated)/1024/n, r.gcCycles)
 }
 
 // measureLogins logs citizens in with their password from new browsers,
@@ -150,13 +196,26 @@ func printReport(w io.Writer, cfg config, e *env, results []result) {
 	fmt.Fprintf(w, "- argon2id: m=%d KiB, t=%d, p=%d; at most %d hashes at once\n",
 		e.argon.Memory, e.argon.Time, e.argon.Threads, e.hashSlots)
 	fmt.Fprintf(w, "- %d citizens, %d messages in each mailbox before the sender measurement, "+
-		"%s per measurement\n\n", len(e.citizens), cfg.messages, cfg.duration)
+		"%s per measurement\n", len(e.citizens), cfg.messages, cfg.duration)
+	fmt.Fprintf(w, "- GOGC %s; peak resident memory of the process (service and clients) %s\n\n",
+		cmp.Or(os.Getenv("GOGC"), strconv.Itoa(auth.GCPercent)), peakRSS())
 	fmt.Fprintln(w, "| measurement | clients | requests | per second | p50 ms | p99 ms | errors |")
 	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|")
 	for _, r := range results {
 		fmt.Fprintf(w, "| %s | %d | %d | %.0f | %s | %s | %d |\n", r.name, r.clients, r.requests,
 			r.rate(), ms(r.percentile(50)), ms(r.percentile(99)), r.errors)
 	}
+}
+
+// peakRSS returns the process's peak resident memory as getrusage
+// reports it, in MiB.
+func peakRSS() string {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return "unknown"
+	}
+	// Linux reports ru_maxrss in KiB.
+	return fmt.Sprintf("%d MiB", ru.Maxrss/1024)
 }
 
 // machine describes the processor count and memory, as nproc and free
