@@ -774,6 +774,19 @@ func (r *pageRenderer) corpus(jobs []*job) *search.Corpus {
 	for _, j := range jobs {
 		c.Pages = append(c.Pages, j.pages...)
 	}
+	if len(r.only) > 0 {
+		for _, s := range fc.sites {
+			if slices.Contains(r.only, s.ID) {
+				continue
+			}
+			for _, svc := range s.Services {
+				if svc.Base != nil {
+					c.Offers = append(c.Offers, search.Page{
+						Site: s.ID, URL: absolute(s.Site, svc.URL), Base: svc.Base.ID})
+				}
+			}
+		}
+	}
 	return c
 }
 

@@ -478,6 +478,23 @@ func TestBuildSites(t *testing.T) {
 		}
 	}
 
+	// A part's document of a base text names the portals of the other
+	// parts too, so filtering by a commune keeps them all.
+	res, err := ix.Search(ctx, search.Request{Query: "Hundesteuer", Commune: "meppen"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) == 0 {
+		t.Fatal("no hit for Hundesteuer in meppen")
+	}
+	offeredBy := map[string]bool{}
+	for _, o := range res.Hits[0].OfferedBy {
+		offeredBy[o.Site] = true
+	}
+	if !offeredBy["lingen"] || !offeredBy["meppen"] || !offeredBy["haren"] {
+		t.Errorf("Hundesteuer filtered by meppen is offered by %v, want lingen, meppen and the portals not built", res.Hits[0].OfferedBy)
+	}
+
 	// A part beside the index of a full build holds pages twice.
 	if err := os.Rename(filepath.Join(full, IndexDir, "index"), filepath.Join(out, IndexDir, "index")); err != nil {
 		t.Fatal(err)

@@ -21,6 +21,11 @@ type Corpus struct {
 	// corpus is a part of the federation's, built by a build of these
 	// portals, and searched together with the other parts.
 	Only []string
+	// Offers are, in a part, the pages of the other portals that extend
+	// a base text, with Site, URL and Base set. A base text's document
+	// lists them too, so that it names every portal that offers the
+	// service, as in the index of the whole federation.
+	Offers []Page
 }
 
 // Site is one portal of the federation.

@@ -73,12 +73,23 @@ func documents(c *Corpus) []document {
 			offers[p.Base] = append(offers[p.Base], p)
 		}
 	}
+	// A part holds the document of a base text that one of its pages
+	// extends, listing the offers of the other parts too.
+	all := offers
+	if len(c.Offers) > 0 {
+		all = map[string][]Page{}
+		for _, p := range append(slices.Clone(c.Pages), c.Offers...) {
+			if p.Base != "" {
+				all[p.Base] = append(all[p.Base], p)
+			}
+		}
+	}
 
 	docs := make([]document, 0, len(c.Bases)+len(c.Pages))
 	for i := range c.Bases {
 		b := &c.Bases[i]
-		if pages := offers[b.ID]; len(pages) > 0 {
-			d := baseDocument(b, pages)
+		if len(offers[b.ID]) > 0 {
+			d := baseDocument(b, all[b.ID])
 			d.id = baseDocID(c, b.ID)
 			docs = append(docs, d)
 		}
