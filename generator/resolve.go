@@ -170,8 +170,11 @@ func (fc *federationContent) categoryIDs() []string {
 // collision with another file.
 func (s *Site) register(url, file string, diags *diag.List) bool {
 	if prev, dup := s.urls[url]; dup {
-		diags.Errorf(file, 1, 1, "duplicate-url",
-			"rename one of the files or set a different slug",
+		hint := "rename one of the two files; the file name sets the page's address"
+		if prev == "sites.toml" {
+			hint = "rename the file: the portal makes this page itself from sites.toml"
+		}
+		diags.Errorf(file, 1, 1, "duplicate-url", hint,
 			"page %s%s is also produced by %s", s.URL, url, prev)
 		return false
 	}
