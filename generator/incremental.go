@@ -145,12 +145,12 @@ func (b *Builder) load(ctx context.Context, prev *state, changed []string) (*sta
 	return st, nil
 }
 
-// withBodies returns the resolved content of st, the previous build,
-// for next, when every changed file existed before and still exists with
-// the same front matter: an edit of the body alone changes no page's
-// URL, front matter or links to it. It puts the new bodies into st's
-// content, fills in next's decoded files and returns a function that
-// puts the old bodies back. Otherwise it returns nil.
+// withBodies returns the resolved content of st, the previous build, for
+// next when every changed file existed before and keeps its front matter.
+// An edit of the body alone changes no page's URL, front matter or links
+// to it. withBodies puts the new bodies into st's content, fills in
+// next's decoded files and returns a function that puts the old bodies
+// back. Otherwise it returns nil.
 func (st *state) withBodies(next *state, changed []string) (*federationContent, func()) {
 	type edit struct {
 		rel string
@@ -407,15 +407,13 @@ func probeResult(u string, err error) string {
 // every link it resolves.
 func (r *pageRenderer) resolver(s *Site, j *job) linkResolver {
 	resolve := r.fc.resolver(s)
-	var mu sync.Mutex
+	// A job renders in one goroutine, so the probes need no lock.
 	return func(dest string) (string, error) {
 		u, err := resolve(dest)
 		if err == nil && fixedLink(dest) {
 			return u, err
 		}
-		mu.Lock()
 		j.probes = append(j.probes, probe{kind: probeLink, site: s.ID, dest: dest, result: probeResult(u, err)})
-		mu.Unlock()
 		return u, err
 	}
 }
@@ -526,7 +524,7 @@ func (r *pageRenderer) jobs() []*job {
 			add(s.ID+" "+o.URL, 1, r.officeDigest(o), func(j *job) { r.renderOffice(o, j) })
 		}
 		for _, p := range s.Pages {
-			add(s.ID+" "+p.URL, 1, r.digestOf(p.URL, p.src.hash), func(j *job) { r.renderPage(p, j) })
+			add(s.ID+" "+p.URL, 1, pageDigest(p), func(j *job) { r.renderPage(p, j) })
 		}
 	}
 	return jobs
@@ -621,8 +619,9 @@ func (d *digest) num(n uint64) *digest {
 
 func (d *digest) sum() uint64 { return d.h.Sum64() }
 
-func (r *pageRenderer) digestOf(url string, hash uint64) uint64 {
-	return newDigest().str(url).num(hash).sum()
+// pageDigest sums up what a free page shows: its file.
+func pageDigest(p *Page) uint64 {
+	return newDigest().str(p.URL).num(p.src.hash).sum()
 }
 
 // serviceDigest sums up what a service page shows: its file, its base
@@ -795,7 +794,6 @@ func (r *pageRenderer) corpus(jobs []*job) *search.Corpus {
 // With prev it starts from prev's files and changes those of the jobs
 // that ran and of prev's jobs that are gone.
 func outputsOf(jobs []*job, prev *state) (map[string]publish.Entry, map[string]bool) {
-	changed := map[string]bool{}
 	if prev == nil {
 		m := map[string]publish.Entry{}
 		for _, j := range jobs {
@@ -805,6 +803,8 @@ func outputsOf(jobs []*job, prev *state) (map[string]publish.Entry, map[string]b
 		}
 		return m, nil
 	}
+
+	// Take out the files of the jobs that ran again or are gone.
 	m := maps.Clone(prev.outputs)
 	var removed []string
 	remove := func(old *job) {
@@ -831,6 +831,10 @@ func outputsOf(jobs []*job, prev *state) (map[string]publish.Entry, map[string]b
 			remove(old)
 		}
 	}
+
+	// Put in the files of the jobs that ran, and note the portals whose
+	// files differ.
+	changed := map[string]bool{}
 	site := func(p string) string {
 		s, _, _ := strings.Cut(p, "/")
 		return s
@@ -915,14 +919,14 @@ func (o *output) update(prev, next map[string]publish.Entry, jobs []*job, manife
 			return err
 		}
 	}
-	var gone []string
+	var stale []string
 	for rel := range prev {
 		if _, ok := next[rel]; !ok && !isManifest(rel, manifests) {
-			gone = append(gone, rel)
+			stale = append(stale, rel)
 		}
 	}
-	sort.Strings(gone)
-	for _, rel := range gone {
+	sort.Strings(stale)
+	for _, rel := range stale {
 		p := filepath.Join(o.final, filepath.FromSlash(rel))
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("removing %s: %w", rel, err)

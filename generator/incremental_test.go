@@ -492,7 +492,8 @@ func TestBuildSites(t *testing.T) {
 		offeredBy[o.Site] = true
 	}
 	if !offeredBy["lingen"] || !offeredBy["meppen"] || !offeredBy["haren"] {
-		t.Errorf("Hundesteuer filtered by meppen is offered by %v, want lingen, meppen and the portals not built", res.Hits[0].OfferedBy)
+		t.Errorf("offers of Hundesteuer filtered by meppen = %v, want lingen, meppen and haren among them",
+			res.Hits[0].OfferedBy)
 	}
 
 	// A part beside the index of a full build holds pages twice.
