@@ -177,7 +177,8 @@ func partitionOf(id string, n int) int {
 
 // CopyIndex copies the index that Build or UpdateDir wrote into src to
 // dst, in place of the index there, which stays whole until the copy is
-// complete. The page layouts in dst are left alone.
+// complete. Segment files are linked where the file system allows it.
+// The page layouts in dst are left alone.
 func CopyIndex(src, dst string) error {
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		return fmt.Errorf("copying search index: %w", err)
@@ -199,6 +200,12 @@ func CopyIndex(src, dst string) error {
 		to := filepath.Join(tmp, rel)
 		if d.IsDir() {
 			return os.MkdirAll(to, 0o755)
+		}
+		// bleve writes a segment file once and never changes it, so a
+		// second link to it is as good as a copy and writes nothing.
+		// Other files, such as the root.bolt database, are copied.
+		if filepath.Ext(p) == ".zap" && os.Link(p, to) == nil {
+			return nil
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
