@@ -100,7 +100,9 @@ type Result struct {
 // returns a *diag.Errors listing all of them, and the previous output is
 // left as it was.
 func Build(ctx context.Context, opts Options) (*Result, error) {
-	return NewBuilder(opts).Build(ctx, nil)
+	b := NewBuilder(opts)
+	b.once = true
+	return b.Build(ctx, nil)
 }
 
 // Builder builds a federation again and again, as the preview server
@@ -110,6 +112,10 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 // output equals that of a full build.
 type Builder struct {
 	opts Options
+	// once is set when the Builder builds a single time, as Build does.
+	// It then drops what only a later update needs as soon as the pages
+	// are written, so the search index is built in less memory.
+	once bool
 	// last is the state of the last successful build, nil before it.
 	last *state
 	// mu guards the fields of the live index below, which the index
@@ -494,6 +500,13 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 		opts.Written()
 	}
 	st.corpus = r.corpus(jobs)
+	built, files := r.builtSites(), len(st.outputs)
+	if b.once {
+		// Nothing compares against this build, so the content, the jobs
+		// and the output list can go before the index takes its memory.
+		jobs, r, fc = nil, nil, nil
+		st.drop()
+	}
 	if !opts.DryRun && !opts.SkipIndex {
 		if err := b.writeIndex(ctx, prev, st, out); err != nil {
 			out.abort()
@@ -519,11 +532,11 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 	warnings := diags.Warnings()
 	warnings.Sort()
 	res := &Result{
-		Output: st.cfg.OutputDir, Sites: len(r.builtSites()), Pages: pages, Rendered: rendered,
+		Output: st.cfg.OutputDir, Sites: len(built), Pages: pages, Rendered: rendered,
 		Updated: prev != nil, Warnings: dedupe(warnings), Duration: time.Since(start),
 	}
 	if !opts.DryRun {
-		res.Files = len(st.outputs)
+		res.Files = files
 	}
 	if opts.KeepCorpus {
 		res.Corpus = st.corpus

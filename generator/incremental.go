@@ -66,6 +66,14 @@ type state struct {
 	corpus    *search.Corpus
 }
 
+// drop releases what only an update of the build needs: the content
+// files and their decoded and resolved forms, the parsed base texts, the
+// jobs and the list of output files. The corpus stays.
+func (st *state) drop() {
+	st.files, st.fc, st.decoded, st.bases, st.baseHTML = nil, nil, nil, nil, nil
+	st.jobs, st.outputs, st.manifests = nil, nil, nil
+}
+
 // parsedBase is a parsed base text, its plain text for the search index
 // and what parsing reported.
 type parsedBase struct {

@@ -277,7 +277,14 @@ func (m *markdown) renderNodes(d *document, nodes []ast.Node, resolve linkResolv
 	w.resolve, w.doc, w.diags = nil, nil, nil
 	w.Reset(nil)
 	writerPool.Put(w)
-	return template.HTML(buf.String())
+	// Pages are written as their templates leave them, so the HTML
+	// they insert comes minified.
+	html, err := minifyHTMLFragment(buf.String())
+	if err != nil {
+		diags.Errorf(d.src.path, 0, 0, "render", "", "rendering Markdown: %v", err)
+		return template.HTML(buf.String())
+	}
+	return template.HTML(html)
 }
 
 // linkRenderer renders links with destinations resolved per portal.

@@ -60,6 +60,12 @@ func (r *pageRenderer) writeHTML(j *job, site, url string, page []byte) {
 	if r.out.dry {
 		return
 	}
+	if r.theme.minified {
+		// The templates were minified as the theme loaded, and what
+		// they insert is minified or escaped text.
+		r.out.emit(j, siteFilePath(site, url), tidyPage(page), &j.diags)
+		return
+	}
 	min, err := minifyBytes(r.out.min, "text/html", page)
 	if err != nil {
 		j.diags.Errorf("themes", 0, 0, "minify", "", "minifying %s%s: %v", site, url, err)

@@ -36,13 +36,34 @@ type theme struct {
 	css, js []byte
 	// static are other assets, copied as they are, by path under assets/.
 	static map[string][]byte
+	// minified is set when every template's HTML was minified as the
+	// theme loaded, so pages need no minifying of their own; it is unset
+	// when a template defeated that, see minifyTemplate.
+	minified bool
 }
 
 // loadTheme parses the theme in fsys: templates/*.html and assets/.
 func loadTheme(fsys fs.FS, m *minify.M) (*theme, error) {
-	t := &theme{templates: map[string]*template.Template{}, static: map[string][]byte{}}
-	layout, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(fsys, "templates/layout.html")
-	if err != nil {
+	t := &theme{templates: map[string]*template.Template{}, static: map[string][]byte{}, minified: true}
+	// parse adds the template file name to tmpl, its HTML minified when
+	// that is possible.
+	parse := func(tmpl *template.Template, name string) error {
+		data, err := fs.ReadFile(fsys, "templates/"+name)
+		if err != nil {
+			return err
+		}
+		text, ok := minifyTemplate(name, string(data))
+		if !ok {
+			t.minified = false
+		}
+		if tmpl.Name() != name {
+			tmpl = tmpl.New(name)
+		}
+		_, err = tmpl.Parse(text)
+		return err
+	}
+	layout := template.New("layout.html").Funcs(templateFuncs)
+	if err := parse(layout, "layout.html"); err != nil {
 		return nil, fmt.Errorf("parsing theme layout: %w", err)
 	}
 	for _, name := range pageTemplates {
@@ -50,13 +71,13 @@ func loadTheme(fsys fs.FS, m *minify.M) (*theme, error) {
 		if err != nil {
 			return nil, fmt.Errorf("parsing theme template %s: %w", name, err)
 		}
-		if _, err := clone.ParseFS(fsys, "templates/"+name+".html"); err != nil {
+		if err := parse(clone, name+".html"); err != nil {
 			return nil, fmt.Errorf("parsing theme template %s: %w", name, err)
 		}
 		t.templates[name] = clone
 	}
 
-	err = fs.WalkDir(fsys, "assets", func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(fsys, "assets", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}

@@ -1,0 +1,352 @@
+package generator
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"text/template/parse"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/html"
+)
+
+// The build minifies a theme's templates once, when the theme loads, and
+// then writes pages without minifying each. The HTML around the actions
+// is minified already. What the actions insert is either text, which the
+// template escapes, or HTML that the build minified before.
+
+// templateMinifier minifies the HTML of templates. It has no minifier for
+// other types, so it leaves the content of script elements as it is,
+// because in a template that content is an action, such as a page's JSON-LD.
+var templateMinifier = func() *minify.M {
+	m := minify.New()
+	m.Add("text/html", &html.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true})
+	return m
+}()
+
+// placeholderMark starts and ends the words that stand for actions while
+// minifying. Lower-case letters and digits survive minification in every
+// place an action can stand: text, attribute values and attribute names.
+const placeholderMark = "vbdtmpl"
+
+// minifyTemplate returns text, the source of a template file, with the
+// HTML between its actions minified and the actions unchanged. It
+// replaces each stretch of actions and comments with a placeholder word,
+// minifies the result as HTML and puts the actions back. It reports false
+// when the source does not parse or the minifier moved, dropped or
+// duplicated a placeholder, and the caller then uses text as it is.
+func minifyTemplate(name, text string) (string, bool) {
+	spans, ok := templateTextSpans(name, text)
+	if !ok {
+		return text, false
+	}
+	// Everything between two pieces of text is template syntax: actions,
+	// comments and the white space that trim markers remove.
+	var (
+		b       strings.Builder
+		actions []string
+		// actionStarts are the offsets of the actions in text.
+		actionStarts []int
+		at           int
+	)
+	placeholder := func(i int) string {
+		return placeholderMark + strconv.Itoa(i) + placeholderMark
+	}
+	for _, s := range spans {
+		if s.start > at {
+			b.WriteString(placeholder(len(actions)))
+			actions = append(actions, text[at:s.start])
+			actionStarts = append(actionStarts, at)
+		}
+		b.WriteString(text[s.start:s.end])
+		at = s.end
+	}
+	if at < len(text) {
+		b.WriteString(placeholder(len(actions)))
+		actions = append(actions, text[at:])
+		actionStarts = append(actionStarts, at)
+	}
+	if strings.Count(b.String(), placeholderMark) != 2*len(actions) {
+		// The template's own text contains the mark.
+		return text, false
+	}
+	min, err := templateMinifier.String("text/html", b.String())
+	if err != nil {
+		return text, false
+	}
+	var out strings.Builder
+	out.Grow(len(min) + len(text) - b.Len())
+	rest := min
+	inTag := false
+	for i, a := range actions {
+		p := placeholder(i)
+		j := strings.Index(rest, p)
+		if j < 0 {
+			return text, false
+		}
+		html := rest[:j]
+		if k := strings.LastIndexAny(html, "<>"); k >= 0 {
+			inTag = html[k] == '<'
+		}
+		switch {
+		case inTag:
+			// Inside a tag the minifier separates a placeholder from the
+			// attribute before it by a space. An action written right
+			// after an attribute, such as a conditional attribute, keeps
+			// its own leading space, so that space goes.
+			if strings.HasSuffix(html, " ") && !precededBySpace(text, a, actionStarts[i]) {
+				html = html[:len(html)-1]
+			}
+		default:
+			html = trimBlockSpace(html, i > 0, true)
+		}
+		out.WriteString(html)
+		out.WriteString(a)
+		rest = rest[j+len(p):]
+	}
+	if strings.Contains(rest, placeholderMark) {
+		return text, false
+	}
+	rest = trimBlockSpace(rest, len(actions) > 0, false)
+	out.WriteString(rest)
+	return out.String(), true
+}
+
+// precededBySpace reports whether the action a, at offset start of text,
+// begins with white space or follows it.
+func precededBySpace(text, a string, start int) bool {
+	if a != "" && isSpace(a[0]) {
+		return true
+	}
+	return start > 0 && isSpace(text[start-1])
+}
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
+}
+
+// trimBlockSpace removes from html, minified text next to actions, the
+// white space that the minifier kept beside a placeholder but would have
+// removed beside the HTML the action writes: space between the
+// placeholder and the tag of a block element, such as a newline between
+// an action and <section>. afterAction and beforeAction report whether an
+// action comes before or after html. White space between two actions stays,
+// because it may separate two words.
+func trimBlockSpace(html string, afterAction, beforeAction bool) string {
+	body := strings.TrimLeft(html, spaceChars)
+	if body == "" {
+		return html
+	}
+	if afterAction && len(body) < len(html) && blockTagAt([]byte(body)) {
+		html = body
+	}
+	body = strings.TrimRight(html, spaceChars)
+	if beforeAction && len(body) < len(html) && blockTagBefore([]byte(body)) {
+		html = body
+	}
+	return html
+}
+
+const spaceChars = " \t\n\r\f"
+
+// blockTagAt reports whether html starts with the opening or closing
+// tag of a block element.
+func blockTagAt(html []byte) bool {
+	if len(html) == 0 || html[0] != '<' {
+		return false
+	}
+	return blockElements[tagName(html[1:])]
+}
+
+// blockTagBefore reports whether html ends with the opening or closing
+// tag of a block element.
+func blockTagBefore(html []byte) bool {
+	if len(html) == 0 || html[len(html)-1] != '>' {
+		return false
+	}
+	k := bytes.LastIndexByte(html, '<')
+	if k < 0 {
+		return false
+	}
+	return blockElements[tagName(html[k+1:])]
+}
+
+// tagName returns the lower-case element name at the start of html, the
+// text after a tag's "<", without the "/" of a closing tag.
+func tagName(html []byte) string {
+	html = bytes.TrimPrefix(html, []byte("/"))
+	end := 0
+	for end < len(html) && end < 16 && isNameByte(html[end]) {
+		end++
+	}
+	return strings.ToLower(string(html[:end]))
+}
+
+func isNameByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// blockElements are the elements beside whose tags white space does not
+// show. Elements that keep white space, such as pre and textarea, are
+// not among them.
+var blockElements = map[string]bool{
+	"address": true, "article": true, "aside": true, "blockquote": true, "body": true,
+	"dd": true, "details": true, "dialog": true, "div": true, "dl": true, "dt": true,
+	"fieldset": true, "figcaption": true, "figure": true, "footer": true, "form": true,
+	"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
+	"head": true, "header": true, "hgroup": true, "hr": true, "html": true, "li": true,
+	"link": true, "main": true, "meta": true, "nav": true, "ol": true, "p": true,
+	"script": true, "section": true, "summary": true, "table": true, "tbody": true,
+	"td": true, "tfoot": true, "th": true, "thead": true, "title": true, "tr": true, "ul": true,
+}
+
+// tidyPage removes the line breaks that minified templates leave next to
+// actions from page, as the minifier would have removed them from the
+// whole page. It removes white space with a line break between two tags
+// when one of them belongs to a block element, and white space after the
+// last tag. Preformatted elements keep their white space. tidyPage
+// changes page in place.
+func tidyPage(page []byte) []byte {
+	pre := preformatted(page)
+	out := page[:0]
+	at := 0 // page[at:] is not copied to out yet
+	for i := 0; i < len(page); {
+		n := bytes.IndexByte(page[i:], '\n')
+		if n < 0 {
+			break
+		}
+		start, end := i+n, i+n+1
+		for start > 0 && isSpace(page[start-1]) {
+			start--
+		}
+		for end < len(page) && isSpace(page[end]) {
+			end++
+		}
+		i = end
+		if start == 0 || page[start-1] != '>' || (end < len(page) && page[end] != '<') {
+			continue
+		}
+		if end < len(page) && !blockTagBefore(page[:start]) && !blockTagAt(page[end:]) {
+			continue
+		}
+		if inRanges(pre, start) {
+			continue
+		}
+		out = append(out, page[at:start]...)
+		at = end
+	}
+	return append(out, page[at:]...)
+}
+
+// preformatted returns the byte ranges of the pre and textarea elements
+// of html, in which white space shows.
+func preformatted(html []byte) []span {
+	var l []span
+	for _, name := range []string{"pre", "textarea"} {
+		open, close := []byte("<"+name), []byte("</"+name+">")
+		for i := 0; ; {
+			k := bytes.Index(html[i:], open)
+			if k < 0 {
+				break
+			}
+			start := i + k
+			e := bytes.Index(html[start:], close)
+			if e < 0 {
+				l = append(l, span{start, len(html)})
+				break
+			}
+			l = append(l, span{start, start + e})
+			i = start + e
+		}
+	}
+	return l
+}
+
+func inRanges(l []span, at int) bool {
+	for _, s := range l {
+		if at >= s.start && at < s.end {
+			return true
+		}
+	}
+	return false
+}
+
+// span is a byte range of a template's source.
+type span struct{ start, end int }
+
+// templateTextSpans returns the byte ranges of the plain text of a
+// template source, in order: the parts that are neither actions nor
+// comments. It reports false when the source does not parse.
+func templateTextSpans(name, text string) ([]span, bool) {
+	t := parse.New(name)
+	t.Mode = parse.SkipFuncCheck
+	trees := map[string]*parse.Tree{}
+	if _, err := t.Parse(text, "", "", trees); err != nil {
+		return nil, false
+	}
+	var spans []span
+	var walk func(n parse.Node) bool
+	walk = func(n parse.Node) bool {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n == nil {
+				return true
+			}
+			for _, c := range n.Nodes {
+				if !walk(c) {
+					return false
+				}
+			}
+		case *parse.TextNode:
+			start := int(n.Pos)
+			end := start + len(n.Text)
+			if start < 0 || end > len(text) || text[start:end] != string(n.Text) {
+				return false
+			}
+			spans = append(spans, span{start, end})
+		case *parse.IfNode:
+			return walk(n.List) && walk(n.ElseList)
+		case *parse.RangeNode:
+			return walk(n.List) && walk(n.ElseList)
+		case *parse.WithNode:
+			return walk(n.List) && walk(n.ElseList)
+		}
+		return true
+	}
+	seen := map[*parse.Tree]bool{}
+	for _, tr := range append([]*parse.Tree{t}, mapValues(trees)...) {
+		if seen[tr] || tr.Root == nil {
+			continue
+		}
+		seen[tr] = true
+		if !walk(tr.Root) {
+			return nil, false
+		}
+	}
+	slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
+	for i := 1; i < len(spans); i++ {
+		if spans[i].start < spans[i-1].end {
+			return nil, false
+		}
+	}
+	return spans, true
+}
+
+func mapValues(m map[string]*parse.Tree) []*parse.Tree {
+	l := make([]*parse.Tree, 0, len(m))
+	for _, v := range m {
+		l = append(l, v)
+	}
+	return l
+}
+
+// minifyHTMLFragment minifies a piece of HTML, such as rendered Markdown.
+func minifyHTMLFragment(s string) (string, error) {
+	min, err := templateMinifier.String("text/html", s)
+	if err != nil {
+		return "", fmt.Errorf("minifying HTML: %w", err)
+	}
+	return min, nil
+}

@@ -1,0 +1,162 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"html/template"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/verbund/verbund/federation"
+)
+
+func TestMinifyTemplate(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want string
+		ok   bool
+	}{{
+		name: "white space between block elements",
+		in:   "<main>\n  <h1>{{.Title}}</h1>\n  <p>{{.Lead}}</p>\n</main>\n",
+		want: "<main><h1>{{.Title}}</h1><p>{{.Lead}}</p></main>",
+		ok:   true,
+	}, {
+		name: "conditional attribute keeps its own space",
+		in:   `<a href="{{.URL}}"{{if .Active}} aria-current="page"{{end}}>{{.Title}}</a>`,
+		want: `<a href="{{.URL}}"{{if .Active}} aria-current="page"{{end}}>{{.Title}}</a>`,
+		ok:   true,
+	}, {
+		name: "space before an action in a tag stays",
+		in:   `<input type="search" {{if .Required}}required{{end}}>`,
+		want: `<input type="search" {{if .Required}}required{{end}}>`,
+		ok:   true,
+	}, {
+		name: "text around an action keeps its spaces",
+		in:   "<p>Zuständig ist der {{.Office}}, Telefon {{.Phone}}.</p>",
+		want: "<p>Zuständig ist der {{.Office}}, Telefon {{.Phone}}.</p>",
+		ok:   true,
+	}, {
+		name: "action next to a block element loses the line break",
+		in:   "<div>\n{{range .Parts}}\n<section>{{.}}</section>\n{{end}}\n</div>",
+		want: "<div>{{range .Parts}}<section>{{.}}</section>{{end}}</div>",
+		ok:   true,
+	}, {
+		name: "script content is left to the template",
+		in:   `<script type="application/ld+json">{{.JSONLD}}</script>`,
+		want: `<script type="application/ld+json">{{.JSONLD}}</script>`,
+		ok:   true,
+	}, {
+		name: "comments and trim markers stay as written",
+		in:   "<ul>\n{{- /* the items */ -}}\n<li>a</li></ul>",
+		// The white space that trim markers remove is theirs to remove.
+		want: "<ul>\n{{- /* the items */ -}}\n<li>a</li></ul>",
+		ok:   true,
+	}, {
+		name: "define blocks",
+		in:   "{{define \"main\"}}\n<article>\n<h1>{{.Title}}</h1>\n</article>\n{{end}}\n",
+		want: "{{define \"main\"}}<article><h1>{{.Title}}</h1></article>{{end}}",
+		ok:   true,
+	}, {
+		name: "text with the placeholder mark is left alone",
+		in:   "<p>" + placeholderMark + "0" + placeholderMark + " {{.X}}</p>\n\n",
+		want: "<p>" + placeholderMark + "0" + placeholderMark + " {{.X}}</p>\n\n",
+		ok:   false,
+	}, {
+		name: "a template that does not parse is left alone",
+		in:   "<p>{{if .X}}</p>\n",
+		want: "<p>{{if .X}}</p>\n",
+		ok:   false,
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := minifyTemplate("t.html", tt.in)
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("minifyTemplate(%q)\n got %q, %v\nwant %q, %v", tt.in, got, ok, tt.want, tt.ok)
+			}
+			if ok {
+				if _, err := template.New("t.html").Parse(got); err != nil {
+					t.Errorf("minified template does not parse: %v", err)
+				}
+			}
+		})
+	}
+}
+
+func TestTidyPage(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"line break between block tags", "<p>a</p>\n<p>b</p>", "<p>a</p><p>b</p>"},
+		{"line break after a block tag", "<ul>\n  <li>a</li></ul>", "<ul><li>a</li></ul>"},
+		{"line break between inline tags stays", "<a>x</a>\n<b>y</b>", "<a>x</a>\n<b>y</b>"},
+		{"line break in text stays", "<p>ein\nText</p>", "<p>ein\nText</p>"},
+		{"space after the last tag goes", "<html></html>\n\n", "<html></html>"},
+		{"preformatted text keeps its lines", "<pre><b>a</b>\n<p>b</p></pre>\n<p>c</p>", "<pre><b>a</b>\n<p>b</p></pre><p>c</p>"},
+		{"textarea keeps its lines", "<textarea><p>\n</p></textarea>", "<textarea><p>\n</p></textarea>"},
+		{"no line break", "<p>a</p> <p>b</p>", "<p>a</p> <p>b</p>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(tidyPage([]byte(tt.in))); got != tt.want {
+				t.Errorf("tidyPage(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestPagesAsMinified checks that the pages of the example federation,
+// written from minified templates without minifying the page, are what
+// the minifier makes of them.
+func TestPagesAsMinified(t *testing.T) {
+	out := t.TempDir()
+	_, err := Build(context.Background(), Options{
+		ConfigPath: filepath.Join("..", "sites.toml"),
+		ThemeDir:   themeDir,
+		SkipIndex:  true,
+		Override: func(cfg *federation.Config) {
+			cfg.OutputDir = out
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := newMinifier()
+	pages := 0
+	err = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == IndexDir {
+			// The search endpoint's page layouts keep a comment that
+			// marks where results go.
+			return fs.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		pages++
+		min, err := m.Bytes("text/html", data)
+		if err != nil {
+			t.Errorf("%s: %v", p, err)
+			return nil
+		}
+		if !bytes.Equal(min, data) {
+			t.Errorf("%s is not minified: %d bytes, %d minified", p, len(data), len(min))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pages < 100 {
+		t.Fatalf("the example federation has %d pages, want at least 100", pages)
+	}
+}
