@@ -419,7 +419,18 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 		if prev != nil {
 			prevDecoded = prev.decoded
 		}
-		l := decodeContent(st.files, siteIDs, prevDecoded, st.decoded, &diags)
+		reread := ""
+		if b.once {
+			// Nothing updates this build, so the bodies are read
+			// again as pages render instead of held all along.
+			reread = st.contentDir
+		}
+		l := decodeContent(st.files, siteIDs, prevDecoded, st.decoded, reread, &diags)
+		if b.once {
+			for i := range st.files {
+				st.files[i].src = nil
+			}
+		}
 		fc = resolve(st.cfg, st.cfgName, l, &diags)
 	}
 	st.fc = fc

@@ -309,3 +309,37 @@ func TestDateKeepsCalendarDay(t *testing.T) {
 		}
 	}
 }
+
+func TestReadBodyAgain(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "seite.md")
+	content := "\xef\xbb\xbf+++\r\ntitle = \"Seite\"\r\n+++\r\nText der Seite.\r\n"
+	if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f := newRawFile("seite.md", "content", []byte(content))
+	src, err := splitFrontMatter(f.name, f.src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.hash = f.hash
+	d := &decoded{kind: "pages", page: Page{src: src}}
+	d.dropBody(file, len(f.src))
+	if d.page.src.body != nil {
+		t.Fatal("dropBody kept the body")
+	}
+
+	body, err := d.page.src.readBody()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(body) != "Text der Seite.\n" {
+		t.Errorf("body read again = %q, want %q", body, "Text der Seite.\n")
+	}
+
+	if err := os.WriteFile(file, []byte(content+"Neu.\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.page.src.readBody(); err == nil || !strings.Contains(err.Error(), "changed during the build") {
+		t.Errorf("reading a changed file: err = %v, want a change error", err)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/maphash"
+	"os"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -88,6 +90,28 @@ type source struct {
 	// hash identifies the file's content; it is zero for pages that
 	// have no file of their own.
 	hash uint64
+	// file, when body is nil, is the file to read the body from again,
+	// and bodyStart the offset of the body in its normalized content.
+	file      string
+	bodyStart int
+}
+
+// readBody returns the body of s, reading it again from its file when s
+// does not hold it. It fails when the file changed since the build read
+// it first.
+func (s source) readBody() ([]byte, error) {
+	if s.body != nil || s.file == "" {
+		return s.body, nil
+	}
+	data, err := os.ReadFile(s.file)
+	if err != nil {
+		return nil, err
+	}
+	data = normalize(data)
+	if maphash.Bytes(contentSeed, data) != s.hash || s.bodyStart > len(data) {
+		return nil, fmt.Errorf("%s changed during the build: build again", s.path)
+	}
+	return data[s.bodyStart:], nil
 }
 
 // splitFrontMatter separates front matter from body. src must already be

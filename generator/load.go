@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"io/fs"
 	"path"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -28,6 +29,9 @@ type rawFile struct {
 	rel string
 	// name is the path for messages.
 	name string
+	// file is the path under the content folder as the file system
+	// spells it, which may be NFD-normalized.
+	file string
 	src  []byte
 	// hash identifies the content, to find what changed between builds.
 	hash uint64
@@ -99,6 +103,7 @@ func newRawFile(p, prefix string, src []byte) rawFile {
 	return rawFile{
 		rel:  norm.NFC.String(p),
 		name: path.Join(prefix, p),
+		file: p,
 		src:  src,
 		hash: maphash.Bytes(contentSeed, src),
 	}
@@ -140,7 +145,12 @@ type decodedFile struct {
 // and decodes their front matter, in parallel. siteIDs are the sites of
 // the federation. Files found in prev with the same content are not
 // decoded again; next receives the result of every file.
-func decodeContent(files []rawFile, siteIDs map[string]bool, prev, next map[string]*decodedFile, diags *diag.List) *loaded {
+//
+// When reread is not empty, the decoded sources keep their front matter
+// but not their bodies, which parseMarkdown reads again from the file
+// under the folder reread when it needs them. A build that renders each
+// page once then holds no more than the front matter of every file.
+func decodeContent(files []rawFile, siteIDs map[string]bool, prev, next map[string]*decodedFile, reread string, diags *diag.List) *loaded {
 	results := make([]*decodedFile, len(files))
 	var (
 		wg  sync.WaitGroup
@@ -157,6 +167,9 @@ func decodeContent(files []rawFile, siteIDs map[string]bool, prev, next map[stri
 			defer func() { <-sem; wg.Done() }()
 			r := &decodedFile{hash: f.hash}
 			r.dec = decodeFile(f, siteIDs, &r.diags)
+			if reread != "" && r.dec != nil {
+				r.dec.dropBody(filepath.Join(reread, filepath.FromSlash(f.file)), len(f.src))
+			}
 			results[i] = r
 		}()
 	}
@@ -177,6 +190,27 @@ func decodeContent(files []rawFile, siteIDs map[string]bool, prev, next map[stri
 		}
 	}
 	return l
+}
+
+// dropBody replaces the body of d's source with the way to read it
+// again from file, whose normalized content is size bytes long, and
+// copies the front matter, so that d no longer refers to the file's
+// content.
+func (d *decoded) dropBody(file string, size int) {
+	var src *source
+	switch d.kind {
+	case "base":
+		src = &d.base.src
+	case "services":
+		src = &d.svc.src
+	case "offices":
+		src = &d.off.src
+	default:
+		src = &d.page.src
+	}
+	src.frontMatter = bytes.Clone(src.frontMatter)
+	src.file, src.bodyStart = file, size-len(src.body)
+	src.body = nil
 }
 
 // file adds a fresh copy of the decoded content d to l.

@@ -88,6 +88,11 @@ type document struct {
 // parseMarkdown parses a body. With structured set, second-level
 // headings must name parts; otherwise the whole body is the intro.
 func (m *markdown) parseMarkdown(src source, structured bool, diags *diag.List) *document {
+	body, err := src.readBody()
+	if err != nil {
+		diags.Errorf(src.path, 0, 0, "read", "", "reading the body: %v", err)
+	}
+	src.body = body
 	ctx := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	root := m.md.Parser().Parse(text.NewReader(src.body), parser.WithContext(ctx))
 	d := &document{src: src, parts: map[string][]ast.Node{}, titles: map[string]string{}}
