@@ -322,7 +322,7 @@ func TestReadBodyAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	src.hash = f.hash
-	d := &decoded{kind: "pages", page: Page{src: src}}
+	d := &decoded{kind: "pages", page: &Page{src: src}}
 	d.dropBody(file, len(f.src))
 	if d.page.src.body != nil {
 		t.Fatal("dropBody kept the body")

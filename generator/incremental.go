@@ -145,7 +145,7 @@ func (b *Builder) load(ctx context.Context, prev *state, changed []string) (*sta
 	if st.contentDir, err = filepath.Abs(cfg.ContentDir); err != nil {
 		return nil, fmt.Errorf("finding the content folder: %w", err)
 	}
-	if st.files, err = readContent(ctx, os.DirFS(cfg.ContentDir), relativeTo(root, cfg.ContentDir)); err != nil {
+	if st.files, err = readContent(ctx, os.DirFS(cfg.ContentDir), relativeTo(root, cfg.ContentDir), b.once); err != nil {
 		return nil, err
 	}
 	st.cfg = cfg
@@ -222,17 +222,26 @@ func (d *decoded) source() source {
 	return d.page.src
 }
 
-// setSource replaces the file of the decoded content.
+// setSource replaces the file of the decoded content with src, in a copy
+// of the content, so that other copies of d keep theirs.
 func (d *decoded) setSource(src source) {
 	switch d.kind {
 	case "base":
-		d.base.src = src
+		b := *d.base
+		b.src = src
+		d.base = &b
 	case "services":
-		d.svc.src = src
+		s := *d.svc
+		s.src = src
+		d.svc = &s
 	case "offices":
-		d.off.src = src
+		o := *d.off
+		o.src = src
+		d.off = &o
 	default:
-		d.page.src = src
+		p := *d.page
+		p.src = src
+		d.page = &p
 	}
 }
 

@@ -47,8 +47,10 @@ type loaded struct {
 }
 
 // readContent reads every file under the content folder in parallel.
-// prefix is prepended to paths in messages.
-func readContent(ctx context.Context, fsys fs.FS, prefix string) ([]rawFile, error) {
+// prefix is prepended to paths in messages. With headOnly set, each file
+// keeps its content only up to the end of its front matter, for a build
+// that reads bodies again as it renders (see decodeContent).
+func readContent(ctx context.Context, fsys fs.FS, prefix string, headOnly bool) ([]rawFile, error) {
 	var paths []string
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -82,7 +84,11 @@ func readContent(ctx context.Context, fsys fs.FS, prefix string) ([]rawFile, err
 			if err != nil {
 				return fmt.Errorf("reading content: %w", err)
 			}
-			files[i] = newRawFile(p, prefix, src)
+			f := newRawFile(p, prefix, src)
+			if headOnly {
+				f.src = frontMatterHead(f.name, f.src)
+			}
+			files[i] = f
 			return nil
 		})
 	}
@@ -109,6 +115,17 @@ func newRawFile(p, prefix string, src []byte) rawFile {
 	}
 }
 
+// frontMatterHead returns a copy of src up to the end of its front
+// matter, or src when the front matter is missing or not closed, so that
+// decoding reports the same errors.
+func frontMatterHead(name string, src []byte) []byte {
+	s, err := splitFrontMatter(name, src)
+	if err != nil {
+		return src
+	}
+	return bytes.Clone(src[:len(src)-len(s.body)])
+}
+
 // normalize removes a byte-order mark and turns CRLF line endings into
 // LF, which keeps line numbers as they are.
 func normalize(src []byte) []byte {
@@ -127,10 +144,11 @@ type decoded struct {
 	kind string // base, services, offices, pages or start
 	site string
 	name string // path for messages
-	base Base
-	svc  Service
-	off  Office
-	page Page
+	// One of base, svc, off and page is set, as kind says.
+	base *Base
+	svc  *Service
+	off  *Office
+	page *Page
 }
 
 // decodedFile is the result of decoding one file: the decoded content, or
@@ -217,7 +235,7 @@ func (d *decoded) dropBody(file string, size int) {
 func (l *loaded) file(d *decoded, diags *diag.List) {
 	switch d.kind {
 	case "base":
-		b := d.base
+		b := *d.base
 		if prev, dup := l.bases[b.ID]; dup {
 			diags.Errorf(d.name, 1, 1, "duplicate-url",
 				"rename one of the files", "base text id %q is also used by %s", b.ID, prev.src.path)
@@ -225,16 +243,16 @@ func (l *loaded) file(d *decoded, diags *diag.List) {
 		}
 		l.bases[b.ID] = &b
 	case "services":
-		s := d.svc
+		s := *d.svc
 		l.services[d.site] = append(l.services[d.site], &s)
 	case "offices":
-		o := d.off
+		o := *d.off
 		l.offices[d.site] = append(l.offices[d.site], &o)
 	case "pages":
-		p := d.page
+		p := *d.page
 		l.pages[d.site] = append(l.pages[d.site], &p)
 	case "start":
-		p := d.page
+		p := *d.page
 		l.starts[d.site] = &p
 	}
 }
@@ -277,19 +295,19 @@ func decodeFile(f rawFile, siteIDs map[string]bool, diags *diag.List) *decoded {
 	ok := false
 	switch kind {
 	case "base":
-		d.base = Base{ID: Slugify(stem), src: src}
+		d.base = &Base{ID: Slugify(stem), src: src}
 		ok = decodeFrontMatter(src, &d.base.serviceMatter, diags)
 	case "services":
-		d.svc = Service{Slug: Slugify(stem), src: src}
+		d.svc = &Service{Slug: Slugify(stem), src: src}
 		ok = decodeFrontMatter(src, &d.svc.Matter, diags)
 	case "offices":
-		d.off = Office{Slug: Slugify(stem), src: src}
+		d.off = &Office{Slug: Slugify(stem), src: src}
 		ok = decodeFrontMatter(src, &d.off.officeMatter, diags)
 	case "pages":
-		d.page = Page{Slug: Slugify(stem), src: src}
+		d.page = &Page{Slug: Slugify(stem), src: src}
 		ok = decodeFrontMatter(src, &d.page.pageMatter, diags)
 	case "start":
-		d.page = Page{src: src}
+		d.page = &Page{src: src}
 		ok = decodeFrontMatter(src, &d.page.pageMatter, diags)
 	default:
 		diags.Errorf(f.name, 0, 0, "unknown-location",
