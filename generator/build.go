@@ -464,6 +464,23 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 		prevJobs, prevLinks = prev.jobs, prev.links
 	}
 	r.only = opts.Sites
+	// index is the writer of a one-time build's search index until the
+	// build hands it to writeIndex.
+	var index *search.Writer
+	if b.once && !opts.DryRun && !opts.SkipIndex {
+		// The index takes each page's text as the page renders, so the
+		// build does not hold the text of every page.
+		if index, err = search.NewWriter(b.indexDir(out), r.searchBases(), r.searchPageCount()); err != nil {
+			out.abort()
+			return nil, nil, fmt.Errorf("building the search index: %w", err)
+		}
+		defer func() {
+			if index != nil {
+				index.Abort()
+			}
+		}()
+		r.index, r.keepText = index, opts.KeepCorpus
+	}
 	jobs, pages, rendered, err := r.run(ctx, prevJobs, prevLinks, opts.Progress, &diags)
 	if err != nil {
 		out.abort()
@@ -519,7 +536,9 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 		st.drop()
 	}
 	if !opts.DryRun && !opts.SkipIndex {
-		if err := b.writeIndex(ctx, prev, st, out); err != nil {
+		w := index
+		index = nil // Close removes what it wrote when it fails.
+		if err := b.writeIndex(ctx, prev, st, out, w); err != nil {
 			out.abort()
 			b.pendingAll = b.pendingAll || prev != nil
 			return nil, nil, err
@@ -557,16 +576,29 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 	return st, res, nil
 }
 
+// indexDir returns the folder of the search index in the staging folder
+// of a full build: the index of the federation, or a part of it.
+func (b *Builder) indexDir(out *output) string {
+	dir := filepath.Join(out.staging, IndexDir)
+	if sites := b.opts.Sites; len(sites) > 0 {
+		dir = filepath.Join(dir, search.PartsDirName, partName(sites))
+	}
+	return dir
+}
+
 // writeIndex writes the search index: anew into the staging folder on a
-// full build, as an update of the previous index otherwise.
-func (b *Builder) writeIndex(ctx context.Context, prev, st *state, out *output) error {
+// full build, as an update of the previous index otherwise. A full build
+// with the index writer w, which has indexed the pages, closes it.
+func (b *Builder) writeIndex(ctx context.Context, prev, st *state, out *output, w *search.Writer) error {
 	if prev == nil {
-		dir := filepath.Join(out.staging, IndexDir)
-		if sites := b.opts.Sites; len(sites) > 0 {
-			dir = filepath.Join(dir, search.PartsDirName, partName(sites))
-			st.corpus.Only = sites
+		st.corpus.Only = b.opts.Sites
+		var err error
+		if w != nil {
+			err = w.Close(ctx, st.corpus)
+		} else {
+			err = search.Build(ctx, b.indexDir(out), st.corpus)
 		}
-		if err := search.Build(ctx, dir, st.corpus); err != nil {
+		if err != nil {
 			return fmt.Errorf("building the search index: %w", err)
 		}
 		return nil

@@ -501,6 +501,9 @@ func (r *pageRenderer) run(ctx context.Context, prev map[string]*job, prevLinks 
 			}
 			j.run(j)
 			j.run = nil
+			if err := r.indexPages(j); err != nil {
+				return err
+			}
 			if progress != nil && j.pageCount > 0 {
 				n := done.Add(int64(j.pageCount))
 				mu.Lock()
@@ -770,7 +773,7 @@ func (r *pageRenderer) filesDigest(s *Site) uint64 {
 // corpus returns the search index's input from the jobs' pages.
 func (r *pageRenderer) corpus(jobs []*job) *search.Corpus {
 	fc := r.fc
-	c := &search.Corpus{}
+	c := &search.Corpus{Bases: r.searchBases()}
 	for _, s := range fc.sites {
 		c.Sites = append(c.Sites, search.Site{
 			ID: s.ID, Name: s.Name, URL: s.URL, Kind: s.Kind, Parent: s.Parent,
@@ -778,13 +781,6 @@ func (r *pageRenderer) corpus(jobs []*job) *search.Corpus {
 	}
 	for _, cat := range fc.cfg.Categories {
 		c.Categories = append(c.Categories, search.Category{ID: cat.ID, Title: cat.Title})
-	}
-	for _, id := range fc.baseIDs {
-		b := fc.bases[id]
-		c.Bases = append(c.Bases, search.Base{
-			ID: id, Title: b.Title, Summary: b.Summary, Text: r.baseTexts[id],
-			Keywords: b.Keywords, Category: b.Category, Tier: b.Tier, LeiKa: b.LeiKa,
-		})
 	}
 	// The jobs come in the same order in every build, so the pages do.
 	for _, j := range jobs {
@@ -804,6 +800,46 @@ func (r *pageRenderer) corpus(jobs []*job) *search.Corpus {
 		}
 	}
 	return c
+}
+
+// searchBases returns the base texts for the search index.
+func (r *pageRenderer) searchBases() []search.Base {
+	var l []search.Base
+	for _, id := range r.fc.baseIDs {
+		b := r.fc.bases[id]
+		l = append(l, search.Base{
+			ID: id, Title: b.Title, Summary: b.Summary, Text: r.baseTexts[id],
+			Keywords: b.Keywords, Category: b.Category, Tier: b.Tier, LeiKa: b.LeiKa,
+		})
+	}
+	return l
+}
+
+// indexPages hands the search documents of j to the index writer, if the
+// build has one.
+func (r *pageRenderer) indexPages(j *job) error {
+	if r.index == nil {
+		return nil
+	}
+	for i := range j.pages {
+		if err := r.index.Add(j.pages[i]); err != nil {
+			return fmt.Errorf("building the search index: %w", err)
+		}
+		if !r.keepText {
+			j.pages[i].Text = ""
+		}
+	}
+	return nil
+}
+
+// searchPageCount returns about the number of search documents of the
+// pages the build renders, which decides how the index is split.
+func (r *pageRenderer) searchPageCount() int {
+	n := 0
+	for _, s := range r.builtSites() {
+		n += len(s.Services) + len(s.Offices) + len(s.Pages)
+	}
+	return n
 }
 
 // outputsOf returns every file the jobs wrote and the portals whose files

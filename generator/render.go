@@ -41,6 +41,11 @@ type pageRenderer struct {
 	links uint64
 	// only are the sites a build limited to some renders.
 	only []string
+	// index, when set, receives the search documents of each job as it
+	// finishes. Unless keepText is set, the jobs then drop the pages'
+	// text, which the index no longer needs.
+	index    *search.Writer
+	keepText bool
 	// reviewMaxAge and now set the check for reviews that are due; zero
 	// turns it off.
 	reviewMaxAge time.Duration

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -72,41 +74,36 @@ func build(ctx context.Context, dir string, c *Corpus, n int) error {
 	if err := c.validate(); err != nil {
 		return fmt.Errorf("building search index: invalid content: %w", err)
 	}
-	m, err := newMapping()
+	w, err := newWriter(dir, c.Bases, len(c.Pages), n)
 	if err != nil {
-		return fmt.Errorf("building search index: %w", err)
+		return err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("building search index: %w", err)
+	// Each partition's pages are indexed by a goroutine of their own, so
+	// the partitions are built in parallel.
+	parts := make([][]Page, len(w.parts))
+	for _, p := range c.Pages {
+		i := partitionOf(p.URL, len(parts))
+		parts[i] = append(parts[i], p)
 	}
-	tmp, err := os.MkdirTemp(dir, ".index-")
-	if err != nil {
-		return fmt.Errorf("building search index: %w", err)
-	}
-	defer os.RemoveAll(tmp)
-
-	docs := documents(c)
-	if n == 0 {
-		n = partitionCount(len(docs))
-	}
-	parts := partition(docs, n)
 	g, gctx := errgroup.WithContext(ctx)
-	for i, docs := range parts {
+	for _, pages := range parts {
 		g.Go(func() error {
-			return writeIndex(gctx, filepath.Join(tmp, partitionDirPrefix+strconv.Itoa(i)), m, docs)
+			for _, p := range pages {
+				if err := gctx.Err(); err != nil {
+					return err
+				}
+				if err := w.Add(p); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
+		w.Abort()
 		return fmt.Errorf("building search index: %w", err)
 	}
-	info := federationInfo{Sites: c.Sites, Categories: c.Categories, Partitions: len(parts), Only: c.Only}
-	if err := writeJSONFile(filepath.Join(tmp, federationFileName), info); err != nil {
-		return fmt.Errorf("building search index: %w", err)
-	}
-	if err := swapDir(tmp, filepath.Join(dir, indexDirName)); err != nil {
-		return fmt.Errorf("building search index: %w", err)
-	}
-	return nil
+	return w.Close(ctx, c)
 }
 
 // partitionCount returns the number of partitions for n documents.
@@ -117,26 +114,8 @@ func partitionCount(n int) int {
 	return maxPartitions
 }
 
-// partition splits docs into n parts of about the same amount of text:
-// each document goes to the part with the least text so far.
-func partition(docs []document, n int) [][]document {
-	parts := make([][]document, n)
-	size := make([]int, n)
-	for _, d := range docs {
-		i := 0
-		for j := range size {
-			if size[j] < size[i] {
-				i = j
-			}
-		}
-		parts[i] = append(parts[i], d)
-		size[i] += d.textBytes()
-	}
-	return parts
-}
-
 // maxSegmentDocs is the most documents the builder analyses and holds
-// in memory before it writes them as one segment; at the end it merges
+// in memory before it writes them as one segment. At the end it merges
 // a partition's segments in one step. Analysed text takes several times
 // the memory of the text, so this bounds the build's memory whatever the
 // size of the federation. At 10,000 pages, segments of 1,000 documents
@@ -144,37 +123,154 @@ func partition(docs []document, n int) [][]document {
 // per partition, for the same CPU time (bench/build.sh, 2 cores).
 const maxSegmentDocs = 1000
 
-// writeIndex writes docs into a new bleve index at path with bleve's
-// offline builder. On error, writeIndex leaves files in path's folder,
-// which the caller removes.
-func writeIndex(ctx context.Context, path string, m *mapping.IndexMappingImpl, docs []document) error {
-	if len(docs) == 0 {
-		// The offline builder cannot write an index without documents.
-		idx, err := bleve.New(path, m)
+// Writer builds a search index while the pages it indexes are rendered.
+// Add indexes each page's own document at once, so the pages' text need
+// not be held until the end. Close adds the documents of the base texts
+// and the suggestions, which depend on every page, and puts the index in
+// place, as Build does. Add may be called from several goroutines.
+type Writer struct {
+	dir, tmp string
+	mapping  *mapping.IndexMappingImpl
+	bases    map[string]*Base
+	parts    []*writerPart
+}
+
+// writerPart is a partition of the index that a Writer builds.
+type writerPart struct {
+	mu   sync.Mutex
+	path string
+	// builder is created with the partition's first document, because
+	// bleve's builder cannot write an index without one.
+	builder bleve.Builder
+	err     error
+}
+
+// NewWriter returns a Writer that builds a fresh index into dir, for a
+// federation with the base texts bases and about pages pages, which
+// decide the number of partitions.
+func NewWriter(dir string, bases []Base, pages int) (*Writer, error) {
+	return newWriter(dir, bases, pages, 0)
+}
+
+func newWriter(dir string, bases []Base, pages, n int) (*Writer, error) {
+	m, err := newMapping()
+	if err != nil {
+		return nil, fmt.Errorf("building search index: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("building search index: %w", err)
+	}
+	tmp, err := os.MkdirTemp(dir, ".index-")
+	if err != nil {
+		return nil, fmt.Errorf("building search index: %w", err)
+	}
+	if n == 0 {
+		n = partitionCount(pages + len(bases))
+	}
+	w := &Writer{dir: dir, tmp: tmp, mapping: m, bases: map[string]*Base{}}
+	for i := range bases {
+		w.bases[bases[i].ID] = &bases[i]
+	}
+	for i := range n {
+		w.parts = append(w.parts, &writerPart{path: filepath.Join(tmp, partitionDirPrefix+strconv.Itoa(i))})
+	}
+	return w, nil
+}
+
+// Add indexes the document of page p. A page that extends a base text
+// needs it among the base texts given to NewWriter.
+func (w *Writer) Add(p Page) error {
+	return w.index(pageDocument(p, w.bases[p.Base]))
+}
+
+// index adds d to its partition.
+func (w *Writer) index(d document) error {
+	part := w.parts[partitionOf(d.id, len(w.parts))]
+	part.mu.Lock()
+	defer part.mu.Unlock()
+	if part.err != nil {
+		return part.err
+	}
+	if part.builder == nil {
+		part.builder, part.err = bleve.NewBuilder(part.path, w.mapping, map[string]interface{}{
+			"batchSize":       maxSegmentDocs,
+			"buildPathPrefix": filepath.Dir(part.path),
+			// Merge all segments at once, because a merge rewrites every
+			// document of the segments it merges.
+			"mergeMax": math.MaxInt32,
+		})
+		if part.err != nil {
+			part.err = fmt.Errorf("creating index builder: %w", part.err)
+			return part.err
+		}
+	}
+	if err := part.builder.Index(d.id, d.fields); err != nil {
+		part.err = fmt.Errorf("indexing %s: %w", d.id, err)
+	}
+	return part.err
+}
+
+// Close adds the documents of c's base texts and suggestions, writes the
+// index and swaps it with the previous one in dir. c lists every page
+// given to Add, whose texts may be empty by now. On error the previous
+// index stays.
+func (w *Writer) Close(ctx context.Context, c *Corpus) error {
+	defer os.RemoveAll(w.tmp)
+	for _, d := range sharedDocuments(c) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := w.index(d); err != nil {
+			return fmt.Errorf("building search index: %w", err)
+		}
+	}
+	var g errgroup.Group
+	for _, part := range w.parts {
+		g.Go(func() error { return part.close(w.mapping) })
+	}
+	if err := g.Wait(); err != nil {
+		return fmt.Errorf("building search index: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	info := federationInfo{Sites: c.Sites, Categories: c.Categories, Partitions: len(w.parts), Only: c.Only}
+	if err := writeJSONFile(filepath.Join(w.tmp, federationFileName), info); err != nil {
+		return fmt.Errorf("building search index: %w", err)
+	}
+	if err := swapDir(w.tmp, filepath.Join(w.dir, indexDirName)); err != nil {
+		return fmt.Errorf("building search index: %w", err)
+	}
+	return nil
+}
+
+// Abort removes what the Writer wrote and leaves the previous index.
+func (w *Writer) Abort() {
+	for _, part := range w.parts {
+		part.mu.Lock()
+		part.err = errors.New("index writer aborted")
+		part.mu.Unlock()
+	}
+	os.RemoveAll(w.tmp)
+}
+
+// close writes the partition's index, an empty one with mapping m when
+// it has no documents.
+func (p *writerPart) close(m *mapping.IndexMappingImpl) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.err != nil {
+		return p.err
+	}
+	if p.builder == nil {
+		// A partition without documents.
+		idx, err := bleve.New(p.path, m)
 		if err != nil {
 			return fmt.Errorf("creating empty index: %w", err)
 		}
 		return idx.Close()
 	}
-	builder, err := bleve.NewBuilder(path, m, map[string]interface{}{
-		"batchSize":       min(len(docs), maxSegmentDocs),
-		"buildPathPrefix": filepath.Dir(path),
-		// Merge all segments at once: a merge rewrites every document
-		// of the segments it merges, so merging in rounds costs more.
-		"mergeMax": (len(docs) + maxSegmentDocs - 1) / maxSegmentDocs,
-	})
-	if err != nil {
-		return fmt.Errorf("creating index builder: %w", err)
-	}
-	for _, d := range docs {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := builder.Index(d.id, d.fields); err != nil {
-			return fmt.Errorf("indexing %s: %w", d.id, err)
-		}
-	}
-	if err := builder.Close(); err != nil {
+	if err := p.builder.Close(); err != nil {
 		return fmt.Errorf("writing index: %w", err)
 	}
 	return nil

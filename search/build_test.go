@@ -4,35 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"testing"
 )
 
-func TestPartitionBalancesText(t *testing.T) {
-	var docs []document
-	for i := range 100 {
-		docs = append(docs, document{id: fmt.Sprint(i), fields: map[string]any{
-			fieldText: strings.Repeat("x", 10+i*7),
-		}})
+func TestPartitionOfSpreadsDocuments(t *testing.T) {
+	counts := make([]int, 2)
+	for i := range 1000 {
+		counts[partitionOf(fmt.Sprintf("https://portal.example/leistungen/seite-%d/", i), 2)]++
 	}
-	parts := partition(docs, 2)
-	if len(parts) != 2 {
-		t.Fatalf("got %d parts, want 2", len(parts))
-	}
-	count, sizes := 0, []int{}
-	for _, p := range parts {
-		size := 0
-		for _, d := range p {
-			size += d.textBytes()
+	for i, n := range counts {
+		if n < 400 || n > 600 {
+			t.Errorf("partition %d got %d of 1000 documents, want 400 to 600", i, n)
 		}
-		count += len(p)
-		sizes = append(sizes, size)
-	}
-	if count != len(docs) {
-		t.Errorf("parts hold %d documents, want %d", count, len(docs))
-	}
-	if d := sizes[0] - sizes[1]; d > 700 || d < -700 {
-		t.Errorf("part sizes %v differ by more than the largest document", sizes)
 	}
 	if partitionCount(minPartitionDocs-1) != 1 || partitionCount(minPartitionDocs) != maxPartitions {
 		t.Errorf("partitionCount switches at the wrong size")
@@ -44,13 +27,11 @@ func TestPartitionBalancesText(t *testing.T) {
 // text and pages lie in different partitions is still one result.
 func TestPartitionedIndex(t *testing.T) {
 	where := map[string]int{}
-	for i, part := range partition(documents(testCorpus()), 2) {
-		for _, d := range part {
-			where[d.id] = i
-		}
+	for _, d := range documents(testCorpus()) {
+		where[d.id] = partitionOf(d.id, 2)
 	}
-	if where[baseIDPrefix+"hundesteuer"] == where["https://b.example/hundesteuer/"] {
-		t.Fatal("base text and page B share a partition; the test needs them apart")
+	if where[baseIDPrefix+"hundesteuer"] == where["https://a.example/hundesteuer/"] {
+		t.Fatal("base text and page A share a partition; the test needs them apart")
 	}
 
 	dir := t.TempDir()
@@ -65,7 +46,7 @@ func TestPartitionedIndex(t *testing.T) {
 	if len(ix.partitions) != 2 {
 		t.Fatalf("opened %d partitions, want 2", len(ix.partitions))
 	}
-	res, err := ix.Search(context.Background(), Request{Query: "hundesteuer", Site: "b"})
+	res, err := ix.Search(context.Background(), Request{Query: "hundesteuer", Site: "a"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,8 +54,8 @@ func TestPartitionedIndex(t *testing.T) {
 		t.Fatalf("got %d hits, want the one service", len(res.Hits))
 	}
 	h := res.Hits[0]
-	if h.Site != "b" || h.Title != "Hundesteuer in B" || len(h.OfferedBy) != 2 {
-		t.Errorf("hit %+v, want B's page of the service offered by a and b", h)
+	if h.Site != "a" || h.URL != "https://a.example/hundesteuer/" || len(h.OfferedBy) != 2 {
+		t.Errorf("hit %+v, want A's page of the service offered by a and b", h)
 	}
 	got, err := ix.Suggest(context.Background(), "hunde", 5)
 	if err != nil || len(got) == 0 {

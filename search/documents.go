@@ -57,16 +57,27 @@ const (
 // offerSeparator separates site and URL in the stored offers field.
 const offerSeparator = " "
 
-// documents returns the index documents of c. Each base text is one
-// document, with the sites that offer it. Each page is one document with
-// only what it does not share with its base text. Each distinct title or
-// keyword is one suggestion. Base texts that no page offers are left out,
-// because no portal publishes them.
+// documents returns the index documents of c: its pages' documents and
+// the shared documents. Each page is one document with only what it does
+// not share with its base text.
 func documents(c *Corpus) []document {
 	bases := map[string]*Base{}
 	for i := range c.Bases {
 		bases[c.Bases[i].ID] = &c.Bases[i]
 	}
+	docs := make([]document, 0, len(c.Bases)+len(c.Pages))
+	for _, p := range c.Pages {
+		docs = append(docs, pageDocument(p, bases[p.Base]))
+	}
+	return append(docs, sharedDocuments(c)...)
+}
+
+// sharedDocuments returns the documents of c that depend on more than
+// one page. Each base text is one document, with the sites that offer it.
+// Each distinct title or keyword is one suggestion. Base texts that no
+// page offers are left out, because no portal publishes them. The texts
+// of c's pages are not used.
+func sharedDocuments(c *Corpus) []document {
 	offers := map[string][]Page{}
 	for _, p := range c.Pages {
 		if p.Base != "" {
@@ -85,7 +96,7 @@ func documents(c *Corpus) []document {
 		}
 	}
 
-	docs := make([]document, 0, len(c.Bases)+len(c.Pages))
+	var docs []document
 	for i := range c.Bases {
 		b := &c.Bases[i]
 		if len(offers[b.ID]) > 0 {
@@ -93,9 +104,6 @@ func documents(c *Corpus) []document {
 			d.id = baseDocID(c, b.ID)
 			docs = append(docs, d)
 		}
-	}
-	for _, p := range c.Pages {
-		docs = append(docs, pageDocument(p, bases[p.Base]))
 	}
 	return append(docs, suggestions(c).documents()...)
 }
