@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/yuin/goldmark/ast"
@@ -132,22 +133,35 @@ func (r *pageRenderer) renderChrome(s *Site) (*siteChrome, error) {
 // execute renders template name with v and writes it as path's HTML.
 func (r *pageRenderer) execute(name string, v *view, j *job) {
 	diags := &j.diags
-	var buf bytes.Buffer
-	buf.Grow(32 << 10)
-	if err := r.theme.templates[name].ExecuteTemplate(&buf, "layout.html", v); err != nil {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	if err := r.theme.templates[name].ExecuteTemplate(buf, "layout.html", v); err != nil {
 		diags.Errorf("themes", 0, 0, "template", "", "rendering %s%s with template %s: %v",
 			v.Site.ID, v.Path, name, err)
+		pageBuffers.Put(buf)
 		return
 	}
 	r.writeHTML(j, v.Site.ID, v.Path, buf.Bytes())
+	if !r.out.inPlace {
+		// The page is on disk; an update in place keeps it instead.
+		pageBuffers.Put(buf)
+	}
 }
+
+// pageBuffers are buffers for rendering pages, reused to spare the
+// garbage collector.
+var pageBuffers = sync.Pool{New: func() any {
+	b := new(bytes.Buffer)
+	b.Grow(32 << 10)
+	return b
+}}
 
 // renderService renders one service page.
 func (r *pageRenderer) renderService(svc *Service, j *job) {
 	diags := &j.diags
 	s := svc.Site
 	resolve := r.resolver(s, j)
-	sv := &serviceView{Service: svc, Office: svc.Office, Reviewed: germanDate(svc.Matter.Reviewed)}
+	sv := &serviceView{Service: svc, Office: newOfficeCard(svc.Office), Reviewed: germanDate(svc.Matter.Reviewed)}
 
 	var own *document
 	ownText := ""
@@ -179,7 +193,7 @@ func (r *pageRenderer) renderService(svc *Service, j *job) {
 			continue
 		}
 		if html != "" || p.Key == "forms" {
-			sv.Parts = append(sv.Parts, renderedPart{Part: p, HTML: html})
+			sv.Parts = append(sv.Parts, renderedPart{Key: p.Key, Title: p.Title, ID: p.ID, HTML: html})
 		}
 	}
 
@@ -198,6 +212,11 @@ func (r *pageRenderer) renderService(svc *Service, j *job) {
 	}
 	sv.Others = r.others(svc)
 	r.checkServiceURLs(svc, sv, j)
+	for i := range sv.Parts {
+		if sv.Parts[i].Key == "forms" {
+			sv.Parts[i].Forms = sv.Forms
+		}
+	}
 	lintService(svc, own, base, r.reviewMaxAge, r.now, diags)
 
 	v := r.newView(s, svc.URL, svc.Matter.Title, svc.Matter.Summary)

@@ -94,9 +94,9 @@ type serviceView struct {
 	Intro    template.HTML
 	Parts    []renderedPart
 	Category link
-	// Office is the responsible office; its URL is absolute when it
-	// belongs to another portal.
-	Office   *Office
+	// Office is the responsible office, and OfficeAt its URL, absolute
+	// when it belongs to another portal.
+	Office   *officeCard
 	OfficeAt string
 	// DeliveredBy names the county when it delivers the service.
 	DeliveredBy string
@@ -108,9 +108,28 @@ type serviceView struct {
 	Forms               []Form
 }
 
+// renderedPart is a part of a service page. It repeats the fields of
+// Part instead of embedding it, because templates find embedded fields
+// by a slow search on every use.
 type renderedPart struct {
-	Part
-	HTML template.HTML
+	Key, Title, ID string
+	HTML           template.HTML
+	// Forms are the service's forms in the part with key "forms".
+	Forms []Form
+}
+
+// officeCard is the address of an office as a service page shows it,
+// with fields of its own for the same reason as renderedPart's.
+type officeCard struct {
+	Name, Street, PostalCode, City, Phone, Email string
+}
+
+func newOfficeCard(o *Office) *officeCard {
+	if o == nil {
+		return nil
+	}
+	return &officeCard{Name: o.Name, Street: o.Street, PostalCode: o.PostalCode,
+		City: o.City, Phone: o.Phone, Email: o.Email}
 }
 
 type officeView struct {
