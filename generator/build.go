@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -396,16 +397,15 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 		}
 	}
 	// An edit of the body of files alone leaves the resolved content as
-	// it was, so the update takes it from prev with the new bodies and
-	// puts the old ones back if the build fails.
+	// it was, and with it what decoding and resolving reported, so the
+	// update takes both from prev, with the new bodies, and puts the old
+	// bodies back if the build fails.
 	var fc *federationContent
 	if prev != nil {
 		var revert func()
 		if fc, revert = prev.withBodies(st, changed); fc != nil {
 			b.revert = revert
-			for _, f := range st.files {
-				diags.Add(st.decoded[f.rel].diags...)
-			}
+			diags.Add(prev.contentDiags...)
 		}
 	}
 	if fc == nil {
@@ -417,6 +417,7 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 		fc = resolve(st.cfg, st.cfgName, l, &diags)
 	}
 	st.fc = fc
+	st.contentDiags = slices.Clone(diags)
 	log.Debug("content loaded", "files", len(st.files), "bases", len(fc.bases),
 		"elapsed", time.Since(start).Round(time.Millisecond))
 	if err := diags.Err(); err != nil {
@@ -439,15 +440,17 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 		r.prepareSites(&diags)
 	}
 	st.assets, st.portals, st.chrome = r.assets, r.portals, r.chrome
-	var (
-		prevJobs  map[string]*job
-		prevLinks uint64
-	)
-	if prev != nil {
-		prevJobs, prevLinks = prev.jobs, prev.links
-	}
 	r.only = opts.Sites
-	jobs, pages, rendered, err := r.run(ctx, prevJobs, prevLinks, opts.Progress, &diags)
+	var p *plan
+	switch {
+	case prev == nil:
+		p = r.planAll(nil, 0)
+	case fc == prev.fc:
+		p = r.planBodies(prev.jobs, prev.links, editedSources(st, changed))
+	default:
+		p = r.planAll(prev.jobs, prev.links)
+	}
+	pages, rendered, err := r.run(ctx, p, opts.Progress, &diags)
 	if err != nil {
 		out.abort()
 		return nil, nil, err
@@ -459,11 +462,8 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 		return nil, nil, err
 	}
 	st.links = r.links
-	st.jobs = map[string]*job{}
-	for _, j := range jobs {
-		st.jobs[j.key] = j
-	}
-	outputs, changedSites := outputsOf(jobs, prev)
+	st.jobs = p.list
+	outputs, changedSites, removed := outputsOf(p, prev)
 	st.outputs = outputs
 	manifests := manifestFiles(r.builtSites(), st.outputs, prev, changedSites, &diags)
 	if err := diags.Err(); err != nil {
@@ -471,7 +471,7 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 		return nil, nil, err
 	}
 	if prev != nil {
-		if err := out.update(prev.outputs, st.outputs, jobs, manifests); err != nil {
+		if err := out.update(prev.outputs, st.outputs, p.todo, manifests, removed); err != nil {
 			// The output is part old, part new: build all of it next.
 			b.pendingAll = true
 			return nil, nil, err
@@ -487,13 +487,13 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 	}
 	st.manifests = map[string][]byte{}
 	for _, m := range manifests {
-		st.outputs[m.path] = hashEntry(m.data)
+		st.outputs[m.path] = m.entry
 		st.manifests[m.path] = m.data
 	}
 	if prev != nil && opts.Written != nil {
 		opts.Written()
 	}
-	st.corpus = r.corpus(jobs)
+	st.corpus = r.corpus(p.list.jobs)
 	if !opts.DryRun && !opts.SkipIndex {
 		if err := b.writeIndex(ctx, prev, st, out); err != nil {
 			out.abort()
@@ -613,9 +613,21 @@ func (r *pageRenderer) prepareContent(st, prev *state, diags *diag.List) {
 	r.baseHTML = st.baseHTML
 	r.baseHTML.keep(st.bases)
 
+	if prev != nil && prev.fc == fc {
+		// The same resolved content has the same groups of services.
+		r.byBase, r.byLeiKa = prev.byBase, prev.byLeiKa
+	} else {
+		r.groupServices()
+	}
+	st.byBase, st.byLeiKa = r.byBase, r.byLeiKa
+}
+
+// groupServices groups the services of all portals by base text and,
+// those without one, by LeiKa key.
+func (r *pageRenderer) groupServices() {
 	r.byBase = map[string][]*Service{}
 	r.byLeiKa = map[string][]*Service{}
-	for _, s := range fc.sites {
+	for _, s := range r.fc.sites {
 		for _, svc := range s.Services {
 			if svc.Base != nil {
 				r.byBase[svc.Base.ID] = append(r.byBase[svc.Base.ID], svc)

@@ -39,6 +39,9 @@ type pageRenderer struct {
 	groups map[string]uint64
 	// links is the linkDigest of the build.
 	links uint64
+	// reads, while jobs computes the digests, collects the files that
+	// each digest includes.
+	reads *[]string
 	// only are the sites a build limited to some renders.
 	only []string
 	// reviewMaxAge and now set the check for reviews that are due; zero
