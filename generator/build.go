@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/verbund/verbund/diag"
 	"github.com/verbund/verbund/federation"
+	"github.com/verbund/verbund/publish"
 	"github.com/verbund/verbund/search"
 )
 
@@ -486,10 +488,12 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 		}
 	}
 	st.manifests = map[string][]byte{}
+	manifestEntries := map[string]publish.Entry{}
 	for _, m := range manifests {
-		st.outputs[m.path] = m.entry
+		manifestEntries[path.Base(m.path)] = m.entry
 		st.manifests[m.path] = m.data
 	}
+	st.outputs[publish.ManifestDir] = manifestEntries
 	if prev != nil && opts.Written != nil {
 		opts.Written()
 	}
@@ -523,7 +527,7 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 		Updated: prev != nil, Warnings: dedupe(warnings), Duration: time.Since(start),
 	}
 	if !opts.DryRun {
-		res.Files = len(st.outputs)
+		res.Files = st.outputs.count()
 	}
 	if opts.KeepCorpus {
 		res.Corpus = st.corpus

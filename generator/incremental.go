@@ -13,7 +13,6 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -62,9 +61,9 @@ type state struct {
 	jobs *jobList
 	// links is the build's linkDigest.
 	links uint64
-	// outputs are the files of the output folder, by slash-separated
-	// path relative to it, without the search index.
-	outputs map[string]publish.Entry
+	// outputs are the files of the output folder, without the search
+	// index.
+	outputs outputFiles
 	// manifests are the manifests' contents by path.
 	manifests map[string][]byte
 	corpus    *search.Corpus
@@ -727,113 +726,13 @@ func (r *pageRenderer) corpus(jobs []*job) *search.Corpus {
 	return c
 }
 
-// outputsOf returns every file the jobs of p wrote, the portals whose
-// files differ from prev's, the previous build's, or all portals without
-// prev, and the paths of prev's files that the jobs replaced or dropped.
-// With prev it starts from prev's files and changes those of the jobs
-// that ran and of prev's jobs that are gone.
-func outputsOf(p *plan, prev *state) (map[string]publish.Entry, map[string]bool, []string) {
-	if prev == nil {
-		m := map[string]publish.Entry{}
-		for _, j := range p.list.jobs {
-			for _, f := range j.files {
-				m[f.path] = f.entry
-			}
-		}
-		return m, nil, nil
-	}
-
-	// Take out the files of the jobs that ran again or are gone.
-	m := maps.Clone(prev.outputs)
-	var removed []string
-	remove := func(old *job) {
-		for _, f := range old.files {
-			delete(m, f.path)
-			removed = append(removed, f.path)
-		}
-	}
-	for _, j := range p.todo {
-		if old := prev.jobs.find(j.key); old != nil {
-			remove(old)
-		}
-	}
-	for _, old := range p.dropped {
-		remove(old)
-	}
-
-	// Put in the files of the jobs that ran, and note the portals whose
-	// files differ.
-	changed := map[string]bool{}
-	site := func(p string) string {
-		s, _, _ := strings.Cut(p, "/")
-		return s
-	}
-	for _, j := range p.todo {
-		for _, f := range j.files {
-			m[f.path] = f.entry
-			if old, had := prev.outputs[f.path]; !had || old != f.entry {
-				changed[site(f.path)] = true
-			}
-		}
-	}
-	for _, p := range removed {
-		if _, ok := m[p]; !ok {
-			changed[site(p)] = true
-		}
-	}
-	return m, changed, removed
-}
-
-// manifestFile is a manifest to write.
-type manifestFile struct {
-	path  string
-	data  []byte
-	entry publish.Entry
-	// made is set when the build made the manifest anew instead of
-	// taking the previous build's.
-	made bool
-}
-
-// manifestFiles returns one manifest per portal listing its files. With
-// prev, the previous build, only the manifests of the portals in changed
-// are made anew.
-func manifestFiles(sites []*Site, outputs map[string]publish.Entry, prev *state, changed map[string]bool,
-	diags *diag.List) []manifestFile {
-	bySite := map[string][]publish.Entry{}
-	for p, e := range outputs {
-		site, rest, ok := strings.Cut(p, "/")
-		if ok && (prev == nil || changed[site]) {
-			e.Path = rest
-			bySite[site] = append(bySite[site], e)
-		}
-	}
-	var files []manifestFile
-	for _, s := range sites {
-		name := publish.ManifestDir + "/" + s.ID + ".json"
-		if prev != nil && !changed[s.ID] && prev.manifests[name] != nil {
-			files = append(files, manifestFile{path: name, data: prev.manifests[name], entry: prev.outputs[name]})
-			continue
-		}
-		entries := bySite[s.ID]
-		sort.Slice(entries, func(i, j int) bool { return entries[i].Path < entries[j].Path })
-		data, err := jsonIndent(publish.Manifest{Site: s.ID, Files: entries})
-		if err != nil {
-			diags.Errorf(publish.ManifestDir, 0, 0, "write", "", "encoding the manifest of %s: %v", s.ID, err)
-			continue
-		}
-		files = append(files, manifestFile{path: name, data: data, entry: hashEntry(data), made: true})
-	}
-	return files
-}
-
 // update brings the output folder from the files of prev to those of
 // next: it writes the files of the jobs that ran and the manifests made
 // anew where they are new or changed, each through a temporary file and
 // a rename, and removes those of the removed paths that next lacks.
-func (o *output) update(prev, next map[string]publish.Entry, ran []*job, manifests []manifestFile,
-	removed []string) error {
+func (o *output) update(prev, next outputFiles, ran []*job, manifests []manifestFile, removed []string) error {
 	write := func(rel string, data []byte, entry publish.Entry) error {
-		if old, ok := prev[rel]; ok && old == entry {
+		if old, ok := prev.get(rel); ok && old == entry {
 			return nil
 		}
 		return o.replace(rel, data)
@@ -850,7 +749,7 @@ func (o *output) update(prev, next map[string]publish.Entry, ran []*job, manifes
 		}
 	}
 	for _, m := range manifests {
-		if !m.made {
+		if !m.encoded {
 			continue
 		}
 		if err := write(m.path, m.data, m.entry); err != nil {
@@ -859,7 +758,7 @@ func (o *output) update(prev, next map[string]publish.Entry, ran []*job, manifes
 	}
 	var stale []string
 	for _, rel := range removed {
-		if _, ok := next[rel]; !ok {
+		if _, ok := next.get(rel); !ok {
 			stale = append(stale, rel)
 		}
 	}
