@@ -707,6 +707,11 @@ func (r *pageRenderer) corpus(jobs []*job) *search.Corpus {
 		})
 	}
 	// The jobs come in the same order in every build, so the pages do.
+	n := 0
+	for _, j := range jobs {
+		n += len(j.pages)
+	}
+	c.Pages = make([]search.Page, 0, n)
 	for _, j := range jobs {
 		c.Pages = append(c.Pages, j.pages...)
 	}
