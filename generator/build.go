@@ -448,6 +448,7 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 	case prev == nil:
 		p = r.planAll(nil, 0)
 	case fc == prev.fc:
+		// withBodies returned prev's content: only bodies changed.
 		p = r.planBodies(prev.jobs, prev.links, editedSources(st, changed))
 	default:
 		p = r.planAll(prev.jobs, prev.links)

@@ -33,8 +33,9 @@ type state struct {
 	cfg        *federation.Config
 	cfgName    string
 	contentDir string
-	// contentName is the content folder as file paths in messages start,
-	// relative to the folder of sites.toml when it lies inside it.
+	// contentName is the path of the content folder that file paths in
+	// messages start with, relative to the folder of sites.toml when it
+	// lies inside it.
 	contentName string
 	// out is the absolute output folder.
 	out   string
@@ -318,7 +319,8 @@ func rereadContent(fsys fs.FS, prefix string, prev []rawFile, changed []string) 
 			return nil, fmt.Errorf("reading content: %w", err)
 		}
 	}
-	// A file can lie in two changed folders; the copy read last wins.
+	// A file in two changed folders is read twice, and the copy read last
+	// wins.
 	slices.SortStableFunc(read, func(a, b rawFile) int { return strings.Compare(a.rel, b.rel) })
 	unique := read[:0]
 	for i, f := range read {
