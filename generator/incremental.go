@@ -734,9 +734,9 @@ func (r *pageRenderer) corpus(jobs []*job) *search.Corpus {
 }
 
 // update brings the output folder from the files of prev to those of
-// next: it writes the files of the jobs that ran and the manifests made
-// anew where they are new or changed, each through a temporary file and
-// a rename, and removes those of the removed paths that next lacks.
+// next. It writes the files of the jobs that ran and the manifests
+// encoded anew where they differ from prev's, each through a temporary
+// file and a rename, and removes the removed paths that next lacks.
 func (o *output) update(prev, next outputFiles, ran []*job, manifests []manifestFile, removed []string) error {
 	write := func(rel string, data []byte, entry publish.Entry) error {
 		if old, ok := prev.get(rel); ok && old == entry {

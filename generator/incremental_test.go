@@ -129,8 +129,8 @@ type edit struct {
 	apply func(t *testing.T, content string) []string
 	// wantErr is set when the change breaks the build.
 	wantErr string
-	// maxRendered bounds the pages the update renders, when not zero;
-	// -1 means none.
+	// maxRendered bounds the pages the update renders when it is
+	// positive. With -1 the update must render none.
 	maxRendered int
 	// search, when set, is a query and the URL it must find, or with a
 	// leading "!" must not find, after the change.
@@ -657,8 +657,11 @@ func TestUpdateWithRelativeConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Updated || res.Rendered != 1 {
-		t.Errorf("update: updated %v, rendered %d pages, want an update of 1 page", res.Updated, res.Rendered)
+	if !res.Updated {
+		t.Errorf("build after the edit was not an update")
+	}
+	if res.Rendered != 1 {
+		t.Errorf("update rendered %d pages, want 1", res.Rendered)
 	}
 
 	opts.OutputDir = "full"
