@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -18,6 +20,7 @@ import (
 
 	"github.com/verbund/verbund/diag"
 	"github.com/verbund/verbund/federation"
+	"github.com/verbund/verbund/publish"
 	"github.com/verbund/verbund/search"
 )
 
@@ -402,16 +405,15 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 		}
 	}
 	// An edit of the body of files alone leaves the resolved content as
-	// it was, so the update takes it from prev with the new bodies and
-	// puts the old ones back if the build fails.
+	// it was, and with it what decoding and resolving reported, so the
+	// update takes both from prev, with the new bodies, and puts the old
+	// bodies back if the build fails.
 	var fc *federationContent
 	if prev != nil {
 		var revert func()
 		if fc, revert = prev.withBodies(st, changed); fc != nil {
 			b.revert = revert
-			for _, f := range st.files {
-				diags.Add(st.decoded[f.rel].diags...)
-			}
+			diags.Add(prev.contentDiags...)
 		}
 	}
 	if fc == nil {
@@ -434,6 +436,7 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 		fc = resolve(st.cfg, st.cfgName, l, &diags)
 	}
 	st.fc = fc
+	st.contentDiags = slices.Clone(diags)
 	log.Debug("content loaded", "files", len(st.files), "bases", len(fc.bases),
 		"elapsed", time.Since(start).Round(time.Millisecond))
 	if err := diags.Err(); err != nil {
@@ -456,13 +459,6 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 		r.prepareSites(&diags)
 	}
 	st.assets, st.portals, st.chrome = r.assets, r.portals, r.chrome
-	var (
-		prevJobs  map[string]*job
-		prevLinks uint64
-	)
-	if prev != nil {
-		prevJobs, prevLinks = prev.jobs, prev.links
-	}
 	r.only = opts.Sites
 	// index is the writer of a one-time build's search index until the
 	// build hands it to writeIndex.
@@ -481,7 +477,17 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 		}()
 		r.index, r.keepText = index, opts.KeepCorpus
 	}
-	jobs, pages, rendered, err := r.run(ctx, prevJobs, prevLinks, opts.Progress, &diags)
+	var p *plan
+	switch {
+	case prev == nil:
+		p = r.planAll(nil, 0)
+	case fc == prev.fc:
+		// withBodies returned prev's content: only bodies changed.
+		p = r.planBodies(prev.jobs, prev.links, editedSources(st, changed))
+	default:
+		p = r.planAll(prev.jobs, prev.links)
+	}
+	pages, rendered, err := r.run(ctx, p, opts.Progress, &diags)
 	if err != nil {
 		out.abort()
 		return nil, nil, err
@@ -493,11 +499,8 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 		return nil, nil, err
 	}
 	st.links = r.links
-	st.jobs = map[string]*job{}
-	for _, j := range jobs {
-		st.jobs[j.key] = j
-	}
-	outputs, changedSites := outputsOf(jobs, prev)
+	st.jobs = p.list
+	outputs, changedSites, removed := outputsOf(p, prev)
 	st.outputs = outputs
 	manifests := manifestFiles(r.builtSites(), st.outputs, prev, changedSites, &diags)
 	if err := diags.Err(); err != nil {
@@ -505,7 +508,7 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 		return nil, nil, err
 	}
 	if prev != nil {
-		if err := out.update(prev.outputs, st.outputs, jobs, manifests); err != nil {
+		if err := out.update(prev.outputs, st.outputs, p.todo, manifests, removed); err != nil {
 			// The output is part old, part new: build all of it next.
 			b.pendingAll = true
 			return nil, nil, err
@@ -520,19 +523,21 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 		}
 	}
 	st.manifests = map[string][]byte{}
+	manifestEntries := map[string]publish.Entry{}
 	for _, m := range manifests {
-		st.outputs[m.path] = hashEntry(m.data)
+		manifestEntries[path.Base(m.path)] = m.entry
 		st.manifests[m.path] = m.data
 	}
+	st.outputs[publish.ManifestDir] = manifestEntries
 	if prev != nil && opts.Written != nil {
 		opts.Written()
 	}
-	st.corpus = r.corpus(jobs)
-	built, files := r.builtSites(), len(st.outputs)
+	st.corpus = r.corpus(p.list.jobs)
+	built, files := r.builtSites(), st.outputs.count()
 	if b.once {
 		// Nothing compares against this build, so the content, the jobs
 		// and the output list can go before the index takes its memory.
-		jobs, r, fc = nil, nil, nil
+		p, r, fc = nil, nil, nil
 		st.drop()
 	}
 	if !opts.DryRun && !opts.SkipIndex {
@@ -669,9 +674,21 @@ func (r *pageRenderer) prepareContent(st, prev *state, diags *diag.List) {
 	r.baseHTML = st.baseHTML
 	r.baseHTML.keep(st.bases)
 
+	if prev != nil && prev.fc == fc {
+		// The same resolved content has the same groups of services.
+		r.byBase, r.byLeiKa = prev.byBase, prev.byLeiKa
+	} else {
+		r.groupServices()
+	}
+	st.byBase, st.byLeiKa = r.byBase, r.byLeiKa
+}
+
+// groupServices groups the services of all portals by base text and,
+// those without one, by LeiKa key.
+func (r *pageRenderer) groupServices() {
 	r.byBase = map[string][]*Service{}
 	r.byLeiKa = map[string][]*Service{}
-	for _, s := range fc.sites {
+	for _, s := range r.fc.sites {
 		for _, svc := range s.Services {
 			if svc.Base != nil {
 				r.byBase[svc.Base.ID] = append(r.byBase[svc.Base.ID], svc)

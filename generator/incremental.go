@@ -12,16 +12,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"slices"
-	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/tdewolff/minify/v2"
-	"golang.org/x/sync/errgroup"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/verbund/verbund/diag"
@@ -38,29 +33,38 @@ type state struct {
 	cfg        *federation.Config
 	cfgName    string
 	contentDir string
+	// contentName is the path of the content folder that file paths in
+	// messages start with, relative to the folder of sites.toml when it
+	// lies inside it.
+	contentName string
 	// out is the absolute output folder.
 	out   string
 	theme *theme
 	min   *minify.M
 	files []rawFile
-	// fc is the resolved content.
-	fc *federationContent
+	// fc is the resolved content, and contentDiags what decoding and
+	// resolving it reported.
+	fc           *federationContent
+	contentDiags diag.List
 	// decoded are the decoded content files by path under the content
 	// folder.
 	decoded map[string]*decodedFile
 	// bases are the parsed base texts by ID.
 	bases    map[string]*parsedBase
 	baseHTML *baseCache
-	assets   map[string]siteAssets
-	portals  []portalGroup
-	chrome   map[string]*siteChrome
-	// jobs are the build's jobs by key, with what they produced.
-	jobs map[string]*job
+	// byBase and byLeiKa are the groups of services of fc.
+	byBase  map[string][]*Service
+	byLeiKa map[string][]*Service
+	assets  map[string]siteAssets
+	portals []portalGroup
+	chrome  map[string]*siteChrome
+	// jobs are the build's jobs, with what they produced.
+	jobs *jobList
 	// links is the build's linkDigest.
 	links uint64
-	// outputs are the files of the output folder, by slash-separated
-	// path relative to it, without the search index.
-	outputs map[string]publish.Entry
+	// outputs are the files of the output folder, without the search
+	// index.
+	outputs outputFiles
 	// manifests are the manifests' contents by path.
 	manifests map[string][]byte
 	corpus    *search.Corpus
@@ -68,9 +72,11 @@ type state struct {
 
 // drop releases what only an update of the build needs: the content
 // files and their decoded and resolved forms, the parsed base texts, the
-// jobs and the list of output files. The corpus stays.
+// service groups, the jobs and the list of output files. The corpus
+// stays.
 func (st *state) drop() {
 	st.files, st.fc, st.decoded, st.bases, st.baseHTML = nil, nil, nil, nil, nil
+	st.byBase, st.byLeiKa = nil, nil
 	st.jobs, st.outputs, st.manifests = nil, nil, nil
 }
 
@@ -112,10 +118,9 @@ func (b *Builder) load(ctx context.Context, prev *state, changed []string) (*sta
 	opts := b.opts
 	st := &state{day: b.now().Format("2006-01-02"), decoded: map[string]*decodedFile{}}
 	if prev != nil {
-		st.cfg, st.cfgName, st.contentDir = prev.cfg, prev.cfgName, prev.contentDir
+		st.cfg, st.cfgName, st.contentDir, st.contentName = prev.cfg, prev.cfgName, prev.contentDir, prev.contentName
 		st.theme, st.min = prev.theme, prev.min
-		files, err := rereadContent(os.DirFS(st.contentDir), relativeTo(filepath.Dir(opts.ConfigPath), st.contentDir),
-			prev.files, changed)
+		files, err := rereadContent(os.DirFS(st.contentDir), st.contentName, prev.files, changed)
 		if err != nil {
 			return nil, err
 		}
@@ -145,7 +150,8 @@ func (b *Builder) load(ctx context.Context, prev *state, changed []string) (*sta
 	if st.contentDir, err = filepath.Abs(cfg.ContentDir); err != nil {
 		return nil, fmt.Errorf("finding the content folder: %w", err)
 	}
-	if st.files, err = readContent(ctx, os.DirFS(cfg.ContentDir), relativeTo(root, cfg.ContentDir), b.once); err != nil {
+	st.contentName = relativeTo(root, cfg.ContentDir)
+	if st.files, err = readContent(ctx, os.DirFS(cfg.ContentDir), st.contentName, b.once); err != nil {
 		return nil, err
 	}
 	st.cfg = cfg
@@ -202,11 +208,21 @@ func (st *state) withBodies(next *state, changed []string) (*federationContent, 
 		*p = e.dec.dec.source()
 		undo = append(undo, func() { *p = old })
 	}
-	maps.Copy(next.decoded, st.decoded)
+	next.decoded = maps.Clone(st.decoded)
 	for _, e := range edits {
 		next.decoded[e.rel] = e.dec
 	}
 	return st.fc, revert
+}
+
+// editedSources returns the source paths of the changed files, given
+// relative to the content folder, after withBodies has put them into st.
+func editedSources(st *state, changed []string) []string {
+	paths := make([]string, 0, len(changed))
+	for _, c := range changed {
+		paths = append(paths, st.decoded[norm.NFC.String(c)].dec.source().path)
+	}
+	return paths
 }
 
 // source returns the file of the decoded content.
@@ -288,20 +304,13 @@ func (fc *federationContent) sourceOf(d *decoded) *source {
 
 // rereadContent returns prev with the changed paths read again: a
 // changed file is read, a changed folder read with everything in it, and
-// what no longer exists is dropped.
+// what no longer exists is dropped. prev is sorted by rel, and so is the
+// result.
 func rereadContent(fsys fs.FS, prefix string, prev []rawFile, changed []string) ([]rawFile, error) {
-	byRel := make(map[string]rawFile, len(prev))
-	for _, f := range prev {
-		byRel[f.rel] = f
-	}
+	var read []rawFile
+	keys := make([]string, 0, len(changed))
 	for _, c := range changed {
-		key := norm.NFC.String(c)
-		delete(byRel, key)
-		for rel := range byRel {
-			if strings.HasPrefix(rel, key+"/") {
-				delete(byRel, rel)
-			}
-		}
+		keys = append(keys, norm.NFC.String(c))
 		if hidden(c) {
 			continue
 		}
@@ -322,20 +331,47 @@ func rereadContent(fsys fs.FS, prefix string, prev []rawFile, changed []string) 
 			if err != nil {
 				return err
 			}
-			f := newRawFile(p, prefix, src)
-			byRel[f.rel] = f
+			read = append(read, newRawFile(p, prefix, src))
 			return nil
 		})
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("reading content: %w", err)
 		}
 	}
-	files := make([]rawFile, 0, len(byRel))
-	for _, f := range byRel {
+	// A file in two changed folders is read twice, and the copy read last
+	// wins.
+	slices.SortStableFunc(read, func(a, b rawFile) int { return strings.Compare(a.rel, b.rel) })
+	unique := read[:0]
+	for i, f := range read {
+		if i+1 < len(read) && read[i+1].rel == f.rel {
+			continue
+		}
+		unique = append(unique, f)
+	}
+	read = unique
+
+	// Merge the files read with those of prev that lie outside every
+	// changed path, keeping the order.
+	files := make([]rawFile, 0, len(prev)+len(read))
+	for _, f := range prev {
+		if slices.ContainsFunc(keys, func(k string) bool { return within(f.rel, k) }) {
+			continue
+		}
+		for len(read) > 0 && read[0].rel < f.rel {
+			files = append(files, read[0])
+			read = read[1:]
+		}
+		if len(read) > 0 && read[0].rel == f.rel {
+			continue
+		}
 		files = append(files, f)
 	}
-	sort.Slice(files, func(i, j int) bool { return files[i].rel < files[j].rel })
-	return files, nil
+	return append(files, read...), nil
+}
+
+// within reports whether rel is the path key or lies below it.
+func within(rel, key string) bool {
+	return rel == key || strings.HasPrefix(rel, key) && strings.HasPrefix(rel[len(key):], "/")
 }
 
 // hidden reports whether a path under the content folder has a part that
@@ -347,25 +383,6 @@ func hidden(rel string) bool {
 		}
 	}
 	return false
-}
-
-// job renders one page, or a set of a portal's pages and files. Its
-// digest sums up the content it reads, and its probes record how the
-// links it resolved came out. A later build that computes the same
-// digest, and whose probes resolve the same, reuses the job's output
-// instead of running it.
-type job struct {
-	key    string
-	digest uint64
-	// pageCount is the number of HTML pages the job renders.
-	pageCount int
-	run       func(*job)
-
-	// The job's output.
-	diags  diag.List
-	files  []outFile
-	pages  []search.Page
-	probes []probe
 }
 
 // outFile is a file a job wrote.
@@ -449,107 +466,6 @@ func fixedLink(dest string) bool {
 	return false
 }
 
-// reusable reports whether old, the same job of the previous build, can
-// replace j. When sameLinks is set, every link resolves as before,
-// because the pages, base texts and offers links depend on are the same.
-// Otherwise every link that old resolved is resolved again.
-func (r *pageRenderer) reusable(j, old *job, sameLinks bool) bool {
-	if old == nil || old.digest != j.digest {
-		return false
-	}
-	if sameLinks {
-		return true
-	}
-	for _, p := range old.probes {
-		if r.fc.resolveProbe(p) != p.result {
-			return false
-		}
-	}
-	return true
-}
-
-// run runs the jobs of every portal in parallel, reusing those of prev
-// that can replace them. It returns the jobs, the number of HTML pages and
-// the number rendered.
-func (r *pageRenderer) run(ctx context.Context, prev map[string]*job, prevLinks uint64,
-	progress func(done, total int), diags *diag.List) ([]*job, int, int, error) {
-	jobs := r.jobs()
-	r.links = r.linkDigest()
-	sameLinks := prevLinks == r.links
-	pages, rendered := 0, 0
-	var todo []*job
-	for i, j := range jobs {
-		pages += j.pageCount
-		if old := prev[j.key]; r.reusable(j, old, sameLinks) {
-			jobs[i] = old
-			continue
-		}
-		todo = append(todo, j)
-		rendered += j.pageCount
-	}
-
-	var (
-		mu   sync.Mutex
-		done atomic.Int64
-	)
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for _, j := range todo {
-		g.Go(func() error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			j.run(j)
-			j.run = nil
-			if err := r.indexPages(j); err != nil {
-				return err
-			}
-			if progress != nil && j.pageCount > 0 {
-				n := done.Add(int64(j.pageCount))
-				mu.Lock()
-				progress(int(n), rendered)
-				mu.Unlock()
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, 0, 0, err
-	}
-	for _, j := range jobs {
-		diags.Add(j.diags...)
-	}
-	return jobs, pages, rendered, nil
-}
-
-// jobs returns the jobs of a build with their digests.
-func (r *pageRenderer) jobs() []*job {
-	fc := r.fc
-	var jobs []*job
-	add := func(key string, pages int, digest uint64, run func(*job)) *job {
-		j := &job{key: key, pageCount: pages, digest: digest, run: run}
-		jobs = append(jobs, j)
-		return j
-	}
-	for _, s := range r.builtSites() {
-		add(s.ID+" start", 1, r.startDigest(s), func(j *job) { r.renderStart(s, j) })
-		add(s.ID+" lists", len(fc.cfg.Categories)+2, r.listsDigest(s), func(j *job) { r.renderLists(s, j) })
-		add(s.ID+" required", len(requiredPages)+1, 0, func(j *job) { r.renderRequired(s, j) })
-		add(s.ID+" search layout", 0, 0, func(j *job) { r.renderSearchLayout(s, j) })
-		add(s.ID+" files", 0, r.filesDigest(s), func(j *job) { r.writeSiteFiles(s, j) })
-		for _, svc := range s.Services {
-			add(s.ID+" "+svc.URL, 1, r.serviceDigest(svc), func(j *job) { r.renderService(svc, j) })
-		}
-		for _, o := range s.Offices {
-			add(s.ID+" "+o.URL, 1, r.officeDigest(o), func(j *job) { r.renderOffice(o, j) })
-		}
-		for _, p := range s.Pages {
-			add(s.ID+" "+p.URL, 1, pageDigest(p), func(j *job) { r.renderPage(p, j) })
-		}
-	}
-	return jobs
-}
-
 // builtSites returns the portals the build renders: all, or those of
 // Options.Sites.
 func (r *pageRenderer) builtSites() []*Site {
@@ -612,11 +528,33 @@ func (o *output) commitSites(sites []string, part string) error {
 }
 
 // digest sums up strings and numbers.
-type digest struct{ h maphash.Hash }
+type digest struct {
+	h maphash.Hash
+	// files, when not nil, collects the source paths of the files whose
+	// hash the digest includes.
+	files *[]string
+}
 
 func newDigest() *digest {
 	d := &digest{}
 	d.h.SetSeed(contentSeed)
+	return d
+}
+
+// newDigest returns a digest that notes the files it includes in
+// r.reads, while jobs sets it.
+func (r *pageRenderer) newDigest() *digest {
+	d := newDigest()
+	d.files = r.reads
+	return d
+}
+
+// file adds the content of a file, by its hash.
+func (d *digest) file(src source) *digest {
+	d.num(src.hash)
+	if d.files != nil && src.path != "" {
+		*d.files = append(*d.files, src.path)
+	}
 	return d
 }
 
@@ -640,19 +578,19 @@ func (d *digest) num(n uint64) *digest {
 func (d *digest) sum() uint64 { return d.h.Sum64() }
 
 // pageDigest sums up what a free page shows: its file.
-func pageDigest(p *Page) uint64 {
-	return newDigest().str(p.URL).num(p.src.hash).sum()
+func (r *pageRenderer) pageDigest(p *Page) uint64 {
+	return r.newDigest().str(p.URL).file(p.src).sum()
 }
 
 // serviceDigest sums up what a service page shows: its file, its base
 // text, its office and the other portals that offer the service.
 func (r *pageRenderer) serviceDigest(svc *Service) uint64 {
-	d := newDigest().str(svc.URL).num(svc.src.hash)
+	d := r.newDigest().str(svc.URL).file(svc.src)
 	if svc.Base != nil {
-		d.str(svc.Base.ID).num(svc.Base.src.hash)
+		d.str(svc.Base.ID).file(svc.Base.src)
 	}
 	if o := svc.Office; o != nil {
-		d.str("office", o.Site.ID, o.URL).num(o.src.hash)
+		d.str("office", o.Site.ID, o.URL).file(o.src)
 	}
 	if svc.Base != nil {
 		d.num(r.groupDigest("base:"+svc.Base.ID, r.byBase[svc.Base.ID]))
@@ -685,7 +623,7 @@ func (r *pageRenderer) groupDigest(key string, group []*Service) uint64 {
 // officeDigest sums up what an office page shows: its file and the
 // portal's services it is responsible for.
 func (r *pageRenderer) officeDigest(o *Office) uint64 {
-	d := newDigest().str(o.URL).num(o.src.hash)
+	d := r.newDigest().str(o.URL).file(o.src)
 	for _, svc := range o.Services {
 		if svc.Site == o.Site {
 			d.str(svc.Matter.Title, svc.URL)
@@ -696,9 +634,9 @@ func (r *pageRenderer) officeDigest(o *Office) uint64 {
 
 // startDigest sums up what a start page shows.
 func (r *pageRenderer) startDigest(s *Site) uint64 {
-	d := newDigest()
+	d := r.newDigest()
 	if s.Start != nil {
-		d.num(s.Start.src.hash)
+		d.file(s.Start.src)
 	}
 	for _, svc := range s.Services {
 		d.str(svc.Matter.Title, svc.URL)
@@ -783,6 +721,11 @@ func (r *pageRenderer) corpus(jobs []*job) *search.Corpus {
 		c.Categories = append(c.Categories, search.Category{ID: cat.ID, Title: cat.Title})
 	}
 	// The jobs come in the same order in every build, so the pages do.
+	n := 0
+	for _, j := range jobs {
+		n += len(j.pages)
+	}
+	c.Pages = make([]search.Page, 0, n)
 	for _, j := range jobs {
 		c.Pages = append(c.Pages, j.pages...)
 	}
@@ -842,144 +785,44 @@ func (r *pageRenderer) searchPageCount() int {
 	return n
 }
 
-// outputsOf returns every file the jobs wrote and the portals whose files
-// differ from prev's, the previous build's, or all portals without prev.
-// With prev it starts from prev's files and changes those of the jobs
-// that ran and of prev's jobs that are gone.
-func outputsOf(jobs []*job, prev *state) (map[string]publish.Entry, map[string]bool) {
-	if prev == nil {
-		m := map[string]publish.Entry{}
-		for _, j := range jobs {
-			for _, f := range j.files {
-				m[f.path] = f.entry
-			}
-		}
-		return m, nil
-	}
-
-	// Take out the files of the jobs that ran again or are gone.
-	m := maps.Clone(prev.outputs)
-	var removed []string
-	remove := func(old *job) {
-		for _, f := range old.files {
-			delete(m, f.path)
-			removed = append(removed, f.path)
-		}
-	}
-	current := make(map[string]bool, len(jobs))
-	var ran []*job
-	for _, j := range jobs {
-		current[j.key] = true
-		old := prev.jobs[j.key]
-		if old == j {
-			continue
-		}
-		if old != nil {
-			remove(old)
-		}
-		ran = append(ran, j)
-	}
-	for key, old := range prev.jobs {
-		if !current[key] {
-			remove(old)
-		}
-	}
-
-	// Put in the files of the jobs that ran, and note the portals whose
-	// files differ.
-	changed := map[string]bool{}
-	site := func(p string) string {
-		s, _, _ := strings.Cut(p, "/")
-		return s
-	}
-	for _, j := range ran {
-		for _, f := range j.files {
-			m[f.path] = f.entry
-			if old, had := prev.outputs[f.path]; !had || old != f.entry {
-				changed[site(f.path)] = true
-			}
-		}
-	}
-	for _, p := range removed {
-		if _, ok := m[p]; !ok {
-			changed[site(p)] = true
-		}
-	}
-	return m, changed
-}
-
-// manifestFile is a manifest to write.
-type manifestFile struct {
-	path string
-	data []byte
-}
-
-// manifestFiles returns one manifest per portal listing its files. With
-// prev, the previous build, only the manifests of the portals in changed
-// are made anew.
-func manifestFiles(sites []*Site, outputs map[string]publish.Entry, prev *state, changed map[string]bool,
-	diags *diag.List) []manifestFile {
-	bySite := map[string][]publish.Entry{}
-	for p, e := range outputs {
-		site, rest, ok := strings.Cut(p, "/")
-		if ok && (prev == nil || changed[site]) {
-			e.Path = rest
-			bySite[site] = append(bySite[site], e)
-		}
-	}
-	var files []manifestFile
-	for _, s := range sites {
-		name := publish.ManifestDir + "/" + s.ID + ".json"
-		if prev != nil && !changed[s.ID] && prev.manifests[name] != nil {
-			files = append(files, manifestFile{path: name, data: prev.manifests[name]})
-			continue
-		}
-		entries := bySite[s.ID]
-		sort.Slice(entries, func(i, j int) bool { return entries[i].Path < entries[j].Path })
-		data, err := jsonIndent(publish.Manifest{Site: s.ID, Files: entries})
-		if err != nil {
-			diags.Errorf(publish.ManifestDir, 0, 0, "write", "", "encoding the manifest of %s: %v", s.ID, err)
-			continue
-		}
-		files = append(files, manifestFile{path: name, data: data})
-	}
-	return files
-}
-
 // update brings the output folder from the files of prev to those of
-// the jobs and manifests: it writes what is new or changed, each file
-// through a temporary file and a rename, and removes what is gone.
-func (o *output) update(prev, next map[string]publish.Entry, jobs []*job, manifests []manifestFile) error {
-	write := func(rel string, data []byte) error {
-		if old, ok := prev[rel]; ok && old == hashEntry(data) {
+// next. It writes the files of the jobs that ran and the manifests
+// encoded anew where they differ from prev's, each through a temporary
+// file and a rename, and removes the removed paths that next lacks.
+func (o *output) update(prev, next outputFiles, ran []*job, manifests []manifestFile, removed []string) error {
+	write := func(rel string, data []byte, entry publish.Entry) error {
+		if old, ok := prev.get(rel); ok && old == entry {
 			return nil
 		}
 		return o.replace(rel, data)
 	}
-	for _, j := range jobs {
+	for _, j := range ran {
 		for i, f := range j.files {
 			if f.data == nil {
 				continue
 			}
-			if err := write(f.path, f.data); err != nil {
+			if err := write(f.path, f.data, f.entry); err != nil {
 				return err
 			}
 			j.files[i].data = nil
 		}
 	}
 	for _, m := range manifests {
-		if err := write(m.path, m.data); err != nil {
+		if !m.encoded {
+			continue
+		}
+		if err := write(m.path, m.data, m.entry); err != nil {
 			return err
 		}
 	}
 	var stale []string
-	for rel := range prev {
-		if _, ok := next[rel]; !ok && !isManifest(rel, manifests) {
+	for _, rel := range removed {
+		if _, ok := next.get(rel); !ok {
 			stale = append(stale, rel)
 		}
 	}
-	sort.Strings(stale)
-	for _, rel := range stale {
+	slices.Sort(stale)
+	for _, rel := range slices.Compact(stale) {
 		p := filepath.Join(o.final, filepath.FromSlash(rel))
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("removing %s: %w", rel, err)
@@ -987,15 +830,6 @@ func (o *output) update(prev, next map[string]publish.Entry, jobs []*job, manife
 		o.removeEmptyParents(filepath.Dir(p))
 	}
 	return nil
-}
-
-func isManifest(rel string, manifests []manifestFile) bool {
-	for _, m := range manifests {
-		if m.path == rel {
-			return true
-		}
-	}
-	return false
 }
 
 // replace writes data to the file rel of the output folder through a

@@ -10,8 +10,10 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
+	"github.com/verbund/verbund/diag"
 	"github.com/verbund/verbund/search"
 )
 
@@ -127,7 +129,8 @@ type edit struct {
 	apply func(t *testing.T, content string) []string
 	// wantErr is set when the change breaks the build.
 	wantErr string
-	// maxRendered bounds the pages the update renders, when not zero.
+	// maxRendered bounds the pages the update renders when it is
+	// positive. With -1 the update must render none.
 	maxRendered int
 	// search, when set, is a query and the URL it must find, or with a
 	// leading "!" must not find, after the change.
@@ -286,6 +289,53 @@ var edits = []edit{
 		},
 	},
 	{
+		name: "body of an office",
+		apply: func(t *testing.T, c string) []string {
+			p := filepath.Join(c, "lingen", "offices", "buergerbuero.md")
+			replaceIn(t, p, "im Neuen Rathaus", "im Neuen Rathaus am Markt")
+			return []string{p}
+		},
+	},
+	{
+		name: "new service extending a base text",
+		apply: func(t *testing.T, c string) []string {
+			p := filepath.Join(c, "lingen", "services", "kitaplatz.md")
+			write(t, p, "+++\nbase = \"kitaplatz\"\noffice = \"buergerbuero\"\nreviewed = 2026-11-02\n+++\n\n## Gebühren\n\nIn Lingen (Ems) ist die Krippe für Geschwisterkinder beitragsfrei.\n")
+			return []string{p}
+		},
+		search: "Geschwisterkinder", find: "/leistungen/kitaplatz/",
+	},
+	{
+		// The new service reads the base text, so the update renders
+		// its page again.
+		name: "base text of the new service",
+		apply: func(t *testing.T, c string) []string {
+			p := filepath.Join(c, "_shared", "services", "kitaplatz.md")
+			replaceIn(t, p, "vor dem gewünschten Beginn.", "vor dem gewünschten Beginn. Ein Platzwechsel ist zum Halbjahr möglich.")
+			return []string{p}
+		},
+		search: "Platzwechsel", find: "/leistungen/kitaplatz/",
+	},
+	{
+		name: "base text and a service in one save",
+		apply: func(t *testing.T, c string) []string {
+			base := filepath.Join(c, "_shared", "services", "hundesteuer.md")
+			svc := filepath.Join(c, "lingen", "services", "hundesteuer.md")
+			replaceIn(t, base, "Schäferhundezuschlag gibt es nicht.", "Einen Schäferhundezuschlag gibt es nicht.")
+			replaceIn(t, svc, "Die Hundesteuer beträgt", "Die jährliche Hundesteuer beträgt")
+			return []string{base, svc}
+		},
+	},
+	{
+		name: "save without a change",
+		apply: func(t *testing.T, c string) []string {
+			p := filepath.Join(c, "lingen", "services", "hundesteuer.md")
+			replaceIn(t, p, "jährliche", "jährliche")
+			return []string{p}
+		},
+		maxRendered: -1,
+	},
+	{
 		name: "delete a service",
 		apply: func(t *testing.T, c string) []string {
 			p := filepath.Join(c, "haren", "services", "liegeplatz.md")
@@ -351,6 +401,9 @@ func TestUpdateEqualsFullBuild(t *testing.T) {
 			}
 			if e.maxRendered > 0 && res.Rendered > e.maxRendered {
 				t.Errorf("update rendered %d pages, want at most %d", res.Rendered, e.maxRendered)
+			}
+			if e.maxRendered < 0 && res.Rendered > 0 {
+				t.Errorf("update rendered %d pages, want none", res.Rendered)
 			}
 			if res.Rendered >= res.Pages {
 				t.Errorf("update rendered all %d pages", res.Pages)
@@ -508,4 +561,127 @@ func TestBuildSites(t *testing.T) {
 		!strings.Contains(err.Error(), `unknown site "atlantis"`) {
 		t.Errorf("build of an unknown site: %v", err)
 	}
+}
+
+// TestRereadContent changes files and folders of a content folder and
+// compares what rereadContent returns with a fresh read of the folder.
+func TestRereadContent(t *testing.T) {
+	ctx := context.Background()
+	fsys := fstest.MapFS{
+		"a/services/x.md":   {Data: []byte("x")},
+		"a/services/y.md":   {Data: []byte("y")},
+		"a/pages/p.md":      {Data: []byte("p")},
+		"a-b/pages/q.md":    {Data: []byte("q")},
+		"b/_index.md":       {Data: []byte("b")},
+		"b/services/z.md":   {Data: []byte("z")},
+		"b/.hidden/h.md":    {Data: []byte("h")},
+		"_shared/base/s.md": {Data: []byte("s")},
+	}
+	steps := []struct {
+		name    string
+		change  func()
+		changed []string
+	}{
+		{"edit a file", func() { fsys["a/services/x.md"] = &fstest.MapFile{Data: []byte("x2")} }, []string{"a/services/x.md"}},
+		{"add a file", func() { fsys["a/services/w.md"] = &fstest.MapFile{Data: []byte("w")} }, []string{"a/services/w.md"}},
+		{"delete a file", func() { delete(fsys, "a/services/y.md") }, []string{"a/services/y.md"}},
+		{"add a folder", func() {
+			fsys["c/pages/n.md"] = &fstest.MapFile{Data: []byte("n")}
+			fsys["c/pages/m.md"] = &fstest.MapFile{Data: []byte("m")}
+		}, []string{"c"}},
+		{"folder and a file in it", func() {
+			fsys["b/services/z.md"] = &fstest.MapFile{Data: []byte("z2")}
+			fsys["b/services/v.md"] = &fstest.MapFile{Data: []byte("v")}
+		}, []string{"b/services/z.md", "b"}},
+		{"delete a folder", func() {
+			delete(fsys, "a/services/x.md")
+			delete(fsys, "a/services/w.md")
+			delete(fsys, "a/pages/p.md")
+		}, []string{"a"}},
+		{"hidden file", func() { fsys["b/.hidden/h.md"] = &fstest.MapFile{Data: []byte("h2")} }, []string{"b/.hidden/h.md"}},
+	}
+	files, err := readContent(ctx, fsys, "content", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range steps {
+		step.change()
+		files, err = rereadContent(fsys, "content", files, step.changed)
+		if err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		want, err := readContent(ctx, fsys, "content", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.EqualFunc(files, want, func(a, b rawFile) bool {
+			return a.rel == b.rel && a.name == b.name && a.hash == b.hash
+		}) {
+			t.Errorf("%s: got %v, want %v", step.name, rels(files), rels(want))
+		}
+	}
+}
+
+func rels(files []rawFile) []string {
+	var out []string
+	for _, f := range files {
+		out = append(out, f.rel)
+	}
+	return out
+}
+
+// TestUpdateWithRelativeConfig updates a build whose sites.toml is given
+// relative to the working folder, so file paths in messages are
+// relative too, and checks that the update names the files as a full
+// build does.
+func TestUpdateWithRelativeConfig(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the example federation twice")
+	}
+	ctx := context.Background()
+	config := exampleFederation(t)
+	t.Chdir(filepath.Dir(config))
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	// Every service is due for review, so every service page warns and
+	// names its file.
+	opts := Options{ConfigPath: "sites.toml", ThemeDir: themeDir, OutputDir: "public", Now: now,
+		ReviewMaxAge: time.Hour}
+	b := NewBuilder(opts)
+	defer b.Close()
+	if _, err := b.Build(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join("content", "lingen", "services", "bewohnerparkausweis.md")
+	replaceIn(t, p, "Zone B die Wohnstraßen", "Zone B die Wohnstraßen und Plätze")
+	res, err := b.Build(ctx, []string{p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Updated {
+		t.Errorf("build after the edit was not an update")
+	}
+	if res.Rendered != 1 {
+		t.Errorf("update rendered %d pages, want 1", res.Rendered)
+	}
+
+	opts.OutputDir = "full"
+	full, err := Build(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(full.Warnings) == 0 {
+		t.Fatal("full build has no warnings to compare")
+	}
+	if got, want := diagText(res.Warnings), diagText(full.Warnings); got != want {
+		t.Errorf("warnings of the update differ from a full build's:\n%s\nwant\n%s", got, want)
+	}
+	compareTrees(t, treeFiles(t, "public"), treeFiles(t, "full"))
+}
+
+func diagText(l diag.List) string {
+	var b strings.Builder
+	for _, d := range l {
+		b.WriteString(d.Error() + "\n")
+	}
+	return b.String()
 }

@@ -40,6 +40,9 @@ type pageRenderer struct {
 	groups map[string]uint64
 	// links is the linkDigest of the build.
 	links uint64
+	// reads, while jobs computes the digests, collects the files that
+	// each digest includes.
+	reads *[]string
 	// only are the sites a build limited to some renders.
 	only []string
 	// index, when set, receives the search documents of each job as it

@@ -17,10 +17,13 @@ import (
 // it reports a batch, so a burst such as a git checkout of a thousand
 // files becomes one rebuild. A batch of at most saveFiles paths, as an
 // editor's save makes, is reported after the shorter saveQuiet, so the
-// page reloads at once.
+// page reloads at once. The system calls of one save follow each other
+// within microseconds unless the scheduler pauses the editor. An editor
+// that saves in place empties the file first, so a batch with an empty
+// file waits once more, for quietPeriod or until the next event.
 const (
 	quietPeriod = 150 * time.Millisecond
-	saveQuiet   = 10 * time.Millisecond
+	saveQuiet   = 3 * time.Millisecond
 	saveFiles   = 3
 )
 
@@ -92,6 +95,8 @@ type batch struct {
 	paths []string
 	// overflow is set when events were lost.
 	overflow bool
+	// waited is set when the batch waited for an empty file to fill.
+	waited bool
 }
 
 // run sends a batch on out after each quiet period that follows changes,
@@ -112,7 +117,9 @@ func (w *watcher) run(ctx context.Context, out chan<- batch) {
 			if !ok {
 				return
 			}
-			if !w.relevant(ev.Name) {
+			// A change of permissions alone leaves the content as it
+			// was. Editors make one after writing a file.
+			if !w.relevant(ev.Name) || ev.Op == fsnotify.Chmod {
 				continue
 			}
 			if ev.Has(fsnotify.Create) {
@@ -145,6 +152,11 @@ func (w *watcher) run(ctx context.Context, out chan<- batch) {
 			}
 			w.log.Error("watching files failed", "err", err)
 		case <-timer.C:
+			if w.emptyFileIn(pending) {
+				pending.waited = true
+				timer.Reset(quietPeriod)
+				continue
+			}
 			select {
 			case out <- pending:
 			case <-ctx.Done():
@@ -154,6 +166,21 @@ func (w *watcher) run(ctx context.Context, out chan<- batch) {
 			seen = map[string]bool{}
 		}
 	}
+}
+
+// emptyFileIn reports whether a batch of a save's size that has not
+// waited yet contains an empty file. A save in place leaves the file
+// empty between emptying and writing it.
+func (w *watcher) emptyFileIn(b batch) bool {
+	if b.waited || b.overflow || len(b.paths) > saveFiles {
+		return false
+	}
+	for _, p := range b.paths {
+		if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() && info.Size() == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // relevant reports whether a change of path matters: a file of a

@@ -1,0 +1,256 @@
+package generator
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/verbund/verbund/diag"
+	"github.com/verbund/verbund/search"
+)
+
+// job renders one page, or a set of a portal's pages and files. Its
+// digest sums up the content it reads, and its probes record how the
+// links it resolved came out. A later build that computes the same
+// digest, and whose probes resolve the same, reuses the job's output
+// instead of running it.
+type job struct {
+	key    string
+	digest uint64
+	// pageCount is the number of HTML pages the job renders.
+	pageCount int
+	// sum computes the digest and render runs the job, both with the
+	// renderer of the build at hand. They hold the content the job
+	// renders but no renderer, so a later build that reuses the resolved
+	// content can run the job again.
+	sum    func(r *pageRenderer) uint64
+	render func(r *pageRenderer, j *job)
+
+	// The job's output.
+	diags  diag.List
+	files  []outFile
+	pages  []search.Page
+	probes []probe
+}
+
+// reuse takes the output of old, the same job of an earlier build.
+func (j *job) reuse(old *job) {
+	j.diags, j.files, j.pages, j.probes = old.diags, old.files, old.pages, old.probes
+}
+
+// again returns a new job that renders what j renders, with its digest
+// computed by r.
+func (j *job) again(r *pageRenderer) *job {
+	return &job{key: j.key, pageCount: j.pageCount, sum: j.sum, render: j.render, digest: j.sum(r)}
+}
+
+// jobList contains the jobs of a build in the order they run, which is
+// the same in every build of the same content, and two indexes into it.
+// A build that changes no job's key shares the indexes of the previous
+// build's list, so they must not change after the list is made.
+type jobList struct {
+	jobs []*job
+	// byKey are the positions of the jobs by key.
+	byKey map[string]int
+	// readers are, by the source path of a content file, the positions of
+	// the jobs whose digest includes the file's hash. The digest of a
+	// service page includes its own file, its base text and its office.
+	// The digests of other pages include their own file only.
+	readers map[string][]int
+}
+
+// find returns the job with key, or nil.
+func (l *jobList) find(key string) *job {
+	if l == nil {
+		return nil
+	}
+	if i, ok := l.byKey[key]; ok {
+		return l.jobs[i]
+	}
+	return nil
+}
+
+// plan is the work of a build.
+type plan struct {
+	// list contains every job of the build, and todo the jobs to run.
+	list *jobList
+	todo []*job
+	// dropped are the jobs of the previous build whose key the build no
+	// longer has.
+	dropped []*job
+}
+
+// reusable reports whether old, the same job of the previous build, can
+// replace j. When sameLinks is set, every link resolves as before,
+// because the pages, base texts and offers links depend on are the same.
+// Otherwise every link that old resolved is resolved again.
+func (r *pageRenderer) reusable(j, old *job, sameLinks bool) bool {
+	if old == nil || old.digest != j.digest {
+		return false
+	}
+	if sameLinks {
+		return true
+	}
+	for _, p := range old.probes {
+		if r.fc.resolveProbe(p) != p.result {
+			return false
+		}
+	}
+	return true
+}
+
+// planAll makes every job of the build anew and compares each with the
+// same job of prev, the previous build's jobs, when there is one.
+func (r *pageRenderer) planAll(prev *jobList, prevLinks uint64) *plan {
+	list := r.jobs()
+	r.links = r.linkDigest()
+	sameLinks := prev != nil && prevLinks == r.links
+	p := &plan{list: list}
+	for _, j := range list.jobs {
+		if old := prev.find(j.key); r.reusable(j, old, sameLinks) {
+			j.reuse(old)
+			continue
+		}
+		p.todo = append(p.todo, j)
+	}
+	if prev != nil {
+		for _, old := range prev.jobs {
+			if _, ok := list.byKey[old.key]; !ok {
+				p.dropped = append(p.dropped, old)
+			}
+		}
+	}
+	return p
+}
+
+// planBodies plans an update after edits that changed the bodies of the
+// files at paths and nothing else, so the build renders the resolved
+// content of the previous build, whose jobs are prev. Such an edit
+// leaves the front matter, URLs and lists of services the same, and with
+// them every link and every digest but those that include the hash of
+// an edited file. The plan therefore keeps prev's jobs and their indexes
+// and computes the digests of the edited files' readers alone.
+func (r *pageRenderer) planBodies(prev *jobList, prevLinks uint64, paths []string) *plan {
+	r.links = prevLinks
+	list := &jobList{jobs: make([]*job, len(prev.jobs)), byKey: prev.byKey, readers: prev.readers}
+	copy(list.jobs, prev.jobs)
+	p := &plan{list: list}
+	for _, path := range paths {
+		for _, i := range prev.readers[path] {
+			old := prev.jobs[i]
+			if list.jobs[i] != old {
+				// Another edited file has the same reader.
+				continue
+			}
+			j := old.again(r)
+			if j.digest == old.digest {
+				// The file was saved with the same content.
+				continue
+			}
+			list.jobs[i] = j
+			p.todo = append(p.todo, j)
+		}
+	}
+	return p
+}
+
+// run runs the jobs of a plan in parallel and returns the number of HTML
+// pages and the number rendered.
+func (r *pageRenderer) run(ctx context.Context, p *plan, progress func(done, total int),
+	diags *diag.List) (int, int, error) {
+	pages, rendered := 0, 0
+	for _, j := range p.list.jobs {
+		pages += j.pageCount
+	}
+	for _, j := range p.todo {
+		rendered += j.pageCount
+	}
+
+	var (
+		mu   sync.Mutex
+		done atomic.Int64
+	)
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, j := range p.todo {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			j.render(r, j)
+			if err := r.indexPages(j); err != nil {
+				return err
+			}
+			if progress != nil && j.pageCount > 0 {
+				n := done.Add(int64(j.pageCount))
+				mu.Lock()
+				progress(int(n), rendered)
+				mu.Unlock()
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return 0, 0, err
+	}
+	for _, j := range p.list.jobs {
+		diags.Add(j.diags...)
+	}
+	return pages, rendered, nil
+}
+
+// jobs returns the jobs of a build with their digests and indexes.
+func (r *pageRenderer) jobs() *jobList {
+	fc := r.fc
+	list := &jobList{byKey: map[string]int{}, readers: map[string][]int{}}
+	add := func(key string, pages int, sum func(*pageRenderer) uint64, render func(*pageRenderer, *job)) {
+		var reads []string
+		r.reads = &reads
+		j := &job{key: key, pageCount: pages, sum: sum, render: render, digest: sum(r)}
+		r.reads = nil
+		i := len(list.jobs)
+		for _, p := range reads {
+			list.readers[p] = append(list.readers[p], i)
+		}
+		list.byKey[key] = i
+		list.jobs = append(list.jobs, j)
+	}
+	for _, s := range r.builtSites() {
+		add(s.ID+" start", 1,
+			func(r *pageRenderer) uint64 { return r.startDigest(s) },
+			func(r *pageRenderer, j *job) { r.renderStart(s, j) })
+		add(s.ID+" lists", len(fc.cfg.Categories)+2,
+			func(r *pageRenderer) uint64 { return r.listsDigest(s) },
+			func(r *pageRenderer, j *job) { r.renderLists(s, j) })
+		add(s.ID+" required", len(requiredPages)+1, configDigest,
+			func(r *pageRenderer, j *job) { r.renderRequired(s, j) })
+		add(s.ID+" search layout", 0, configDigest,
+			func(r *pageRenderer, j *job) { r.renderSearchLayout(s, j) })
+		add(s.ID+" files", 0,
+			func(r *pageRenderer) uint64 { return r.filesDigest(s) },
+			func(r *pageRenderer, j *job) { r.writeSiteFiles(s, j) })
+		for _, svc := range s.Services {
+			add(s.ID+" "+svc.URL, 1,
+				func(r *pageRenderer) uint64 { return r.serviceDigest(svc) },
+				func(r *pageRenderer, j *job) { r.renderService(svc, j) })
+		}
+		for _, o := range s.Offices {
+			add(s.ID+" "+o.URL, 1,
+				func(r *pageRenderer) uint64 { return r.officeDigest(o) },
+				func(r *pageRenderer, j *job) { r.renderOffice(o, j) })
+		}
+		for _, p := range s.Pages {
+			add(s.ID+" "+p.URL, 1,
+				func(r *pageRenderer) uint64 { return r.pageDigest(p) },
+				func(r *pageRenderer, j *job) { r.renderPage(p, j) })
+		}
+	}
+	return list
+}
+
+// configDigest is the digest of the jobs whose output depends on
+// sites.toml and the theme alone, which a full build follows.
+func configDigest(*pageRenderer) uint64 { return 0 }
