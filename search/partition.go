@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -25,6 +27,9 @@ type indexPartition struct {
 	// docs are the service documents by their document number, the value
 	// of the internal ID that a search's hits carry, nil for the others.
 	docs []*docInfo
+	// scoringModel returns the scoring model of the index mapping, which
+	// the term searchers of a search read from its context.
+	scoringModel bsearch.GetScoringModelCallbackFn
 }
 
 // docInfo is the part of a service document that searches need: its doc
@@ -73,6 +78,8 @@ func openPartitionAt(path string, i int, readOnly bool) (indexPartition, error) 
 		// nothing in memory.
 		return p, nil
 	}
+	model := scoringModelOf(b.Mapping())
+	p.scoringModel = func() string { return model }
 	advanced, err := b.Advanced()
 	if err == nil {
 		p.reader, err = advanced.Reader()
@@ -87,6 +94,15 @@ func openPartitionAt(path string, i int, readOnly bool) (indexPartition, error) 
 		return p, errors.Join(fmt.Errorf("opening %s: %w", path, err), p.close())
 	}
 	return p, nil
+}
+
+// scoringModelOf returns the scoring model that bleve's Index.Search
+// uses with mapping m: BM25 if the mapping sets it, else tf-idf.
+func scoringModelOf(m mapping.IndexMapping) string {
+	if impl, ok := m.(*mapping.IndexMappingImpl); ok && impl.ScoringModel == index.BM25Scoring {
+		return index.BM25Scoring
+	}
+	return index.DefaultScoringModel
 }
 
 // close closes the reader and the index.

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -20,6 +20,7 @@ import (
 // way, so the garbage collector runs less often.
 type scratch struct {
 	hits    []windowHit
+	window  []windowHit
 	groupOf []int32
 	groups  []group
 	sites   []uint64
@@ -79,34 +80,95 @@ func (ix *Index) window(ctx context.Context, plan *queryPlan, all, typos bool, f
 		}
 	}
 
-	for _, f := range found {
-		hits = append(hits, f...)
+	sc.window = mergeHits(grow(sc.window[:0], windowSize), found, windowSize)
+	return sc.window, nil
+}
+
+// mergeHits appends the best n hits of lists, each of which is sorted
+// best first, to dst, best first. Each partition sorts its own hits on
+// its own goroutine, so only this merge runs after them.
+func mergeHits(dst []windowHit, lists [][]windowHit, n int) []windowHit {
+	if len(lists) == 1 {
+		return append(dst, lists[0][:min(n, len(lists[0]))]...)
 	}
-	slices.SortFunc(hits, compareHits)
-	return hits[:min(len(hits), windowSize)], nil
+	next := make([]int, len(lists))
+	for len(dst) < n {
+		best := -1
+		for i, l := range lists {
+			if next[i] < len(l) && (best < 0 || compareHits(l[next[i]], lists[best][next[best]]) < 0) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		dst = append(dst, lists[best][next[best]])
+		next[best]++
+	}
+	return dst
 }
 
 // window appends the best windowSize documents of the partition that q
-// matches to dst, in no particular order, with their group values, and
-// returns the result.
+// matches to dst, best first, with their group values, and returns the
+// result.
 //
-// bleve's collector would keep the hits as DocumentMatch values and load
-// the external ID of each, which took more than half the memory that a
-// search allocated. So the hits go to topHits instead, through the
-// document match handler that bleve lets a search's context set, and
-// bleve's collector keeps none.
+// The search runs q's searcher on the partition's reader and reads its
+// matches directly, without bleve's Index.Search and collector. Those
+// would open a reader for each search, keep each hit as a DocumentMatch
+// and load its external ID, which took more than half the memory that a
+// search allocated. The scoring is the same, because the searcher gets
+// the context values that Index.Search would give it: the scoring model
+// of the index mapping and a counter for the term searcher limit.
 func (p *indexPartition) window(ctx context.Context, q query.Query, dst []windowHit) ([]windowHit, error) {
-	top := &topHits{size: windowSize, docs: p.docs, heap: dst}
-	ctx = context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey,
-		bsearch.MakeDocumentMatchHandler(top.handler))
-	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
-	if _, err := p.bleve.SearchInContext(ctx, req); err != nil {
+	ctx = context.WithValue(ctx, bsearch.GetScoringModelCallbackKey, p.scoringModel)
+	ctx = bsearch.ContextWithTermSearchersCounter(ctx)
+	s, err := q.Searcher(ctx, p.reader, p.bleve.Mapping(), bsearch.SearcherOptions{})
+	if err != nil {
 		return nil, fmt.Errorf("searching: %w", err)
 	}
-	if top.err != nil {
-		return nil, fmt.Errorf("searching: %w", top.err)
+	top := &topHits{size: windowSize, docs: p.docs, heap: dst}
+	err = top.collect(ctx, s, p.reader)
+	if cerr := s.Close(); err == nil && cerr != nil {
+		err = cerr
 	}
+	if err != nil {
+		return nil, fmt.Errorf("searching: %w", err)
+	}
+	top.sort()
 	return top.heap, nil
+}
+
+// checkContextEvery is the number of matches between two checks of the
+// search's context, as in bleve's collector.
+const checkContextEvery = 1024
+
+// collect keeps the best size documents that s matches. Each match goes
+// back to the pool at once, so the pool needs only the matches that the
+// searcher holds itself, and one more.
+func (t *topHits) collect(ctx context.Context, s bsearch.Searcher, r index.IndexReader) error {
+	sctx := &bsearch.SearchContext{
+		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0),
+		IndexReader:       r,
+	}
+	for n := 0; ; n++ {
+		if n%checkContextEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		d, err := s.Next(sctx)
+		if err != nil {
+			return err
+		}
+		if d == nil {
+			return nil
+		}
+		err = t.keep(d, r)
+		sctx.DocumentMatchPool.Put(d)
+		if err != nil {
+			return err
+		}
+	}
 }
 
 // topHits keeps the best size hits of a search in a heap whose root is
@@ -115,40 +177,33 @@ type topHits struct {
 	size int
 	docs []*docInfo
 	heap []windowHit
-	err  error
 }
 
-// handler returns the function that bleve's collector calls with each
-// matching document, and with nil at the end. It keeps the document if
-// it is among the best so far and hands the match back to the pool.
-func (t *topHits) handler(sctx *bsearch.SearchContext) (bsearch.DocumentMatchHandler, bool, error) {
-	return func(d *bsearch.DocumentMatch) error {
-		if d == nil {
-			return nil
-		}
-		defer sctx.DocumentMatchPool.Put(d)
-		if t.full() && (t.size == 0 || d.Score < t.heap[0].score) {
-			return nil
-		}
-		var doc *docInfo
-		if n := d.IndexInternalID.Value(); n < uint64(len(t.docs)) {
-			doc = t.docs[n]
-		}
-		if doc == nil {
-			// Not a service document. Searches for services match no
-			// other, but the hit is kept rather than dropped, in a group
-			// of such hits.
-			id, err := sctx.IndexReader.ExternalID(d.IndexInternalID)
-			if err != nil {
-				t.err = fmt.Errorf("reading document ID: %w", err)
-				return t.err
-			}
-			doc = &docInfo{id: id, groupID: -1, rank: math.MaxInt}
-		}
-		t.add(windowHit{score: d.Score, doc: doc})
+// keep adds the document of d if it is among the best so far.
+func (t *topHits) keep(d *bsearch.DocumentMatch, r index.IndexReader) error {
+	if t.full() && (t.size == 0 || d.Score < t.heap[0].score) {
 		return nil
-	}, false, nil
+	}
+	var doc *docInfo
+	if n := d.IndexInternalID.Value(); n < uint64(len(t.docs)) {
+		doc = t.docs[n]
+	}
+	if doc == nil {
+		// Not a service document. Searches for services match no other,
+		// but the hit is kept rather than dropped, in a group of such
+		// hits.
+		id, err := r.ExternalID(d.IndexInternalID)
+		if err != nil {
+			return fmt.Errorf("reading document ID: %w", err)
+		}
+		doc = &docInfo{id: id, groupID: -1, rank: math.MaxInt}
+	}
+	t.add(windowHit{score: d.Score, doc: doc})
+	return nil
 }
+
+// sort orders the hits best first. They no longer form a heap then.
+func (t *topHits) sort() { slices.SortFunc(t.heap, compareHits) }
 
 // full reports whether t has size hits, so that a new hit must beat the
 // worst of them.
