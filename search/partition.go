@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
@@ -27,6 +29,9 @@ type indexPartition struct {
 	// docs are the service documents by their document number, the value
 	// of the internal ID that a search's hits carry, nil for the others.
 	docs []*docInfo
+	// segments are the segments of reader, which storedText reads the
+	// text from.
+	segments []docSegment
 	// scoringModel returns the scoring model of the index mapping, which
 	// the term searchers of a search read from its context.
 	scoringModel bsearch.GetScoringModelCallbackFn
@@ -85,6 +90,7 @@ func openPartitionAt(path string, i int, readOnly bool) (indexPartition, error) 
 		p.reader, err = advanced.Reader()
 	}
 	if err == nil {
+		p.segments = segmentsOf(p.reader)
 		p.vocabulary, err = readVocabulary(p.reader)
 	}
 	if err == nil {
@@ -228,9 +234,37 @@ func readStoredFields(r index.IndexReader, d *docInfo) error {
 	return nil
 }
 
-// storedText returns the stored text of d.
+// storedText returns the stored text of d. It reads the text field alone
+// from d's segment, where reader.Document would copy every stored field
+// of the document and look its number up by its ID first.
 func (ix *Index) storedText(d *docInfo) (string, error) {
-	doc, err := ix.partitions[d.partition].reader.Document(d.id)
+	p := &ix.partitions[d.partition]
+	if len(p.segments) == 0 {
+		return p.documentText(d)
+	}
+	i := sort.Search(len(p.segments), func(i int) bool { return p.segments[i].first > d.number }) - 1
+	if i < 0 {
+		return "", fmt.Errorf("loading text of %s: document number %d not in any segment", d.id, d.number)
+	}
+	var text string
+	found := false
+	seg := p.segments[i]
+	err := seg.snapshot.VisitDocument(d.number-seg.first, func(field string, _ byte, value []byte, _ []uint64) bool {
+		if field == fieldText {
+			text, found = string(value), true
+		}
+		return !found
+	})
+	if err != nil {
+		return "", fmt.Errorf("loading text of %s: %w", d.id, err)
+	}
+	return text, nil
+}
+
+// documentText returns the stored text of d through the reader's
+// Document, for a reader that is no scorch snapshot.
+func (p *indexPartition) documentText(d *docInfo) (string, error) {
+	doc, err := p.reader.Document(d.id)
 	if err != nil {
 		return "", fmt.Errorf("loading text of %s: %w", d.id, err)
 	}
@@ -243,6 +277,30 @@ func (ix *Index) storedText(d *docInfo) (string, error) {
 		})
 	}
 	return text, nil
+}
+
+// docSegment is a segment of a partition's snapshot and the number of
+// its first document. scorch numbers the documents of a snapshot from 0
+// upwards, segment after segment, counting deleted documents too.
+type docSegment struct {
+	snapshot *scorch.SegmentSnapshot
+	first    uint64
+}
+
+// segmentsOf returns the segments of r, or nil if r is no scorch
+// snapshot.
+func segmentsOf(r index.IndexReader) []docSegment {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil
+	}
+	var segments []docSegment
+	var first uint64
+	for _, s := range snap.Segments() {
+		segments = append(segments, docSegment{snapshot: s, first: first})
+		first += s.Segment().Count()
+	}
+	return segments
 }
 
 // indexDocuments sets what the documents of all partitions need from
