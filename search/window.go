@@ -38,9 +38,12 @@ func grow[T any](s []T, n int) []T {
 	return s
 }
 
-// windowHit is one of the best-scoring documents of a search.
+// windowHit is one of the best-scoring documents of a search. It has
+// a copy of the document's rank, because comparing hits of equal score,
+// which are common, would otherwise load each document.
 type windowHit struct {
 	score float64
+	rank  int
 	doc   *docInfo
 }
 
@@ -198,7 +201,7 @@ func (t *topHits) keep(d *bsearch.DocumentMatch, r index.IndexReader) error {
 		}
 		doc = &docInfo{id: id, groupID: -1, rank: math.MaxInt}
 	}
-	t.add(windowHit{score: d.Score, doc: doc})
+	t.add(windowHit{score: d.Score, rank: doc.rank, doc: doc})
 	return nil
 }
 
@@ -260,8 +263,8 @@ func compareHits(a, b windowHit) int {
 	if a.score != b.score {
 		return cmp.Compare(b.score, a.score)
 	}
-	if a.doc.rank != b.doc.rank {
-		return cmp.Compare(a.doc.rank, b.doc.rank)
+	if a.rank != b.rank {
+		return cmp.Compare(a.rank, b.rank)
 	}
 	return strings.Compare(a.doc.id, b.doc.id)
 }

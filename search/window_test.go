@@ -15,7 +15,7 @@ func TestTopHitsKeepsBest(t *testing.T) {
 		var all []windowHit
 		for i := range 200 {
 			doc := &docInfo{id: string(rune('a' + i%26)), rank: i}
-			all = append(all, windowHit{score: float64(rng.IntN(20)), doc: doc})
+			all = append(all, windowHit{score: float64(rng.IntN(20)), rank: doc.rank, doc: doc})
 		}
 		rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
 		top := &topHits{size: size}
