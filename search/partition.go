@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -29,6 +30,11 @@ type indexPartition struct {
 	// docs are the service documents by their document number, the value
 	// of the internal ID that a search's hits carry, nil for the others.
 	docs []*docInfo
+	// ranks are the ranks of docs, math.MaxInt for nil, in an array of
+	// their own. A search reads the rank of every document that enters
+	// its window, and reading it from scattered docInfo values cost more
+	// than the rest of keeping the hit.
+	ranks []int
 	// segments are the segments of reader, which storedText reads the
 	// text from.
 	segments []docSegment
@@ -305,7 +311,7 @@ func segmentsOf(r index.IndexReader) []docSegment {
 
 // indexDocuments sets what the documents of all partitions need from
 // the whole index: their rank, the number of their group and the
-// positions of their sites.
+// positions of their sites. It also fills each partition's ranks.
 func (ix *Index) indexDocuments() {
 	var all []*docInfo
 	for _, p := range ix.partitions {
@@ -341,5 +347,15 @@ func (ix *Index) indexDocuments() {
 		}
 		slices.Sort(d.sites)
 		d.sites = slices.Compact(d.sites)
+	}
+	for i := range ix.partitions {
+		p := &ix.partitions[i]
+		p.ranks = make([]int, len(p.docs))
+		for n, d := range p.docs {
+			p.ranks[n] = math.MaxInt
+			if d != nil {
+				p.ranks[n] = d.rank
+			}
+		}
 	}
 }

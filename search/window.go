@@ -129,7 +129,7 @@ func (p *indexPartition) window(ctx context.Context, q query.Query, dst []window
 	if err != nil {
 		return nil, fmt.Errorf("searching: %w", err)
 	}
-	top := &topHits{size: windowSize, docs: p.docs, heap: dst}
+	top := &topHits{size: windowSize, docs: p.docs, ranks: p.ranks, heap: dst}
 	err = top.collect(ctx, s, p.reader)
 	if cerr := s.Close(); err == nil && cerr != nil {
 		err = cerr
@@ -178,8 +178,11 @@ func (t *topHits) collect(ctx context.Context, s bsearch.Searcher, r index.Index
 // the worst of them.
 type topHits struct {
 	size int
-	docs []*docInfo
-	heap []windowHit
+	// docs and ranks are the documents of the partition and their ranks
+	// by document number (indexPartition).
+	docs  []*docInfo
+	ranks []int
+	heap  []windowHit
 }
 
 // keep adds the document of d if it is among the best so far.
@@ -188,8 +191,9 @@ func (t *topHits) keep(d *bsearch.DocumentMatch, r index.IndexReader) error {
 		return nil
 	}
 	var doc *docInfo
+	rank := math.MaxInt
 	if n := d.IndexInternalID.Value(); n < uint64(len(t.docs)) {
-		doc = t.docs[n]
+		doc, rank = t.docs[n], t.ranks[n]
 	}
 	if doc == nil {
 		// Not a service document. Searches for services match no other,
@@ -201,7 +205,7 @@ func (t *topHits) keep(d *bsearch.DocumentMatch, r index.IndexReader) error {
 		}
 		doc = &docInfo{id: id, groupID: -1, rank: math.MaxInt}
 	}
-	t.add(windowHit{score: d.Score, rank: doc.rank, doc: doc})
+	t.add(windowHit{score: d.Score, rank: rank, doc: doc})
 	return nil
 }
 
