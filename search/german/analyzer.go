@@ -70,12 +70,11 @@ func (a *Analyzer) Words(text string) []Word {
 func (a *Analyzer) AllWords(text string) iter.Seq[Word] {
 	return func(yield func(Word) bool) {
 		var scratch []byte
-		input := []byte(text)
-		for s, ok := nextWord(input, 0); ok; s, ok = nextWord(input, s.end) {
+		for s, ok := nextWord(text, 0); ok; s, ok = nextWord(text, s.end) {
 			if s.end-s.start > MaxWordBytes {
 				continue
 			}
-			w := a.analyzeWord(input[s.start:s.end], &scratch)
+			w := a.analyzeWord([]byte(text[s.start:s.end]), &scratch)
 			word := Word{Start: s.start, End: s.end, Folded: w.folded,
 				Term: w.termText, Parts: w.partTexts, Stop: w.stop}
 			if !yield(word) {
