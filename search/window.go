@@ -12,7 +12,6 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
-	"golang.org/x/sync/errgroup"
 )
 
 // scratch is memory that one search uses and a later search reuses: the
@@ -69,18 +68,8 @@ func (ix *Index) window(ctx context.Context, plan *queryPlan, all, typos bool, f
 		found[i], err = p.window(ctx, q, hits[i*windowSize:i*windowSize:(i+1)*windowSize])
 		return err
 	}
-	if len(ix.partitions) == 1 {
-		if err := search(ctx, 0); err != nil {
-			return nil, err
-		}
-	} else {
-		g, gctx := errgroup.WithContext(ctx)
-		for i := range ix.partitions {
-			g.Go(func() error { return search(gctx, i) })
-		}
-		if err := g.Wait(); err != nil {
-			return nil, err
-		}
+	if err := forEach(ctx, len(ix.partitions), len(ix.partitions), search); err != nil {
+		return nil, err
 	}
 
 	sc.window = mergeHits(grow(sc.window[:0], windowSize), found, windowSize)
