@@ -184,6 +184,11 @@ func (t *topHits) keep(d *bsearch.DocumentMatch, r index.IndexReader) error {
 	if n := d.IndexInternalID.Value(); n < uint64(len(t.docs)) {
 		doc, rank = t.docs[n], t.ranks[n]
 	}
+	if t.full() && d.Score == t.heap[0].score && rank > t.heap[0].rank {
+		// Many documents tie in score, and one of equal score and worse
+		// rank than the worst kept hit cannot enter.
+		return nil
+	}
 	if doc == nil {
 		// Not a service document. Searches for services match no other,
 		// but the hit is kept rather than dropped, in a group of such

@@ -5,28 +5,44 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
-// TestTopHitsKeepsBest adds hits with many equal scores in random order
-// and compares what topHits keeps with the best of all hits sorted.
+// TestTopHitsKeepsBest adds hits with many equal scores in random order,
+// directly and as document matches, and compares what topHits keeps with
+// the best of all hits sorted.
 func TestTopHitsKeepsBest(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, size := range []int{0, 1, 7, 50} {
 		var all []windowHit
+		docs := make([]*docInfo, 200)
+		ranks := make([]int, 200)
 		for i := range 200 {
-			doc := &docInfo{id: string(rune('a' + i%26)), rank: i}
+			doc := &docInfo{id: string(rune('a' + i%26)), rank: rng.IntN(1000)}
+			docs[i], ranks[i] = doc, doc.rank
 			all = append(all, windowHit{score: float64(rng.IntN(20)), rank: doc.rank, doc: doc})
 		}
 		rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
-		top := &topHits{size: size}
+		added := &topHits{size: size}
+		kept := &topHits{size: size, docs: docs, ranks: ranks}
 		for _, h := range all {
-			top.add(h)
+			added.add(h)
+			n := uint64(slices.Index(docs, h.doc))
+			d := &bsearch.DocumentMatch{Score: h.score, IndexInternalID: index.NewIndexInternalID(nil, n)}
+			if err := kept.keep(d, nil); err != nil {
+				t.Fatal(err)
+			}
 		}
 		slices.SortFunc(all, compareHits)
-		got := slices.Clone(top.heap)
-		slices.SortFunc(got, compareHits)
-		if !slices.Equal(got, all[:size]) {
-			t.Errorf("size %d: kept %v, want %v", size, got, all[:size])
+		added.sort()
+		kept.sort()
+		if !slices.Equal(added.heap, all[:size]) {
+			t.Errorf("size %d: added, kept %v, want %v", size, added.heap, all[:size])
+		}
+		if !slices.Equal(kept.heap, all[:size]) {
+			t.Errorf("size %d: as document matches, kept %v, want %v", size, kept.heap, all[:size])
 		}
 	}
 }
