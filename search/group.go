@@ -68,10 +68,14 @@ func (ix *Index) groupHits(hits []windowHit, site string, sc *scratch) *grouping
 	}
 	clear(sc.indexOf)
 	for i, h := range hits {
-		g, ok := sc.indexOf[h.doc.groupID]
+		groupID := -1
+		if h.slot >= 0 {
+			groupID = int(ix.slots.groups[h.slot])
+		}
+		g, ok := sc.indexOf[groupID]
 		if !ok {
 			g = int32(len(gr.groups))
-			sc.indexOf[h.doc.groupID] = g
+			sc.indexOf[groupID] = g
 			gr.groups = append(gr.groups, group{score: h.score, best: int32(i)})
 		}
 		gr.groupOf[i] = g
@@ -79,9 +83,16 @@ func (ix *Index) groupHits(hits []windowHit, site string, sc *scratch) *grouping
 	gr.sites = grow(sc.sites[:0], len(gr.groups)*gr.words)[:len(gr.groups)*gr.words]
 	clear(gr.sites)
 	for i, h := range hits {
+		if h.slot < 0 {
+			continue
+		}
 		g := gr.groupOf[i]
-		for _, s := range h.doc.sites {
-			gr.sites[int(g)*gr.words+s/64] |= 1 << (s % 64)
+		bits := ix.slots.sites[int(h.slot)*gr.words : int(h.slot+1)*gr.words]
+		for w, b := range bits {
+			gr.sites[int(g)*gr.words+w] |= b
+		}
+		if !ix.slots.other[h.slot] {
+			continue
 		}
 		for _, s := range h.doc.otherSites {
 			if gr.otherSites == nil {

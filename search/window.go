@@ -44,6 +44,9 @@ type windowHit struct {
 	score float64
 	rank  int
 	doc   *docInfo
+	// slot is the document's position in Index.slots, -1 for a document
+	// that is no service document.
+	slot int32
 }
 
 // window returns the best windowSize documents that the plan (with
@@ -118,7 +121,7 @@ func (p *indexPartition) window(ctx context.Context, q query.Query, dst []window
 	if err != nil {
 		return nil, fmt.Errorf("searching: %w", err)
 	}
-	top := &topHits{size: windowSize, docs: p.docs, ranks: p.ranks, heap: dst}
+	top := &topHits{size: windowSize, docs: p.docs, ranks: p.ranks, firstSlot: p.firstSlot, heap: dst}
 	err = top.collect(ctx, s, p.reader)
 	if cerr := s.Close(); err == nil && cerr != nil {
 		err = cerr
@@ -169,9 +172,10 @@ type topHits struct {
 	size int
 	// docs and ranks are the documents of the partition and their ranks
 	// by document number (indexPartition).
-	docs  []*docInfo
-	ranks []int
-	heap  []windowHit
+	docs      []*docInfo
+	ranks     []int
+	firstSlot int
+	heap      []windowHit
 }
 
 // keep adds the document of d if it is among the best so far.
@@ -180,9 +184,12 @@ func (t *topHits) keep(d *bsearch.DocumentMatch, r index.IndexReader) error {
 		return nil
 	}
 	var doc *docInfo
-	rank := math.MaxInt
+	rank, slot := math.MaxInt, int32(-1)
 	if n := d.IndexInternalID.Value(); n < uint64(len(t.docs)) {
 		doc, rank = t.docs[n], t.ranks[n]
+		if doc != nil {
+			slot = int32(t.firstSlot + int(n))
+		}
 	}
 	if t.full() && d.Score == t.heap[0].score && rank > t.heap[0].rank {
 		// Many documents tie in score, and one of equal score and worse
@@ -199,7 +206,7 @@ func (t *topHits) keep(d *bsearch.DocumentMatch, r index.IndexReader) error {
 		}
 		doc = &docInfo{id: id, groupID: -1, rank: math.MaxInt}
 	}
-	t.add(windowHit{score: d.Score, rank: rank, doc: doc})
+	t.add(windowHit{score: d.Score, rank: rank, doc: doc, slot: slot})
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -22,7 +23,7 @@ func TestTopHitsKeepsBest(t *testing.T) {
 		for i := range 200 {
 			doc := &docInfo{id: string(rune('a' + i%26)), rank: rng.IntN(1000)}
 			docs[i], ranks[i] = doc, doc.rank
-			all = append(all, windowHit{score: float64(rng.IntN(20)), rank: doc.rank, doc: doc})
+			all = append(all, windowHit{score: float64(rng.IntN(20)), rank: doc.rank, doc: doc, slot: int32(i)})
 		}
 		rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
 		added := &topHits{size: size}
@@ -98,5 +99,40 @@ func TestSnippetsSkipTextsWithoutTerms(t *testing.T) {
 	}
 	if skipped == 0 || matched == 0 {
 		t.Errorf("%d texts skipped and %d with terms; the test needs some of each", skipped, matched)
+	}
+}
+
+// TestFacetsCountSitesMissingFromFederation gives a document a site that
+// the federation's list lacks and checks that the portal facet counts it.
+func TestFacetsCountSitesMissingFromFederation(t *testing.T) {
+	ix := openInternalTestIndex(t)
+	res, err := ix.Search(context.Background(), Request{Query: "hundesteuer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) == 0 {
+		t.Fatal("no hits for hundesteuer; the test needs one")
+	}
+	changed := 0
+	for _, p := range ix.partitions {
+		for _, d := range p.docs {
+			if d != nil && strings.Contains(d.name, "Hundesteuer") {
+				d.siteList += " fremd"
+				changed++
+			}
+		}
+	}
+	ix.indexDocuments()
+
+	res, err = ix.Search(context.Background(), Request{Query: "hundesteuer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(res.Facets.Commune, func(v FacetValue) bool { return v.ID == "fremd" })
+	if i < 0 {
+		t.Fatalf("portal facet %v lacks the site fremd of %d documents", res.Facets.Commune, changed)
+	}
+	if got := res.Facets.Commune[i].Count; got < 1 || got > res.Total {
+		t.Errorf("site fremd counted %d times, want 1 to %d", got, res.Total)
 	}
 }
