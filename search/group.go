@@ -212,7 +212,7 @@ func (ix *Index) primary(offers []Offer, site, bestURL string) Offer {
 func (ix *Index) facets(gr *grouping) Facets {
 	sites := make([]int, len(ix.sites))
 	otherSites := map[string]int{}
-	categories := map[string]int{}
+	categories := make([]int, len(ix.slots.categories))
 	for g, grp := range gr.groups {
 		for i := range sites {
 			if gr.hasSite(int32(g), i) {
@@ -222,8 +222,10 @@ func (ix *Index) facets(gr *grouping) Facets {
 		for _, s := range gr.otherSites[int32(g)] {
 			otherSites[s]++
 		}
-		if c := gr.hits[grp.best].doc.category; c != "" {
-			categories[c]++
+		if slot := gr.hits[grp.best].slot; slot >= 0 {
+			if c := ix.slots.category[slot]; c >= 0 {
+				categories[c]++
+			}
 		}
 	}
 	f := Facets{Commune: []FacetValue{}, Category: []FacetValue{}}
@@ -235,9 +237,12 @@ func (ix *Index) facets(gr *grouping) Facets {
 	for id, n := range otherSites {
 		f.Commune = append(f.Commune, FacetValue{ID: id, Title: ix.siteName(id), Count: n})
 	}
-	for id, n := range categories {
-		title := cmp.Or(ix.categories[id], id)
-		f.Category = append(f.Category, FacetValue{ID: id, Title: title, Count: n})
+	for c, n := range categories {
+		if n > 0 {
+			id := ix.slots.categories[c]
+			title := cmp.Or(ix.categories[id], id)
+			f.Category = append(f.Category, FacetValue{ID: id, Title: title, Count: n})
+		}
 	}
 	byCount := func(a, b FacetValue) int {
 		if a.Count != b.Count {

@@ -352,7 +352,7 @@ func (ix *Index) indexDocuments() {
 		slices.Sort(d.sites)
 		d.sites = slices.Compact(d.sites)
 	}
-	ix.slots = docSlots{words: (len(ix.sites) + 63) / 64}
+	ix.slots = docSlots{words: (len(ix.sites) + 63) / 64, categoryIndex: map[string]int32{}}
 	for i := range ix.partitions {
 		p := &ix.partitions[i]
 		p.ranks = make([]int, len(p.docs))
@@ -383,11 +383,17 @@ type docSlots struct {
 	// other is true for a document offered by sites that the federation's
 	// list lacks (docInfo.otherSites).
 	other []bool
+	// category is the document's category as a position in categories,
+	// the distinct categories of the documents, and -1 for none.
+	category   []int32
+	categories []string
+	// categoryIndex has the positions in categories while add fills it.
+	categoryIndex map[string]int32
 }
 
 // add appends the slot of d, which may be nil.
 func (s *docSlots) add(d *docInfo) {
-	group, other := int32(-1), false
+	group, other, category := int32(-1), false, int32(-1)
 	s.sites = slices.Grow(s.sites, s.words)[:len(s.sites)+s.words]
 	if d != nil {
 		group, other = int32(d.groupID), len(d.otherSites) > 0
@@ -395,7 +401,16 @@ func (s *docSlots) add(d *docInfo) {
 		for _, site := range d.sites {
 			bits[site/64] |= 1 << (site % 64)
 		}
+		if d.category != "" {
+			var ok bool
+			if category, ok = s.categoryIndex[d.category]; !ok {
+				category = int32(len(s.categories))
+				s.categories = append(s.categories, d.category)
+				s.categoryIndex[d.category] = category
+			}
+		}
 	}
 	s.groups = append(s.groups, group)
 	s.other = append(s.other, other)
+	s.category = append(s.category, category)
 }
