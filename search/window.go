@@ -104,16 +104,15 @@ func mergeHits(dst []windowHit, lists [][]windowHit, n int) []windowHit {
 }
 
 // window appends the best windowSize documents of the partition that q
-// matches to dst, best first, with their group values, and returns the
-// result.
+// matches to dst, best first, and returns the result.
 //
 // The search runs q's searcher on the partition's reader and reads its
-// matches directly, without bleve's Index.Search and collector. Those
-// would open a reader for each search, keep each hit as a DocumentMatch
-// and load its external ID, which took more than half the memory that a
-// search allocated. The scoring is the same, because the searcher gets
-// the context values that Index.Search would give it: the scoring model
-// of the index mapping and a counter for the term searcher limit.
+// matches directly, without bleve's Index.Search and collector, which
+// open a reader, set up the collector and allocate a pool of matches for
+// each search, and keep each hit as a DocumentMatch unless told
+// otherwise. The scores are the same, because the searcher gets the
+// context values that Index.Search (bleve v2.6.3) gives it: the scoring
+// model of the index mapping and a counter for the term searcher limit.
 func (p *indexPartition) window(ctx context.Context, q query.Query, dst []windowHit) ([]windowHit, error) {
 	ctx = context.WithValue(ctx, bsearch.GetScoringModelCallbackKey, p.scoringModel)
 	ctx = bsearch.ContextWithTermSearchersCounter(ctx)
