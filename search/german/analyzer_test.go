@@ -111,10 +111,10 @@ func TestRegister(t *testing.T) {
 	}
 }
 
-// TestWordsContainingFindsEveryMatch takes every term and part of the
-// words of some texts, one at a time, and checks that WordsContaining
-// yields each word whose term or parts contain it, as AllWords finds them.
-func TestWordsContainingFindsEveryMatch(t *testing.T) {
+// TestWordsContainingMissesNoMatch takes each term and part term of the
+// words of some texts in turn and checks that WordsContaining yields
+// every word that has it as its term or as a part, as AllWords does.
+func TestWordsContainingMissesNoMatch(t *testing.T) {
 	texts := []string{
 		"Die Hundesteuer für den Kinderreisepass wird im Bürgerbüro bezahlt.",
 		"Fuehrerschein, Führerschein und Fuhrerschein; die Steuer, teuer, neue Quellen.",
