@@ -18,8 +18,13 @@ import (
 // arrays of its window and of its grouping. Searches allocate less this
 // way, so the garbage collector runs less often.
 type scratch struct {
-	hits    []windowHit
-	window  []windowHit
+	hits   []windowHit
+	window []windowHit
+	// matches has a pool of bleve's document matches for each partition.
+	// A search returns most matches to the pool as it goes, so a later
+	// search that reuses them allocates only the few that searchers hold
+	// when they are closed.
+	matches []*bsearch.DocumentMatchPool
 	groupOf []int32
 	groups  []group
 	sites   []uint64
@@ -60,6 +65,9 @@ func (ix *Index) window(ctx context.Context, plan *queryPlan, all, typos bool, f
 	hits := grow(sc.hits[:0], windowSize*len(ix.partitions))
 	sc.hits = hits
 	found := make([][]windowHit, len(ix.partitions))
+	for len(sc.matches) < len(ix.partitions) {
+		sc.matches = append(sc.matches, bsearch.NewDocumentMatchPool(0, 0))
+	}
 	search := func(ctx context.Context, i int) error {
 		p := &ix.partitions[i]
 		var v vocabulary
@@ -68,7 +76,7 @@ func (ix *Index) window(ctx context.Context, plan *queryPlan, all, typos bool, f
 		}
 		q := allOf(append([]query.Query{plan.query(all, v)}, filters...))
 		var err error
-		found[i], err = p.window(ctx, q, hits[i*windowSize:i*windowSize:(i+1)*windowSize])
+		found[i], err = p.window(ctx, q, hits[i*windowSize:i*windowSize:(i+1)*windowSize], sc.matches[i])
 		return err
 	}
 	if err := forEach(ctx, len(ix.partitions), len(ix.partitions), search); err != nil {
@@ -113,7 +121,7 @@ func mergeHits(dst []windowHit, lists [][]windowHit, n int) []windowHit {
 // otherwise. The scores are the same, because the searcher gets the
 // context values that Index.Search (bleve v2.6.3) gives it: the scoring
 // model of the index mapping and a counter for the term searcher limit.
-func (p *indexPartition) window(ctx context.Context, q query.Query, dst []windowHit) ([]windowHit, error) {
+func (p *indexPartition) window(ctx context.Context, q query.Query, dst []windowHit, matches *bsearch.DocumentMatchPool) ([]windowHit, error) {
 	ctx = context.WithValue(ctx, bsearch.GetScoringModelCallbackKey, p.scoringModel)
 	ctx = bsearch.ContextWithTermSearchersCounter(ctx)
 	s, err := q.Searcher(ctx, p.reader, p.bleve.Mapping(), bsearch.SearcherOptions{})
@@ -121,7 +129,7 @@ func (p *indexPartition) window(ctx context.Context, q query.Query, dst []window
 		return nil, fmt.Errorf("searching: %w", err)
 	}
 	top := &topHits{size: windowSize, docs: p.docs, ranks: p.ranks, firstSlot: p.firstSlot, heap: dst}
-	err = top.collect(ctx, s, p.reader)
+	err = top.collect(ctx, s, p.reader, matches)
 	if cerr := s.Close(); err == nil && cerr != nil {
 		err = cerr
 	}
@@ -136,14 +144,12 @@ func (p *indexPartition) window(ctx context.Context, q query.Query, dst []window
 // search's context, as in bleve's collector.
 const checkContextEvery = 1024
 
-// collect keeps the best size documents that s matches. Each match goes
-// back to the pool at once, so the pool needs only the matches that the
-// searcher holds itself, and one more.
-func (t *topHits) collect(ctx context.Context, s bsearch.Searcher, r index.IndexReader) error {
-	sctx := &bsearch.SearchContext{
-		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0),
-		IndexReader:       r,
-	}
+// collect keeps the best size documents that s matches, taking document
+// matches from pool. Each match goes back to the pool at once, so the
+// pool needs only the matches that the searcher holds itself, and one
+// more.
+func (t *topHits) collect(ctx context.Context, s bsearch.Searcher, r index.IndexReader, pool *bsearch.DocumentMatchPool) error {
+	sctx := &bsearch.SearchContext{DocumentMatchPool: pool, IndexReader: r}
 	for n := 0; ; n++ {
 		if n%checkContextEvery == 0 {
 			if err := ctx.Err(); err != nil {
