@@ -133,10 +133,15 @@ func (ix *Index) groupHits(hits []windowHit, site string, sc *scratch) *grouping
 // textMatches is false when the text of the group's best page is known
 // to have no match (snippetOf).
 func (ix *Index) hit(gr *grouping, g int32, site string, m *matcher, textMatches bool) (Hit, error) {
-	var offers []Offer
-	names := map[string]string{}
+	members := gr.members(g)
+	size := 0
+	for _, h := range members {
+		size += max(len(h.doc.offers), 1)
+	}
+	offers := make([]Offer, 0, size)
+	names := make(map[string]string, len(members))
 	baseName := ""
-	for _, h := range gr.members(g) {
+	for _, h := range members {
 		d := h.doc
 		if strings.HasPrefix(d.id, baseIDPrefix) {
 			baseName = d.name
@@ -150,6 +155,10 @@ func (ix *Index) hit(gr *grouping, g int32, site string, m *matcher, textMatches
 		if _, ok := names[d.site]; !ok {
 			names[d.site] = d.name
 		}
+	}
+	if len(offers) == 0 {
+		// A service without a page URL keeps "offeredBy": null.
+		offers = nil
 	}
 	slices.SortStableFunc(offers, func(a, b Offer) int {
 		return cmp.Compare(ix.siteRank(a.Site), ix.siteRank(b.Site))
