@@ -68,10 +68,14 @@ func (ix *Index) groupHits(hits []windowHit, site string, sc *scratch) *grouping
 	}
 	clear(sc.indexOf)
 	for i, h := range hits {
-		g, ok := sc.indexOf[h.doc.groupID]
+		groupID := -1
+		if h.slot >= 0 {
+			groupID = int(ix.slots.groups[h.slot])
+		}
+		g, ok := sc.indexOf[groupID]
 		if !ok {
 			g = int32(len(gr.groups))
-			sc.indexOf[h.doc.groupID] = g
+			sc.indexOf[groupID] = g
 			gr.groups = append(gr.groups, group{score: h.score, best: int32(i)})
 		}
 		gr.groupOf[i] = g
@@ -79,9 +83,16 @@ func (ix *Index) groupHits(hits []windowHit, site string, sc *scratch) *grouping
 	gr.sites = grow(sc.sites[:0], len(gr.groups)*gr.words)[:len(gr.groups)*gr.words]
 	clear(gr.sites)
 	for i, h := range hits {
+		if h.slot < 0 {
+			continue
+		}
 		g := gr.groupOf[i]
-		for _, s := range h.doc.sites {
-			gr.sites[int(g)*gr.words+s/64] |= 1 << (s % 64)
+		bits := ix.slots.sites[int(h.slot)*gr.words : int(h.slot+1)*gr.words]
+		for w, b := range bits {
+			gr.sites[int(g)*gr.words+w] |= b
+		}
+		if !ix.slots.other[h.slot] {
+			continue
 		}
 		for _, s := range h.doc.otherSites {
 			if gr.otherSites == nil {
@@ -122,10 +133,15 @@ func (ix *Index) groupHits(hits []windowHit, site string, sc *scratch) *grouping
 // textMatches is false when the text of the group's best page is known
 // to have no match (snippetOf).
 func (ix *Index) hit(gr *grouping, g int32, site string, m *matcher, textMatches bool) (Hit, error) {
-	var offers []Offer
-	names := map[string]string{}
+	members := gr.members(g)
+	size := 0
+	for _, h := range members {
+		size += max(len(h.doc.offers), 1)
+	}
+	offers := make([]Offer, 0, size)
+	names := make(map[string]string, len(members))
 	baseName := ""
-	for _, h := range gr.members(g) {
+	for _, h := range members {
 		d := h.doc
 		if strings.HasPrefix(d.id, baseIDPrefix) {
 			baseName = d.name
@@ -139,6 +155,10 @@ func (ix *Index) hit(gr *grouping, g int32, site string, m *matcher, textMatches
 		if _, ok := names[d.site]; !ok {
 			names[d.site] = d.name
 		}
+	}
+	if len(offers) == 0 {
+		// A service without a page URL keeps "offeredBy": null.
+		offers = nil
 	}
 	slices.SortStableFunc(offers, func(a, b Offer) int {
 		return cmp.Compare(ix.siteRank(a.Site), ix.siteRank(b.Site))
@@ -201,7 +221,7 @@ func (ix *Index) primary(offers []Offer, site, bestURL string) Offer {
 func (ix *Index) facets(gr *grouping) Facets {
 	sites := make([]int, len(ix.sites))
 	otherSites := map[string]int{}
-	categories := map[string]int{}
+	categories := make([]int, len(ix.slots.categories))
 	for g, grp := range gr.groups {
 		for i := range sites {
 			if gr.hasSite(int32(g), i) {
@@ -211,8 +231,10 @@ func (ix *Index) facets(gr *grouping) Facets {
 		for _, s := range gr.otherSites[int32(g)] {
 			otherSites[s]++
 		}
-		if c := gr.hits[grp.best].doc.category; c != "" {
-			categories[c]++
+		if slot := gr.hits[grp.best].slot; slot >= 0 {
+			if c := ix.slots.category[slot]; c >= 0 {
+				categories[c]++
+			}
 		}
 	}
 	f := Facets{Commune: []FacetValue{}, Category: []FacetValue{}}
@@ -224,9 +246,12 @@ func (ix *Index) facets(gr *grouping) Facets {
 	for id, n := range otherSites {
 		f.Commune = append(f.Commune, FacetValue{ID: id, Title: ix.siteName(id), Count: n})
 	}
-	for id, n := range categories {
-		title := cmp.Or(ix.categories[id], id)
-		f.Category = append(f.Category, FacetValue{ID: id, Title: title, Count: n})
+	for c, n := range categories {
+		if n > 0 {
+			id := ix.slots.categories[c]
+			title := cmp.Or(ix.categories[id], id)
+			f.Category = append(f.Category, FacetValue{ID: id, Title: title, Count: n})
+		}
 	}
 	byCount := func(a, b FacetValue) int {
 		if a.Count != b.Count {

@@ -22,6 +22,8 @@ type Index struct {
 	// bleve searches all partitions: the one index, or an alias of them.
 	bleve      bleve.Index
 	partitions []indexPartition
+	// slots are the group values of the documents of all partitions.
+	slots      docSlots
 	sites      []Site
 	siteByID   map[string]*Site
 	siteOrder  map[string]int

@@ -9,7 +9,9 @@ import (
 // typo. Snippets mark these words.
 type matcher struct {
 	terms map[string]bool
-	fuzzy []fuzzyWord
+	// termList has the keys of terms.
+	termList []string
+	fuzzy    []fuzzyWord
 }
 
 // fuzzyWord is a query word that matches words within distance edits:
@@ -43,6 +45,9 @@ func newMatcher(plan *queryPlan, typos bool) *matcher {
 			}
 		}
 	}
+	for t := range m.terms {
+		m.termList = append(m.termList, t)
+	}
 	return m
 }
 
@@ -52,18 +57,19 @@ func (m *matcher) exactTerms() ([]string, bool) {
 	if len(m.fuzzy) > 0 {
 		return nil, false
 	}
-	terms := make([]string, 0, len(m.terms))
-	for t := range m.terms {
-		terms = append(terms, t)
-	}
-	return terms, true
+	return m.termList, true
 }
 
 // ranges returns the byte ranges of the words of text that m matches,
-// in order.
+// in order. Without typos, only the words that may contain one of m's
+// terms are analysed (Analyzer.WordsContaining).
 func (m *matcher) ranges(a *german.Analyzer, text string) []span {
+	words := a.AllWords(text)
+	if len(m.fuzzy) == 0 {
+		words = a.WordsContaining(text, m.termList)
+	}
 	var ranges []span
-	for w := range a.AllWords(text) {
+	for w := range words {
 		if !w.Stop && m.matches(w) {
 			ranges = append(ranges, span{w.Start, w.End})
 		}

@@ -4,10 +4,15 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -25,6 +30,20 @@ type indexPartition struct {
 	// docs are the service documents by their document number, the value
 	// of the internal ID that a search's hits carry, nil for the others.
 	docs []*docInfo
+	// ranks are the ranks of docs, math.MaxInt for nil, in an array of
+	// their own. A search reads the rank of every document that enters
+	// its window, and reading it from scattered docInfo values cost more
+	// than the rest of keeping the hit.
+	ranks []int
+	// firstSlot is the slot (Index.slots) of the partition's document
+	// number 0.
+	firstSlot int
+	// segments are the segments of reader, which storedText reads the
+	// text from.
+	segments []docSegment
+	// scoringModel returns the scoring model of the index mapping, which
+	// the term searchers of a search read from its context.
+	scoringModel bsearch.GetScoringModelCallbackFn
 }
 
 // docInfo is the part of a service document that searches need: its doc
@@ -73,11 +92,14 @@ func openPartitionAt(path string, i int, readOnly bool) (indexPartition, error) 
 		// nothing in memory.
 		return p, nil
 	}
+	model := scoringModelOf(b.Mapping())
+	p.scoringModel = func() string { return model }
 	advanced, err := b.Advanced()
 	if err == nil {
 		p.reader, err = advanced.Reader()
 	}
 	if err == nil {
+		p.segments = segmentsOf(p.reader)
 		p.vocabulary, err = readVocabulary(p.reader)
 	}
 	if err == nil {
@@ -87,6 +109,15 @@ func openPartitionAt(path string, i int, readOnly bool) (indexPartition, error) 
 		return p, errors.Join(fmt.Errorf("opening %s: %w", path, err), p.close())
 	}
 	return p, nil
+}
+
+// scoringModelOf returns the scoring model that bleve's Index.Search
+// uses with mapping m: BM25 if the mapping sets it, else tf-idf.
+func scoringModelOf(m mapping.IndexMapping) string {
+	if impl, ok := m.(*mapping.IndexMappingImpl); ok && impl.ScoringModel == index.BM25Scoring {
+		return index.BM25Scoring
+	}
+	return index.DefaultScoringModel
 }
 
 // close closes the reader and the index.
@@ -212,9 +243,37 @@ func readStoredFields(r index.IndexReader, d *docInfo) error {
 	return nil
 }
 
-// storedText returns the stored text of d.
+// storedText returns the stored text of d. It reads the text field alone
+// from d's segment, where reader.Document would copy every stored field
+// of the document and look its number up by its ID first.
 func (ix *Index) storedText(d *docInfo) (string, error) {
-	doc, err := ix.partitions[d.partition].reader.Document(d.id)
+	p := &ix.partitions[d.partition]
+	if len(p.segments) == 0 {
+		return p.documentText(d)
+	}
+	i := sort.Search(len(p.segments), func(i int) bool { return p.segments[i].first > d.number }) - 1
+	if i < 0 {
+		return "", fmt.Errorf("loading text of %s: document number %d not in any segment", d.id, d.number)
+	}
+	var text string
+	found := false
+	seg := p.segments[i]
+	err := seg.snapshot.VisitDocument(d.number-seg.first, func(field string, _ byte, value []byte, _ []uint64) bool {
+		if field == fieldText {
+			text, found = string(value), true
+		}
+		return !found
+	})
+	if err != nil {
+		return "", fmt.Errorf("loading text of %s: %w", d.id, err)
+	}
+	return text, nil
+}
+
+// documentText returns the stored text of d through the reader's
+// Document, for a reader that is no scorch snapshot.
+func (p *indexPartition) documentText(d *docInfo) (string, error) {
+	doc, err := p.reader.Document(d.id)
 	if err != nil {
 		return "", fmt.Errorf("loading text of %s: %w", d.id, err)
 	}
@@ -229,9 +288,34 @@ func (ix *Index) storedText(d *docInfo) (string, error) {
 	return text, nil
 }
 
+// docSegment is a segment of a partition's snapshot and the number of
+// its first document. scorch numbers the documents of a snapshot from 0
+// upwards, segment after segment, counting deleted documents too.
+type docSegment struct {
+	snapshot *scorch.SegmentSnapshot
+	first    uint64
+}
+
+// segmentsOf returns the segments of r, or nil if r is no scorch
+// snapshot.
+func segmentsOf(r index.IndexReader) []docSegment {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil
+	}
+	var segments []docSegment
+	var first uint64
+	for _, s := range snap.Segments() {
+		segments = append(segments, docSegment{snapshot: s, first: first})
+		first += s.Segment().Count()
+	}
+	return segments
+}
+
 // indexDocuments sets what the documents of all partitions need from
 // the whole index: their rank, the number of their group and the
-// positions of their sites.
+// positions of their sites. It also fills each partition's ranks and
+// the index's slots.
 func (ix *Index) indexDocuments() {
 	var all []*docInfo
 	for _, p := range ix.partitions {
@@ -268,4 +352,65 @@ func (ix *Index) indexDocuments() {
 		slices.Sort(d.sites)
 		d.sites = slices.Compact(d.sites)
 	}
+	ix.slots = docSlots{words: (len(ix.sites) + 63) / 64, categoryIndex: map[string]int32{}}
+	for i := range ix.partitions {
+		p := &ix.partitions[i]
+		p.ranks = make([]int, len(p.docs))
+		p.firstSlot = len(ix.slots.groups)
+		for n, d := range p.docs {
+			p.ranks[n] = math.MaxInt
+			if d != nil {
+				p.ranks[n] = d.rank
+			}
+			ix.slots.add(d)
+		}
+	}
+}
+
+// docSlots are the group values of the service documents of all
+// partitions in arrays by slot, the position of a partition's first
+// document plus the document number. Grouping a search's window reads
+// them for 500 documents, and reading them from the scattered docInfo
+// values missed the CPU cache for each.
+type docSlots struct {
+	// groups are the documents' group numbers, -1 for a slot without a
+	// service document.
+	groups []int32
+	// sites has words bits for each slot, one for each site of the
+	// federation that offers the document, at the site's position.
+	sites []uint64
+	words int
+	// other is true for a document offered by sites that the federation's
+	// list lacks (docInfo.otherSites).
+	other []bool
+	// category is the document's category as a position in categories,
+	// the distinct categories of the documents, and -1 for none.
+	category   []int32
+	categories []string
+	// categoryIndex has the positions in categories while add fills it.
+	categoryIndex map[string]int32
+}
+
+// add appends the slot of d, which may be nil.
+func (s *docSlots) add(d *docInfo) {
+	group, other, category := int32(-1), false, int32(-1)
+	s.sites = slices.Grow(s.sites, s.words)[:len(s.sites)+s.words]
+	if d != nil {
+		group, other = int32(d.groupID), len(d.otherSites) > 0
+		bits := s.sites[len(s.sites)-s.words:]
+		for _, site := range d.sites {
+			bits[site/64] |= 1 << (site % 64)
+		}
+		if d.category != "" {
+			var ok bool
+			if category, ok = s.categoryIndex[d.category]; !ok {
+				category = int32(len(s.categories))
+				s.categories = append(s.categories, d.category)
+				s.categoryIndex[d.category] = category
+			}
+		}
+	}
+	s.groups = append(s.groups, group)
+	s.other = append(s.other, other)
+	s.category = append(s.category, category)
 }

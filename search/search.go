@@ -7,7 +7,6 @@ import (
 	"runtime"
 
 	"github.com/blevesearch/bleve/v2/search/query"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/verbund/verbund/search/german"
 )
@@ -140,7 +139,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 
 // hits returns the result entries of the groups shown of gr for a
 // citizen of site. The snippets take most of the time, so the entries are
-// made in parallel, on up to one goroutine per CPU.
+// made in parallel, on up to one goroutine per CPU (forEach).
 func (ix *Index) hits(ctx context.Context, gr *grouping, shown []int32, site string, m *matcher) ([]Hit, error) {
 	var withTerms map[*docInfo]bool
 	terms, exact := m.exactTerms()
@@ -156,20 +155,14 @@ func (ix *Index) hits(ctx context.Context, gr *grouping, shown []int32, site str
 	}
 
 	hits := make([]Hit, len(shown))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, grp := range shown {
-		g.Go(func() error {
-			if err := gctx.Err(); err != nil {
-				return err
-			}
-			textMatches := !exact || withTerms[gr.hits[gr.groups[grp].best].doc]
-			var err error
-			hits[i], err = ix.hit(gr, grp, site, m, textMatches)
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
+	err := forEach(ctx, len(shown), runtime.GOMAXPROCS(0), func(_ context.Context, i int) error {
+		grp := shown[i]
+		textMatches := !exact || withTerms[gr.hits[gr.groups[grp].best].doc]
+		var err error
+		hits[i], err = ix.hit(gr, grp, site, m, textMatches)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	return hits, nil

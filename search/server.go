@@ -250,14 +250,24 @@ func writeError(w http.ResponseWriter, status int, message string) {
 	writeJSON(w, status, map[string]string{"error": message})
 }
 
+// jsonAppender is a value that appends itself to a byte slice as JSON,
+// as json.Marshal would encode it, without reflection.
+type jsonAppender interface {
+	appendJSON(dst []byte) []byte
+}
+
 // writeJSON writes v as JSON with a final newline. The body is encoded
 // into a pooled buffer first, so that it goes out with a Content-Length
-// in one write, and a value that fails to encode becomes a 500.
+// in one write, and a value that fails to encode becomes a 500. A
+// jsonAppender encodes itself, any other value goes through
+// encoding/json.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	buf := jsonBuffers.Get().(*bytes.Buffer)
 	defer putJSONBuffer(buf)
 	buf.Reset()
-	if err := json.NewEncoder(buf).Encode(v); err != nil {
+	if a, ok := v.(jsonAppender); ok {
+		buf.Write(append(a.appendJSON(buf.AvailableBuffer()), '\n'))
+	} else if err := json.NewEncoder(buf).Encode(v); err != nil {
 		status = http.StatusInternalServerError
 		buf.Reset()
 		buf.WriteString(`{"error":"internal error"}` + "\n")

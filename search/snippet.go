@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"html"
 	"slices"
 	"strings"
 	"unicode"
@@ -116,6 +115,7 @@ type span struct {
 func highlight(text string, matches []span) string {
 	start, end := snippetWindow(text, matches)
 	var b strings.Builder
+	b.Grow(end - start + len(matches)*len("<mark></mark>") + 16)
 	if start > 0 {
 		b.WriteString("…")
 	}
@@ -124,13 +124,13 @@ func highlight(text string, matches []span) string {
 		if m.start < start || m.end > end {
 			continue
 		}
-		b.WriteString(escapeText(text[pos:m.start]))
+		writeEscaped(&b, text[pos:m.start])
 		b.WriteString("<mark>")
-		b.WriteString(escapeText(text[m.start:m.end]))
+		writeEscaped(&b, text[m.start:m.end])
 		b.WriteString("</mark>")
 		pos = m.end
 	}
-	b.WriteString(escapeText(text[pos:end]))
+	writeEscaped(&b, text[pos:end])
 	if end < len(text) {
 		b.WriteString("…")
 	}
@@ -198,28 +198,70 @@ func wordEndBefore(text string, i, limit int) int {
 	return i
 }
 
-// escapeText escapes s for HTML and joins each run of white space into
-// one space.
-func escapeText(s string) string {
-	if strings.IndexFunc(s, unicode.IsSpace) >= 0 {
-		s = collapseSpace(s)
+// writeEscaped writes s to b escaped for HTML, as html.EscapeString
+// escapes it, with each run of white space joined into one space. In a
+// string with white space, invalid UTF-8 becomes U+FFFD.
+func writeEscaped(b *strings.Builder, s string) {
+	if strings.IndexFunc(s, unicode.IsSpace) < 0 {
+		writeEscapedRunes(b, s, false)
+		return
 	}
-	return html.EscapeString(s)
+	writeEscapedRunes(b, s, true)
 }
 
-func collapseSpace(s string) string {
-	var b strings.Builder
+// writeEscapedRunes writes s escaped for HTML. With collapse set it
+// joins runs of white space into one space and writes invalid UTF-8 as
+// U+FFFD, else it copies everything but the escaped characters as is.
+func writeEscapedRunes(b *strings.Builder, s string, collapse bool) {
 	space := false
-	for _, r := range s {
-		if unicode.IsSpace(r) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			if collapse && asciiSpace[c] {
+				if !space {
+					b.WriteByte(' ')
+				}
+				space = true
+				continue
+			}
+			space = false
+			switch c {
+			case '<':
+				b.WriteString("&lt;")
+			case '>':
+				b.WriteString("&gt;")
+			case '&':
+				b.WriteString("&amp;")
+			case '\'':
+				b.WriteString("&#39;")
+			case '"':
+				b.WriteString("&#34;")
+			default:
+				b.WriteByte(c)
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case !collapse:
+			b.WriteString(s[i : i+size])
+		case unicode.IsSpace(r):
 			if !space {
 				b.WriteByte(' ')
 			}
 			space = true
+			i += size
 			continue
+		default:
+			// An invalid byte decodes as utf8.RuneError, which is
+			// written as U+FFFD.
+			b.WriteRune(r)
 		}
 		space = false
-		b.WriteRune(r)
+		i += size
 	}
-	return b.String()
 }
+
+// asciiSpace marks the ASCII characters that unicode.IsSpace reports.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}

@@ -1,8 +1,11 @@
 package search
 
 import (
+	"html"
+	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/verbund/verbund/search/german"
@@ -108,6 +111,47 @@ func TestWithinDistance(t *testing.T) {
 	for _, tt := range tests {
 		if got := withinDistance(tt.a, tt.b, tt.max, fuzzyPrefix); got != tt.want {
 			t.Errorf("withinDistance(%q, %q, %d) = %v, want %v", tt.a, tt.b, tt.max, got, tt.want)
+		}
+	}
+}
+
+// TestWriteEscaped compares writeEscaped with html.EscapeString applied
+// after joining white space rune by rune.
+func TestWriteEscaped(t *testing.T) {
+	reference := func(s string) string {
+		if strings.IndexFunc(s, unicode.IsSpace) < 0 {
+			return html.EscapeString(s)
+		}
+		var b strings.Builder
+		space := false
+		for _, r := range s {
+			if unicode.IsSpace(r) {
+				if !space {
+					b.WriteByte(' ')
+				}
+				space = true
+				continue
+			}
+			space = false
+			b.WriteRune(r)
+		}
+		return html.EscapeString(b.String())
+	}
+	cases := []string{"", "a", "a  b\t\n c", `<b> & "q" 'a'`, "x\u00a0\u2003y", "bad \xff byte", "bad\xffbyte", "\u0085 next line", "ä ö ü"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	alphabet := []string{"a", " ", "\t", "\n", "<", "&", "'", "\"", "ä", "\u00a0", "\u2028", "\xff", "\xe2\x80"}
+	for range 3000 {
+		var b strings.Builder
+		for range rng.IntN(10) {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		cases = append(cases, b.String())
+	}
+	for _, s := range cases {
+		var b strings.Builder
+		writeEscaped(&b, s)
+		if want := reference(s); b.String() != want {
+			t.Errorf("%q: got %q, want %q", s, b.String(), want)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package german
 
 import (
 	"bufio"
+	"bytes"
 	_ "embed"
 	"iter"
 	"slices"
@@ -70,12 +71,11 @@ func (a *Analyzer) Words(text string) []Word {
 func (a *Analyzer) AllWords(text string) iter.Seq[Word] {
 	return func(yield func(Word) bool) {
 		var scratch []byte
-		input := []byte(text)
-		for s, ok := nextWord(input, 0); ok; s, ok = nextWord(input, s.end) {
+		for s, ok := nextWord(text, 0); ok; s, ok = nextWord(text, s.end) {
 			if s.end-s.start > MaxWordBytes {
 				continue
 			}
-			w := a.analyzeWord(input[s.start:s.end], &scratch)
+			w := a.analyzeWord([]byte(text[s.start:s.end]), &scratch)
 			word := Word{Start: s.start, End: s.end, Folded: w.folded,
 				Term: w.termText, Parts: w.partTexts, Stop: w.stop}
 			if !yield(word) {
@@ -83,6 +83,76 @@ func (a *Analyzer) AllWords(text string) iter.Seq[Word] {
 			}
 		}
 	}
+}
+
+// WordsContaining returns an iterator over the words of text that
+// AllWords returns and whose Term or one of whose Parts may be one of
+// terms: every such word, and some others.
+//
+// A word's term is its folded spelling (Fold) stemmed, and the stemmer
+// only removes endings, so the term is a prefix of that spelling. A
+// part's term is likewise a prefix of a folded piece of the word. Fold
+// lowers the word, removes diacritics and drops the e of the digraphs
+// ae, oe and ue. So in a word without these digraphs, every term is a
+// substring of the lowered word, and words that contain none of terms
+// are skipped without looking them up. Words with a digraph are always
+// analysed.
+func (a *Analyzer) WordsContaining(text string, terms []string) iter.Seq[Word] {
+	return func(yield func(Word) bool) {
+		var lower, scratch []byte
+		// starts marks the first bytes of terms, so that most positions of
+		// a word are rejected at one lookup.
+		var starts [256]bool
+		for _, t := range terms {
+			if t != "" {
+				starts[t[0]] = true
+			}
+		}
+		for s, ok := nextWord(text, 0); ok; s, ok = nextWord(text, s.end) {
+			if s.end-s.start > MaxWordBytes {
+				continue
+			}
+			word := []byte(text[s.start:s.end])
+			lower = appendLowerFolded(lower[:0], word)
+			if !hasDigraph(lower) && !containsAny(lower, terms, &starts) {
+				continue
+			}
+			w := a.analyzeWord(word, &scratch)
+			if !yield(Word{Start: s.start, End: s.end, Folded: w.folded,
+				Term: w.termText, Parts: w.partTexts, Stop: w.stop}) {
+				return
+			}
+		}
+	}
+}
+
+// hasDigraph reports whether lower contains ae, oe or ue.
+func hasDigraph(lower []byte) bool {
+	for i := 1; i < len(lower); i++ {
+		if lower[i] == 'e' {
+			switch lower[i-1] {
+			case 'a', 'o', 'u':
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// containsAny reports whether lower contains one of terms, whose first
+// bytes starts marks.
+func containsAny(lower []byte, terms []string, starts *[256]bool) bool {
+	for i, c := range lower {
+		if !starts[c] {
+			continue
+		}
+		for _, t := range terms {
+			if t != "" && t[0] == c && bytes.HasPrefix(lower[i:], []byte(t)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Analyze implements analysis.Analyzer: one token per word that is no

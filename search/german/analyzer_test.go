@@ -110,3 +110,51 @@ func TestRegister(t *testing.T) {
 		t.Errorf("second Register = %v, want nil", err)
 	}
 }
+
+// TestWordsContainingMissesNoMatch takes each term and part term of the
+// words of some texts in turn and checks that WordsContaining yields
+// every word that has it as its term or as a part, as AllWords does.
+func TestWordsContainingMissesNoMatch(t *testing.T) {
+	texts := []string{
+		"Die Hundesteuer für den Kinderreisepass wird im Bürgerbüro bezahlt.",
+		"Fuehrerschein, Führerschein und Fuhrerschein; die Steuer, teuer, neue Quellen.",
+		"Anmeldung der Gaststätte: Öffnungszeiten, Sperrzeit und Straßenreinigung 2025.",
+		"Aeltere Oefen und Uebungen im Feuerwehrhaus; Quelle und Quader, Aerzte.",
+		"Abfallgebühren, Sperrmüll-Abholung, Müllabfuhr und Wertstoffhöfe der Gemeinden.",
+		"Einbürgerung, Einbuergerungstest; Jagdschein, Fischereischein, Waffenbesitzkarte.",
+	}
+	a := IndexAnalyzer()
+	candidates := map[string]bool{}
+	for _, text := range texts {
+		for w := range a.AllWords(text) {
+			candidates[w.Term] = true
+			for _, p := range w.Parts {
+				candidates[p] = true
+			}
+		}
+	}
+	if len(candidates) < 50 {
+		t.Fatalf("only %d terms; the test needs more", len(candidates))
+	}
+	matches := func(w Word, term string) bool {
+		return w.Term == term || slices.Contains(w.Parts, term)
+	}
+	for term := range candidates {
+		for _, text := range texts {
+			var want, got []Word
+			for w := range a.AllWords(text) {
+				if matches(w, term) {
+					want = append(want, w)
+				}
+			}
+			for w := range a.WordsContaining(text, []string{"zzz", term}) {
+				if matches(w, term) {
+					got = append(got, w)
+				}
+			}
+			if !slices.EqualFunc(got, want, func(x, y Word) bool { return x.Start == y.Start && x.End == y.End }) {
+				t.Errorf("term %q in %q: words %v, want %v", term, text, got, want)
+			}
+		}
+	}
+}

@@ -29,7 +29,7 @@ func appendWords(dst []span, text []byte) []span {
 // nextWord returns the first word of text at or after byte from, as
 // appendWords cuts words, and false if there is none. ASCII, most of a
 // German text, is classified inline, and other characters by wordCharAt.
-func nextWord(text []byte, from int) (span, bool) {
+func nextWord[T string | []byte](text T, from int) (span, bool) {
 	i := from
 	for i < len(text) {
 		if c := text[i]; c < utf8.RuneSelf {
@@ -76,7 +76,7 @@ var asciiWordChars = func() (t [utf8.RuneSelf]bool) {
 
 // wordCharAt reports whether the character at byte i of text belongs to
 // a word, and returns its length in bytes.
-func wordCharAt(text []byte, i int) (bool, int) {
+func wordCharAt[T string | []byte](text T, i int) (bool, int) {
 	c := text[i]
 	switch {
 	case c < utf8.RuneSelf:
@@ -86,7 +86,14 @@ func wordCharAt(text []byte, i int) (bool, int) {
 		// accents and ß, all letters but × and ÷.
 		return text[i+1] != 0x97 && text[i+1] != 0xB7, 2
 	}
-	r, size := utf8.DecodeRune(text[i:])
+	r, size := decodeRune(text[i:])
 	valid := r != utf8.RuneError || size > 1
 	return valid && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)), size
+}
+
+// decodeRune decodes the first character of text as
+// utf8.DecodeRuneInString does. A character has at most utf8.UTFMax
+// bytes, so only those are converted.
+func decodeRune[T string | []byte](text T) (rune, int) {
+	return utf8.DecodeRuneInString(string(text[:min(len(text), utf8.UTFMax)]))
 }
