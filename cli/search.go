@@ -38,6 +38,7 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 		}
 	}
 
+	search.TuneGC()
 	ix, err := search.Open(*index)
 	if err != nil {
 		return err

@@ -10,8 +10,9 @@
 //	go run ./bench/search -index public/_search -duration 5s
 //	go run ./bench/search -index public/_search -cpuprofile cpu.prof
 //
-// The report is Markdown on standard output; progress goes to standard
-// error.
+// The process uses the garbage collector setting of verbund search
+// (search.TuneGC) unless GOGC is set. The report is Markdown on standard
+// output; progress goes to standard error.
 package main
 
 import (
@@ -27,6 +28,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/verbund/verbund/search"
 )
 
 // maxDuration caps each measurement, so a run stays within a few minutes
@@ -126,6 +129,9 @@ func run(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 		}
 	}
 
+	// The process serves the endpoint as verbund search does, with its
+	// garbage collector setting, which the bare queries share.
+	search.TuneGC()
 	b, err := startBench(indexDir, opts.seed, log)
 	if err != nil {
 		return err
