@@ -475,8 +475,11 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 				index.Abort()
 			}
 		}()
-		r.index, r.keepText = index, opts.KeepCorpus
+		r.index = index
 	}
+	// A one-time build reads the pages' text only for the index, which
+	// has it once the page is indexed.
+	r.dropText = b.once && !opts.KeepCorpus
 	var p *plan
 	switch {
 	case prev == nil:

@@ -759,16 +759,16 @@ func (r *pageRenderer) searchBases() []search.Base {
 }
 
 // indexPages hands the search documents of j to the index writer, if the
-// build has one.
+// build has one, and then drops their text if the build does not keep
+// it.
 func (r *pageRenderer) indexPages(j *job) error {
-	if r.index == nil {
-		return nil
-	}
 	for i := range j.pages {
-		if err := r.index.Add(j.pages[i]); err != nil {
-			return fmt.Errorf("building the search index: %w", err)
+		if r.index != nil {
+			if err := r.index.Add(j.pages[i]); err != nil {
+				return fmt.Errorf("building the search index: %w", err)
+			}
 		}
-		if !r.keepText {
+		if r.dropText {
 			j.pages[i].Text = ""
 		}
 	}

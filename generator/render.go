@@ -46,10 +46,10 @@ type pageRenderer struct {
 	// only are the sites a build limited to some renders.
 	only []string
 	// index, when set, receives the search documents of each job as it
-	// finishes. Unless keepText is set, the jobs then drop the pages'
-	// text, which the index no longer needs.
+	// finishes. With dropText set, the jobs then drop the pages' text,
+	// because nothing reads it later.
 	index    *search.Writer
-	keepText bool
+	dropText bool
 	// reviewMaxAge and now set the check for reviews that are due; zero
 	// turns it off.
 	reviewMaxAge time.Duration
