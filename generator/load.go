@@ -144,7 +144,7 @@ type decoded struct {
 	kind string // base, services, offices, pages or start
 	site string
 	name string // path for messages
-	// One of base, svc, off and page is set, as kind says.
+	// One of base, svc, off and page is set, the one kind names.
 	base *Base
 	svc  *Service
 	off  *Office
@@ -211,9 +211,10 @@ func decodeContent(files []rawFile, siteIDs map[string]bool, prev, next map[stri
 }
 
 // dropBody replaces the body of d's source with the way to read it
-// again from file, whose normalized content is size bytes long, and
-// copies the front matter, so that d no longer refers to the file's
-// content.
+// again from file and copies the front matter, so that d no longer
+// refers to the file's content. size is the length of the content d was
+// decoded from: the file's normalized content, or its part up to the end
+// of the front matter.
 func (d *decoded) dropBody(file string, size int) {
 	var src *source
 	switch d.kind {
