@@ -146,7 +146,7 @@ func (r *pageRenderer) execute(name string, v *view, j *job) {
 	}
 	r.writeHTML(j, v.Site.ID, v.Path, buf.Bytes())
 	if !r.out.inPlace {
-		// The page is on disk; an update in place keeps it instead.
+		// The page is on disk. An update in place keeps the buffer instead.
 		pageBuffers.Put(buf)
 	}
 }

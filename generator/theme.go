@@ -37,8 +37,8 @@ type theme struct {
 	// static are other assets, copied as they are, by path under assets/.
 	static map[string][]byte
 	// minified is set when every template's HTML was minified as the
-	// theme loaded, so pages need no minifying of their own; it is unset
-	// when a template defeated that, see minifyTemplate.
+	// theme loaded, so pages need no minifying of their own. It is unset
+	// when minifyTemplate could not minify a template.
 	minified bool
 }
 

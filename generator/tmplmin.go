@@ -3,10 +3,12 @@ package generator
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
 	"text/template/parse"
+	"unicode"
 
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/html"
@@ -42,42 +44,60 @@ func minifyTemplate(name, text string) (string, bool) {
 	if !ok {
 		return text, false
 	}
-	// Everything between two pieces of text is template syntax: actions,
-	// comments and the white space that trim markers remove.
+	marked, actions := markActions(text, spans)
+	if strings.Count(marked, placeholderMark) != 2*len(actions) {
+		// The template's own text contains the mark.
+		return text, false
+	}
+
+	min, err := templateMinifier.String("text/html", marked)
+	if err != nil {
+		return text, false
+	}
+	return restoreActions(min, text, actions)
+}
+
+// action is a stretch of template syntax: actions, comments and the white
+// space that trim markers remove. start is its offset in the template.
+type action struct {
+	text  string
+	start int
+}
+
+// placeholder returns the word that stands for the i-th action.
+func placeholder(i int) string {
+	return placeholderMark + strconv.Itoa(i) + placeholderMark
+}
+
+// markActions returns text with each stretch between the plain text
+// spans replaced by a placeholder, and the stretches it replaced.
+func markActions(text string, spans []span) (string, []action) {
 	var (
 		b       strings.Builder
-		actions []string
-		// actionStarts are the offsets of the actions in text.
-		actionStarts []int
-		at           int
+		actions []action
+		at      int
 	)
-	placeholder := func(i int) string {
-		return placeholderMark + strconv.Itoa(i) + placeholderMark
-	}
 	for _, s := range spans {
 		if s.start > at {
 			b.WriteString(placeholder(len(actions)))
-			actions = append(actions, text[at:s.start])
-			actionStarts = append(actionStarts, at)
+			actions = append(actions, action{text[at:s.start], at})
 		}
 		b.WriteString(text[s.start:s.end])
 		at = s.end
 	}
 	if at < len(text) {
 		b.WriteString(placeholder(len(actions)))
-		actions = append(actions, text[at:])
-		actionStarts = append(actionStarts, at)
+		actions = append(actions, action{text[at:], at})
 	}
-	if strings.Count(b.String(), placeholderMark) != 2*len(actions) {
-		// The template's own text contains the mark.
-		return text, false
-	}
-	min, err := templateMinifier.String("text/html", b.String())
-	if err != nil {
-		return text, false
-	}
+	return b.String(), actions
+}
+
+// restoreActions puts the actions of text back in place of their
+// placeholders in min, the minified marked text. It reports false when a
+// placeholder is missing or out of order.
+func restoreActions(min, text string, actions []action) (string, bool) {
 	var out strings.Builder
-	out.Grow(len(min) + len(text) - b.Len())
+	out.Grow(len(min) + len(text))
 	rest := min
 	inTag := false
 	for i, a := range actions {
@@ -90,27 +110,26 @@ func minifyTemplate(name, text string) (string, bool) {
 		if k := strings.LastIndexAny(html, "<>"); k >= 0 {
 			inTag = html[k] == '<'
 		}
-		switch {
-		case inTag:
+		if inTag {
 			// Inside a tag the minifier separates a placeholder from the
 			// attribute before it by a space. An action written right
 			// after an attribute, such as a conditional attribute, keeps
 			// its own leading space, so that space goes.
-			if strings.HasSuffix(html, " ") && !precededBySpace(text, a, actionStarts[i]) {
+			if strings.HasSuffix(html, " ") && !precededBySpace(text, a.text, a.start) {
 				html = html[:len(html)-1]
 			}
-		default:
+		} else {
 			html = trimBlockSpace(html, i > 0, true)
 		}
 		out.WriteString(html)
-		out.WriteString(a)
+		out.WriteString(a.text)
 		rest = rest[j+len(p):]
 	}
 	if strings.Contains(rest, placeholderMark) {
 		return text, false
 	}
-	rest = trimBlockSpace(rest, len(actions) > 0, false)
-	out.WriteString(rest)
+
+	out.WriteString(trimBlockSpace(rest, len(actions) > 0, false))
 	return out.String(), true
 }
 
@@ -157,7 +176,7 @@ func blockTagAt(html []byte) bool {
 	if len(html) == 0 || html[0] != '<' {
 		return false
 	}
-	return blockElements[tagName(html[1:])]
+	return isBlockTag(tagName(html[1:]))
 }
 
 // blockTagBefore reports whether html ends with the opening or closing
@@ -170,18 +189,27 @@ func blockTagBefore(html []byte) bool {
 	if k < 0 {
 		return false
 	}
-	return blockElements[tagName(html[k+1:])]
+	return isBlockTag(tagName(html[k+1:]))
 }
 
-// tagName returns the lower-case element name at the start of html, the
-// text after a tag's "<", without the "/" of a closing tag.
-func tagName(html []byte) string {
+// tagName returns the element name at the start of html, the text after
+// a tag's "<", without the "/" of a closing tag.
+func tagName(html []byte) []byte {
 	html = bytes.TrimPrefix(html, []byte("/"))
 	end := 0
 	for end < len(html) && end < 16 && isNameByte(html[end]) {
 		end++
 	}
-	return strings.ToLower(string(html[:end]))
+	return html[:end]
+}
+
+// isBlockTag reports whether name, as written in a tag, names an element
+// of blockElements.
+func isBlockTag(name []byte) bool {
+	if blockElements[string(name)] {
+		return true
+	}
+	return bytes.ContainsFunc(name, unicode.IsUpper) && blockElements[string(bytes.ToLower(name))]
 }
 
 func isNameByte(c byte) bool {
@@ -286,60 +314,63 @@ func templateTextSpans(name, text string) ([]span, bool) {
 	if _, err := t.Parse(text, "", "", trees); err != nil {
 		return nil, false
 	}
-	var spans []span
-	var walk func(n parse.Node) bool
-	walk = func(n parse.Node) bool {
-		switch n := n.(type) {
-		case *parse.ListNode:
-			if n == nil {
-				return true
-			}
-			for _, c := range n.Nodes {
-				if !walk(c) {
-					return false
-				}
-			}
-		case *parse.TextNode:
-			start := int(n.Pos)
-			end := start + len(n.Text)
-			if start < 0 || end > len(text) || text[start:end] != string(n.Text) {
-				return false
-			}
-			spans = append(spans, span{start, end})
-		case *parse.IfNode:
-			return walk(n.List) && walk(n.ElseList)
-		case *parse.RangeNode:
-			return walk(n.List) && walk(n.ElseList)
-		case *parse.WithNode:
-			return walk(n.List) && walk(n.ElseList)
-		}
-		return true
-	}
+
+	c := spanCollector{text: text}
 	seen := map[*parse.Tree]bool{}
-	for _, tr := range append([]*parse.Tree{t}, mapValues(trees)...) {
+	for _, tr := range append([]*parse.Tree{t}, slices.Collect(maps.Values(trees))...) {
 		if seen[tr] || tr.Root == nil {
 			continue
 		}
 		seen[tr] = true
-		if !walk(tr.Root) {
+		if !c.walk(tr.Root) {
 			return nil, false
 		}
 	}
-	slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
-	for i := 1; i < len(spans); i++ {
-		if spans[i].start < spans[i-1].end {
+
+	slices.SortFunc(c.spans, func(a, b span) int { return a.start - b.start })
+	for i := 1; i < len(c.spans); i++ {
+		if c.spans[i].start < c.spans[i-1].end {
 			return nil, false
 		}
 	}
-	return spans, true
+	return c.spans, true
 }
 
-func mapValues(m map[string]*parse.Tree) []*parse.Tree {
-	l := make([]*parse.Tree, 0, len(m))
-	for _, v := range m {
-		l = append(l, v)
+// spanCollector gathers the text nodes of parsed templates as spans of
+// their source text.
+type spanCollector struct {
+	text  string
+	spans []span
+}
+
+// walk adds the text nodes under n. It reports false when a node's text
+// is not at its position in the source.
+func (c *spanCollector) walk(n parse.Node) bool {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return true
+		}
+		for _, child := range n.Nodes {
+			if !c.walk(child) {
+				return false
+			}
+		}
+	case *parse.TextNode:
+		start := int(n.Pos)
+		end := start + len(n.Text)
+		if start < 0 || end > len(c.text) || c.text[start:end] != string(n.Text) {
+			return false
+		}
+		c.spans = append(c.spans, span{start, end})
+	case *parse.IfNode:
+		return c.walk(n.List) && c.walk(n.ElseList)
+	case *parse.RangeNode:
+		return c.walk(n.List) && c.walk(n.ElseList)
+	case *parse.WithNode:
+		return c.walk(n.List) && c.walk(n.ElseList)
 	}
-	return l
+	return true
 }
 
 // minifyHTMLFragment minifies a piece of HTML, such as rendered Markdown.

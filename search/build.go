@@ -145,11 +145,11 @@ type writerPart struct {
 	err     error
 }
 
-// NewWriter returns a Writer that builds a fresh index into dir, for a
-// federation with the base texts bases and about pages pages, which
-// decide the number of partitions.
-func NewWriter(dir string, bases []Base, pages int) (*Writer, error) {
-	return newWriter(dir, bases, pages, 0)
+// NewWriter returns a Writer that builds a fresh index into dir for a
+// federation with the given base texts. pageCount, about the number of
+// pages, decides the number of partitions.
+func NewWriter(dir string, bases []Base, pageCount int) (*Writer, error) {
+	return newWriter(dir, bases, pageCount, 0)
 }
 
 func newWriter(dir string, bases []Base, pages, n int) (*Writer, error) {

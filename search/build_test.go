@@ -34,15 +34,7 @@ func TestPartitionedIndex(t *testing.T) {
 		t.Fatal("base text and page A share a partition; the test needs them apart")
 	}
 
-	dir := t.TempDir()
-	if err := build(context.Background(), dir, testCorpus(), 2); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := openInternalTestIndex(t)
 	if len(ix.partitions) != 2 {
 		t.Fatalf("opened %d partitions, want 2", len(ix.partitions))
 	}

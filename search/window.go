@@ -115,12 +115,12 @@ func mergeHits(dst []windowHit, lists [][]windowHit, n int) []windowHit {
 // matches to dst, best first, and returns the result.
 //
 // The search runs q's searcher on the partition's reader and reads its
-// matches directly, without bleve's Index.Search and collector, which
-// open a reader, set up the collector and allocate a pool of matches for
-// each search, and keep each hit as a DocumentMatch unless told
-// otherwise. The scores are the same, because the searcher gets the
-// context values that Index.Search (bleve v2.6.3) gives it: the scoring
-// model of the index mapping and a counter for the term searcher limit.
+// matches directly. bleve's Index.Search and collector would open a
+// reader, set up the collector and allocate a pool of matches for each
+// search, and keep each hit as a DocumentMatch by default. The scores are
+// the same, because the searcher gets the context values that
+// Index.Search (bleve v2.6.3) gives it: the scoring model of the index
+// mapping and a counter for the term searcher limit.
 func (p *indexPartition) window(ctx context.Context, q query.Query, dst []windowHit, matches *bsearch.DocumentMatchPool) ([]windowHit, error) {
 	ctx = context.WithValue(ctx, bsearch.GetScoringModelCallbackKey, p.scoringModel)
 	ctx = bsearch.ContextWithTermSearchersCounter(ctx)

@@ -27,23 +27,23 @@ func TestTopHitsKeepsBest(t *testing.T) {
 		}
 		rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
 		added := &topHits{size: size}
-		kept := &topHits{size: size, docs: docs, ranks: ranks}
+		top := &topHits{size: size, docs: docs, ranks: ranks}
 		for _, h := range all {
 			added.add(h)
 			n := uint64(slices.Index(docs, h.doc))
 			d := &bsearch.DocumentMatch{Score: h.score, IndexInternalID: index.NewIndexInternalID(nil, n)}
-			if err := kept.keep(d, nil); err != nil {
+			if err := top.keep(d, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
 		slices.SortFunc(all, compareHits)
 		added.sort()
-		kept.sort()
+		top.sort()
 		if !slices.Equal(added.heap, all[:size]) {
 			t.Errorf("size %d: added, kept %v, want %v", size, added.heap, all[:size])
 		}
-		if !slices.Equal(kept.heap, all[:size]) {
-			t.Errorf("size %d: as document matches, kept %v, want %v", size, kept.heap, all[:size])
+		if !slices.Equal(top.heap, all[:size]) {
+			t.Errorf("size %d: as document matches, kept %v, want %v", size, top.heap, all[:size])
 		}
 	}
 }
