@@ -54,46 +54,68 @@ mkdir -p "$out"
 go build -o "$out/verbund" ./cmd/verbund
 go build -o "$out/gencorpus" ./bench/gencorpus
 
-# measure NAME OUTPUT_DIR COMMAND... runs COMMAND $runs times into an
-# empty OUTPUT_DIR, prints wall time, CPU time (user + system) and
-# maximum resident set size of each run and their medians, and sets
-# median_wall, median_cpu and median_rss.
-measure() {
-	local name=$1 public=$2
-	shift 2
-	local walls=() cpus=() rsss=() stats log
+# Deleting a tree of many files leaves the file system a while of slower
+# file creation: ext4 without a journal skips inodes deleted in the last
+# minutes when it allocates new ones, and scanning past them costs system
+# time that grows with every run. So each run's output moves to $trash,
+# which is deleted once all runs are done, and every build creates its
+# files as on a fresh machine.
+trash=$out/trash
+mkdir -p "$trash"
+cleanup() { rm -rf "$trash"; }
+trap cleanup EXIT
+
+# clear_output DIR moves DIR out of the way of the next build.
+clear_output() {
+	if [ -e "$1" ]; then
+		mv "$1" "$(mktemp -d "$trash/run.XXXXXX")/"
+	fi
+}
+
+# run_once NAME OUTPUT_DIR COMMAND... runs COMMAND once into an empty
+# OUTPUT_DIR, prints its wall time, CPU time (user + system) and maximum
+# resident set size, and appends them to the arrays walls_NAME, cpus_NAME
+# and rsss_NAME.
+run_once() {
+	local name=$1 public=$2 round=$3
+	shift 3
+	local stats log
 	stats=$(mktemp)
 	log=$(mktemp)
-
-	for i in $(seq "$runs"); do
-		rm -rf "$public"
-		if ! /usr/bin/time -v -o "$stats" "$@" >"$log" 2>&1; then
-			echo "build.sh: $name build failed:" >&2
-			tail -n 20 "$log" >&2
-			rm -f "$stats" "$log"
-			exit 1
-		fi
-
-		read -r wall cpu rss < <(awk -F': ' '
-			/Elapsed \(wall clock\)/ {
-				n = split($2, t, ":"); wall = 0
-				for (i = 1; i <= n; i++) wall = wall * 60 + t[i]
-			}
-			/User time/ { cpu += $2 }
-			/System time/ { cpu += $2 }
-			/Maximum resident set size/ { rss = $2 / 1024 }
-			END { printf "%.2f %.2f %.1f\n", wall, cpu, rss }' "$stats")
-		printf '%-8s run %d: wall %7.2f s   cpu %7.2f s   max rss %8.1f MiB\n' "$name" "$i" "$wall" "$cpu" "$rss"
-		walls+=("$wall")
-		cpus+=("$cpu")
-		rsss+=("$rss")
-	done
+	clear_output "$public"
+	if ! /usr/bin/time -v -o "$stats" "$@" >"$log" 2>&1; then
+		echo "build.sh: $name build failed:" >&2
+		tail -n 20 "$log" >&2
+		rm -f "$stats" "$log"
+		exit 1
+	fi
+	read -r wall cpu user sys rss < <(awk -F': ' '
+		/Elapsed \(wall clock\)/ {
+			n = split($2, t, ":"); wall = 0
+			for (i = 1; i <= n; i++) wall = wall * 60 + t[i]
+		}
+		/User time/ { user = $2 }
+		/System time/ { sys = $2 }
+		/Maximum resident set size/ { rss = $2 / 1024 }
+		END { printf "%.2f %.2f %.2f %.2f %.1f\n", wall, user + sys, user, sys, rss }' "$stats")
 	rm -f "$stats" "$log"
+	printf '%-8s run %d: wall %7.2f s   cpu %7.2f s (user %.2f, system %.2f)   max rss %8.1f MiB\n' \
+		"$name" "$round" "$wall" "$cpu" "$user" "$sys" "$rss"
+	eval "walls_$name+=($wall); cpus_$name+=($cpu); rsss_$name+=($rss)"
+}
 
-	median_wall=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
-	median_cpu=$(printf '%s\n' "${cpus[@]}" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
-	median_rss=$(printf '%s\n' "${rsss[@]}" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
+# median prints the median of its arguments.
+median() {
+	printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'
+}
 
+# summarize NAME OUTPUT_DIR prints the medians of NAME's runs and sets
+# median_wall, median_cpu and median_rss.
+summarize() {
+	local name=$1 public=$2
+	eval "median_wall=\$(median \"\${walls_$name[@]}\")"
+	eval "median_cpu=\$(median \"\${cpus_$name[@]}\")"
+	eval "median_rss=\$(median \"\${rsss_$name[@]}\")"
 	printf '%-8s median: wall %7.2f s   cpu %7.2f s   max rss %8.1f MiB   (%d pages)\n' \
 		"$name" "$median_wall" "$median_cpu" "$median_rss" "$(find "$public" -name '*.html' -not -path '*/_*' | wc -l)"
 }
@@ -105,6 +127,8 @@ for n in "${sizes[@]}"; do
 	dir=$out/$n
 	echo
 	echo "== $n service pages =="
+	# An earlier corpus goes to the trash too, for the same reason.
+	clear_output "$dir"
 	gen_args=(-pages "$n" -out "$dir/verbund" -hugo "$dir/hugo")
 	if [ -n "${COMMUNES:-}" ]; then
 		gen_args+=(-communes "$COMMUNES")
@@ -112,14 +136,26 @@ for n in "${sizes[@]}"; do
 	# shellcheck disable=SC2086 # GENCORPUS_FLAGS holds several flags.
 	"$out/gencorpus" "${gen_args[@]}" ${GENCORPUS_FLAGS:-}
 
-	measure verbund "$dir/verbund/public" "$out/verbund" build -config "$dir/verbund/sites.toml"
+	# The builds take turns, so that a slower spell of this shared
+	# machine falls on each of them alike.
+	walls_verbund=() cpus_verbund=() rsss_verbund=()
+	walls_pages=() cpus_pages=() rsss_pages=()
+	walls_hugo=() cpus_hugo=() rsss_hugo=()
+	for i in $(seq "$runs"); do
+		run_once verbund "$dir/verbund/public" "$i" "$out/verbund" build -config "$dir/verbund/sites.toml"
+		# The portals alone, without the search index, which Hugo does
+		# not build either.
+		run_once pages "$dir/verbund/public" "$i" "$out/verbund" build -search=false -config "$dir/verbund/sites.toml"
+		if [ $have_hugo = yes ]; then
+			run_once hugo "$dir/hugo/public" "$i" hugo --minify --quiet -s "$dir/hugo"
+		fi
+	done
+	summarize verbund "$dir/verbund/public"
 	v_wall=$median_wall v_cpu=$median_cpu v_rss=$median_rss
-	# The portals alone, without the search index, which Hugo does not
-	# build either.
-	measure pages "$dir/verbund/public" "$out/verbund" build -search=false -config "$dir/verbund/sites.toml"
+	summarize pages "$dir/verbund/public"
 	p_wall=$median_wall p_cpu=$median_cpu p_rss=$median_rss
 	if [ $have_hugo = yes ]; then
-		measure hugo "$dir/hugo/public" hugo --minify --quiet -s "$dir/hugo"
+		summarize hugo "$dir/hugo/public"
 		awk -v vw="$v_wall" -v vc="$v_cpu" -v vr="$v_rss" \
 			-v hw="$median_wall" -v hc="$median_cpu" -v hr="$median_rss" \
 			'BEGIN { printf "ratio verbund/hugo: wall %.2f   cpu %.2f   max rss %.2f\n", vw/hw, vc/hc, vr/hr }'
