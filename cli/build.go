@@ -46,6 +46,9 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 		opts.Progress = p.update
 		defer p.done()
 	}
+	// The process builds once and exits, so the collector may use more
+	// memory for less work.
+	defer generator.TuneGC()()
 	res, err := generator.Build(ctx, opts)
 	if list, ok := diag.AsList(err); ok {
 		for _, d := range list {

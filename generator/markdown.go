@@ -269,9 +269,11 @@ func (m *markdown) renderNodes(d *document, nodes []ast.Node, resolve linkResolv
 	if len(nodes) == 0 {
 		return ""
 	}
-	var buf bytes.Buffer
+	buf := fragmentBuffers.Get().(*bytes.Buffer)
+	defer fragmentBuffers.Put(buf)
+	buf.Reset()
 	w := writerPool.Get().(*renderWriter)
-	w.Reset(&buf)
+	w.Reset(buf)
 	w.resolve, w.doc, w.diags = resolve, d, diags
 	for _, n := range nodes {
 		if err := m.md.Renderer().Render(w, d.src.body, n); err != nil {
@@ -284,13 +286,18 @@ func (m *markdown) renderNodes(d *document, nodes []ast.Node, resolve linkResolv
 	writerPool.Put(w)
 	// Pages are written as their templates leave them, so the HTML
 	// they insert comes minified.
-	html, err := minifyHTMLFragment(buf.String())
-	if err != nil {
+	minified := fragmentBuffers.Get().(*bytes.Buffer)
+	defer fragmentBuffers.Put(minified)
+	minified.Reset()
+	if err := minifyHTMLFragmentTo(minified, buf); err != nil {
 		diags.Errorf(d.src.path, 0, 0, "render", "", "rendering Markdown: %v", err)
 		return template.HTML(buf.String())
 	}
-	return template.HTML(html)
+	return template.HTML(minified.String())
 }
+
+// fragmentBuffers hold rendered Markdown before and after minifying.
+var fragmentBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // linkRenderer renders links with destinations resolved per portal.
 type linkRenderer struct{}

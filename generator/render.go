@@ -34,6 +34,9 @@ type pageRenderer struct {
 	byLeiKa map[string][]*Service
 	portals []portalGroup
 	chrome  map[string]*siteChrome
+	// otherItems holds, per *Service, its item in the lists of the
+	// same service on other portals.
+	otherItems sync.Map
 	// baseHTML caches rendered parts of base texts.
 	baseHTML *baseCache
 	// groups memoizes groupDigest.
@@ -213,7 +216,7 @@ func (r *pageRenderer) renderService(svc *Service, j *job) {
 			sv.DeliveredBy = county.Name
 		}
 	}
-	sv.Others = r.others(svc)
+	sv.Others = r.others(svc, diags)
 	r.checkServiceURLs(svc, sv, j)
 	for i := range sv.Parts {
 		if sv.Parts[i].Key == "forms" {
@@ -238,8 +241,11 @@ func (d *document) has(key string) bool {
 	return len(d.parts[key]) > 0
 }
 
-// others returns the same service on the other portals.
-func (r *pageRenderer) others(svc *Service) []link {
+// others returns the list items that link to the same service on the
+// other portals, in the order of the portals' names. Each item is
+// rendered once per build, with the theme's template "other-commune",
+// because a service of a group of n portals appears in n-1 lists.
+func (r *pageRenderer) others(svc *Service, diags *diag.List) template.HTML {
 	var group []*Service
 	if svc.Base != nil {
 		group = r.byBase[svc.Base.ID]
@@ -248,17 +254,42 @@ func (r *pageRenderer) others(svc *Service) []link {
 			group = append(group, r.byLeiKa[k]...)
 		}
 	}
-	var out []link
+	if len(group) == 0 {
+		return ""
+	}
 	seen := map[string]bool{svc.Site.ID: true}
+	list := make([]*Service, 0, len(group))
 	for _, o := range group {
 		if seen[o.Site.ID] {
 			continue
 		}
 		seen[o.Site.ID] = true
-		out = append(out, link{Title: o.Site.Name, URL: absolute(o.Site.Site, o.URL)})
+		list = append(list, o)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Title < out[j].Title })
-	return out
+	sort.SliceStable(list, func(i, j int) bool { return list[i].Site.Name < list[j].Site.Name })
+	var b strings.Builder
+	for _, o := range list {
+		b.WriteString(string(r.otherItem(o, diags)))
+	}
+	return template.HTML(b.String())
+}
+
+// otherItem returns the list item that links to svc from the pages of
+// the same service on other portals.
+func (r *pageRenderer) otherItem(svc *Service, diags *diag.List) template.HTML {
+	if item, ok := r.otherItems.Load(svc); ok {
+		return item.(template.HTML)
+	}
+	var buf bytes.Buffer
+	l := link{Title: svc.Site.Name, URL: absolute(svc.Site.Site, svc.URL)}
+	if err := r.theme.templates["service"].ExecuteTemplate(&buf, "other-commune", l); err != nil {
+		diags.Errorf("themes", 0, 0, "template", "", "rendering the link to %s%s with template other-commune: %v",
+			svc.Site.ID, svc.URL, err)
+		return ""
+	}
+	item := template.HTML(buf.String())
+	r.otherItems.Store(svc, item)
+	return item
 }
 
 func (r *pageRenderer) renderOffice(o *Office, j *job) {

@@ -3,6 +3,7 @@ package generator
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strconv"
@@ -373,11 +374,17 @@ func (c *spanCollector) walk(n parse.Node) bool {
 	return true
 }
 
-// minifyHTMLFragment minifies a piece of HTML, such as rendered Markdown.
-func minifyHTMLFragment(s string) (string, error) {
-	min, err := templateMinifier.String("text/html", s)
-	if err != nil {
-		return "", fmt.Errorf("minifying HTML: %w", err)
+// htmlMimetype is the media type of HTML as the minifier names it.
+var htmlMimetype = []byte("text/html")
+
+// minifyHTMLFragmentTo writes src, a piece of HTML such as rendered
+// Markdown, minified to dst. The minifier reads src's bytes in place.
+func minifyHTMLFragmentTo(dst io.Writer, src *bytes.Buffer) error {
+	// The minifier's parser ends its input with a zero byte, which
+	// needs a copy of the input unless it has room for one more byte.
+	src.Grow(1)
+	if err := templateMinifier.MinifyMimetype(htmlMimetype, dst, src, nil); err != nil {
+		return fmt.Errorf("minifying HTML: %w", err)
 	}
-	return min, nil
+	return nil
 }

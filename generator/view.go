@@ -100,8 +100,10 @@ type serviceView struct {
 	OfficeAt string
 	// DeliveredBy names the county when it delivers the service.
 	DeliveredBy string
-	Others      []link
-	Reviewed    string
+	// Others are the list items that link to the same service on
+	// the other portals.
+	Others   template.HTML
+	Reviewed string
 	// Online, Appointment and Forms are the front matter's links as
 	// published.
 	Online, Appointment string

@@ -15,19 +15,11 @@ type span struct {
 	start, end int
 }
 
-// appendWords appends the byte ranges of the words of text to dst. A word
-// is a run of letters, digits and combining marks; everything else
-// (spaces, punctuation, hyphens, symbols) separates words, so
-// "Gewerbe-Anmeldung" is two words. Invalid UTF-8 separates words too.
-func appendWords(dst []span, text []byte) []span {
-	for s, ok := nextWord(text, 0); ok; s, ok = nextWord(text, s.end) {
-		dst = append(dst, s)
-	}
-	return dst
-}
-
-// nextWord returns the first word of text at or after byte from, as
-// appendWords cuts words, and false if there is none. ASCII, most of a
+// nextWord returns the byte range of the first word of text at or after
+// byte from, and false if there is none. A word is a run of letters,
+// digits and combining marks; everything else (spaces, punctuation,
+// hyphens, symbols) separates words, so "Gewerbe-Anmeldung" is two
+// words. Invalid UTF-8 separates words too. ASCII, most of a
 // German text, is classified inline, and other characters by wordCharAt.
 func nextWord[T string | []byte](text T, from int) (span, bool) {
 	i := from

@@ -32,7 +32,7 @@ func TestAppendWordsMatchesRunes(t *testing.T) {
 	}
 }
 
-// runeWords cuts text into words as appendWords documents it: runs of
+// runeWords cuts text into words as nextWord documents it: runs of
 // letters, digits and combining marks, with invalid UTF-8 separating.
 func runeWords(text string) []span {
 	var words []span
@@ -56,4 +56,13 @@ func runeWords(text string) []span {
 		words = append(words, span{start, len(text)})
 	}
 	return words
+}
+
+// appendWords appends the byte ranges of the words of text to dst, as
+// nextWord finds them one by one.
+func appendWords(dst []span, text []byte) []span {
+	for s, ok := nextWord(text, 0); ok; s, ok = nextWord(text, s.end) {
+		dst = append(dst, s)
+	}
+	return dst
 }

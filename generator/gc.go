@@ -1,0 +1,109 @@
+package generator
+
+import (
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"sync"
+)
+
+// MinHeapHeadroom is the least memory, beyond the live heap, that a
+// build's heap may grow by before the garbage collector starts.
+//
+// Go's default lets the heap grow by the size of the live heap. A build
+// of 10,000 pages keeps about 100 MiB live and allocates about 2 GiB, so
+// it collects some 20 times, and collecting took a sixth of its CPU
+// time. With 128 MiB of headroom, peak memory rose from 250 to 300 MiB
+// and CPU time fell by 5 to 10 %. 256 MiB saved a little more for a peak
+// of 435 MiB. A build with more live heap than the headroom, such as one
+// of 100,000 pages, keeps Go's default.
+const MinHeapHeadroom = 128 << 20
+
+// TuneGC sets the garbage collector's target percentage after each
+// collection, so that the heap may grow by MinHeapHeadroom or by the
+// live heap, whichever is more. It does nothing when the GOGC or
+// GOMEMLIMIT environment variable is set. The setting applies to the
+// whole process, so only a program that builds once and exits calls it.
+// The returned function restores the previous setting.
+func TuneGC() (restore func()) {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	return tuneGC(MinHeapHeadroom).stop
+}
+
+// tuneGC starts a gcTuner with the given headroom.
+func tuneGC(headroom uint64) *gcTuner {
+	t := &gcTuner{headroom: headroom, sample: []metrics.Sample{{Name: liveHeapMetric}}}
+	t.current = t.percent(0)
+	t.previous = debug.SetGCPercent(t.current)
+	t.arm()
+	return t
+}
+
+// liveHeapMetric is the runtime metric of the heap that the last
+// collection found live.
+const liveHeapMetric = "/gc/heap/live:bytes"
+
+// gcTuner sets the collector's target percentage after each collection.
+type gcTuner struct {
+	headroom uint64
+	mu       sync.Mutex
+	stopped  bool
+	previous int
+	current  int
+	sample   []metrics.Sample
+}
+
+// gcSentinel is an object that only the next collection frees. Its
+// cleanup runs after that collection and calls the tuner. It is too
+// large to share a memory block with other small objects.
+type gcSentinel struct{ _ [16]byte }
+
+// arm registers a cleanup that runs after the next collection.
+func (t *gcTuner) arm() {
+	s := &gcSentinel{}
+	runtime.AddCleanup(s, func(t *gcTuner) { t.collected() }, t)
+}
+
+// collected sets the target percentage for the live heap that the
+// collection left, and waits for the next collection.
+func (t *gcTuner) collected() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.stopped {
+		return
+	}
+	metrics.Read(t.sample)
+	live := uint64(0)
+	if t.sample[0].Value.Kind() == metrics.KindUint64 {
+		live = t.sample[0].Value.Uint64()
+	}
+	if p := t.percent(live); p != t.current {
+		t.current = p
+		debug.SetGCPercent(p)
+	}
+	t.arm()
+}
+
+// percent returns the target percentage that lets a heap of live bytes
+// grow by the headroom, and by live bytes at least. Before the first
+// collection, live is 0 and the percentage is that of a live heap of
+// 4 MiB, Go's smallest heap target.
+func (t *gcTuner) percent(live uint64) int {
+	const minLive = 4 << 20
+	live = max(live, minLive)
+	if live >= t.headroom {
+		return 100
+	}
+	return int(t.headroom * 100 / live)
+}
+
+// stop restores the percentage that was set before TuneGC.
+func (t *gcTuner) stop() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.stopped = true
+	debug.SetGCPercent(t.previous)
+}
