@@ -148,6 +148,18 @@ func (f finishing) Search(ctx context.Context, r search.Request) (*search.Result
 	return f.Searcher.Search(context.WithoutCancel(ctx), r)
 }
 
+// SearchTimed returns the latency that the searcher measures when it is
+// a searchtest.TimedSearcher, and that of Search otherwise.
+func (f finishing) SearchTimed(ctx context.Context, r search.Request) (time.Duration, error) {
+	ctx = context.WithoutCancel(ctx)
+	if ts, ok := f.Searcher.(searchtest.TimedSearcher); ok {
+		return ts.SearchTimed(ctx, r)
+	}
+	start := time.Now()
+	_, err := f.Searcher.Search(ctx, r)
+	return time.Since(start), err
+}
+
 // levelHandler drops records below min.
 type levelHandler struct {
 	slog.Handler

@@ -38,19 +38,41 @@ type endpointClient struct {
 
 // Search sends r and decodes the result. Any status but 200 is an error.
 func (c endpointClient) Search(ctx context.Context, r search.Request) (*search.Result, error) {
-	status, res, err := c.get(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	if status != http.StatusOK {
-		return nil, fmt.Errorf("GET /api/search: status %d", status)
-	}
-	return res, nil
+	_, res, err := c.search(ctx, r)
+	return res, err
 }
 
-// get sends r and returns the status and, for 200, the decoded result.
-// It reads each body to the end, so the connection is reused.
-func (c endpointClient) get(ctx context.Context, r search.Request) (int, *search.Result, error) {
+// SearchTimed sends r and returns the time until the whole response
+// arrived, which is the endpoint's latency. Decoding the JSON comes after
+// and is not counted: that is work of the client, as rendering a page of
+// results would be. The result is still decoded and checked.
+func (c endpointClient) SearchTimed(ctx context.Context, r search.Request) (time.Duration, error) {
+	latency, _, err := c.search(ctx, r)
+	return latency, err
+}
+
+// search sends r and returns the time until the response arrived and
+// the decoded result. Any status but 200 is an error.
+func (c endpointClient) search(ctx context.Context, r search.Request) (time.Duration, *search.Result, error) {
+	start := time.Now()
+	status, body, err := c.get(ctx, r)
+	latency := time.Since(start)
+	if err != nil {
+		return latency, nil, err
+	}
+	if status != http.StatusOK {
+		return latency, nil, fmt.Errorf("GET /api/search: status %d", status)
+	}
+	var res search.Result
+	if err := json.Unmarshal(body, &res); err != nil {
+		return latency, nil, fmt.Errorf("GET /api/search: decoding result: %w", err)
+	}
+	return latency, &res, nil
+}
+
+// get sends r and returns the status and the body. It reads each body to
+// the end, so the connection is reused.
+func (c endpointClient) get(ctx context.Context, r search.Request) (int, []byte, error) {
 	params := url.Values{"q": {r.Query}}
 	if r.Site != "" {
 		params.Set("site", r.Site)
@@ -72,12 +94,5 @@ func (c endpointClient) get(ctx context.Context, r search.Request) (int, *search
 	if err != nil {
 		return 0, nil, fmt.Errorf("GET /api/search: reading body: %w", err)
 	}
-	if resp.StatusCode != http.StatusOK {
-		return resp.StatusCode, nil, nil
-	}
-	var res search.Result
-	if err := json.Unmarshal(body, &res); err != nil {
-		return 0, nil, fmt.Errorf("GET /api/search: decoding result: %w", err)
-	}
-	return resp.StatusCode, &res, nil
+	return resp.StatusCode, body, nil
 }

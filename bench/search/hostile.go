@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
@@ -134,8 +135,15 @@ func sendHostile(ctx context.Context, c endpointClient, site string, inputs []ho
 				return outcomes, err
 			}
 			start := time.Now()
-			status, res, err := c.get(ctx, search.Request{Query: in.text, Site: site})
+			status, body, err := c.get(ctx, search.Request{Query: in.text, Site: site})
 			o.maxLatency = max(o.maxLatency, time.Since(start))
+			var res *search.Result
+			if err == nil && status == http.StatusOK {
+				res = new(search.Result)
+				if jerr := json.Unmarshal(body, res); jerr != nil {
+					err = fmt.Errorf("GET /api/search: decoding result: %w", jerr)
+				}
+			}
 			o.statuses[status]++
 			note, failure := "", ""
 			if err != nil {

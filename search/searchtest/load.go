@@ -21,6 +21,8 @@ type LoadResult struct {
 	Elapsed time.Duration
 	// P50, P95, P99 and Max are latency percentiles of the searches.
 	P50, P95, P99, Max time.Duration
+	// latencies are the searches' latencies in ascending order.
+	latencies []time.Duration
 }
 
 // QPS returns the searches per second of the run.
@@ -36,6 +38,15 @@ func (r LoadResult) String() string {
 		r.Queries, r.Errors, r.Elapsed.Round(time.Millisecond), r.QPS(), r.P50, r.P95, r.P99, r.Max)
 }
 
+// TimedSearcher is a Searcher that measures the latency of its searches
+// itself, because its Search does more than search. A client of the
+// endpoint, for one, decodes each response after it has arrived.
+type TimedSearcher interface {
+	Searcher
+	// SearchTimed runs the search r and returns its latency.
+	SearchTimed(ctx context.Context, r search.Request) (time.Duration, error)
+}
+
 // RunLoad runs n searches against s, taking the requests in turn, from
 // workers goroutines, and measures their latency. It stops early when
 // ctx ends. Failed searches are counted, not returned; RunLoad returns an
@@ -43,6 +54,14 @@ func (r LoadResult) String() string {
 func RunLoad(ctx context.Context, s Searcher, requests []search.Request, workers, n int) (LoadResult, error) {
 	if len(requests) == 0 || workers < 1 || n < 1 {
 		return LoadResult{}, errors.New("running load: want requests, workers >= 1 and n >= 1")
+	}
+	run := func(r search.Request) (time.Duration, error) {
+		start := time.Now()
+		_, err := s.Search(ctx, r)
+		return time.Since(start), err
+	}
+	if ts, ok := s.(TimedSearcher); ok {
+		run = func(r search.Request) (time.Duration, error) { return ts.SearchTimed(ctx, r) }
 	}
 	latencies := make([]time.Duration, n)
 	failed := make([]bool, n)
@@ -54,9 +73,8 @@ func RunLoad(ctx context.Context, s Searcher, requests []search.Request, workers
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				t := time.Now()
-				_, err := s.Search(ctx, requests[i%len(requests)])
-				latencies[i] = time.Since(t)
+				latency, err := run(requests[i%len(requests)])
+				latencies[i] = latency
 				failed[i] = err != nil
 			}
 		}()
@@ -74,15 +92,39 @@ func RunLoad(ctx context.Context, s Searcher, requests []search.Request, workers
 			r.Errors++
 		}
 	}
-	sorted := slices.Clone(latencies[:done])
-	slices.Sort(sorted)
-	if done > 0 {
-		r.P50 = sorted[done*50/100]
-		r.P95 = sorted[done*95/100]
-		r.P99 = sorted[done*99/100]
-		r.Max = sorted[done-1]
-	}
+	r.latencies = slices.Clone(latencies[:done])
+	r.setPercentiles()
 	return r, nil
+}
+
+// setPercentiles sorts r's latencies and sets the percentiles from them.
+func (r *LoadResult) setPercentiles() {
+	slices.Sort(r.latencies)
+	n := len(r.latencies)
+	if n == 0 {
+		return
+	}
+	r.P50 = r.latencies[n*50/100]
+	r.P95 = r.latencies[n*95/100]
+	r.P99 = r.latencies[n*99/100]
+	r.Max = r.latencies[n-1]
+}
+
+// MergeLoads returns the results of several runs as one run: the
+// searches, errors and elapsed time added up, and the percentiles of all
+// their latencies together. Measuring two searchers in alternating short
+// runs and merging each one's runs spreads a slow spell of a shared
+// machine over both.
+func MergeLoads(runs ...LoadResult) LoadResult {
+	var m LoadResult
+	for _, r := range runs {
+		m.Queries += r.Queries
+		m.Errors += r.Errors
+		m.Elapsed += r.Elapsed
+		m.latencies = append(m.latencies, r.latencies...)
+	}
+	m.setPercentiles()
+	return m
 }
 
 // SyntheticQueries returns citizen-like searches over the vocabulary of

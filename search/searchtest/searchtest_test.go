@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/verbund/verbund/search"
 )
@@ -126,5 +127,56 @@ func TestEvaluateAndLoad(t *testing.T) {
 	}
 	if _, err := RunLoad(context.Background(), ix, nil, 2, 10); err == nil {
 		t.Error("RunLoad without requests returned no error")
+	}
+}
+
+// timedSearcher reports a latency of its own that differs from the time
+// its searches take.
+type timedSearcher struct {
+	latency time.Duration
+}
+
+func (s timedSearcher) Search(context.Context, search.Request) (*search.Result, error) {
+	return &search.Result{}, nil
+}
+
+func (s timedSearcher) SearchTimed(context.Context, search.Request) (time.Duration, error) {
+	return s.latency, nil
+}
+
+func TestRunLoadTimedSearcher(t *testing.T) {
+	const latency = 7 * time.Second
+	requests := []search.Request{{Query: "hund"}}
+	load, err := RunLoad(context.Background(), timedSearcher{latency: latency}, requests, 2, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if load.P50 != latency || load.Max != latency {
+		t.Errorf("p50 %v, max %v, want the searcher's own latency %v", load.P50, load.Max, latency)
+	}
+}
+
+func TestMergeLoads(t *testing.T) {
+	var runs []LoadResult
+	for _, latency := range []time.Duration{time.Millisecond, 3 * time.Millisecond} {
+		requests := []search.Request{{Query: "hund"}}
+		load, err := RunLoad(context.Background(), timedSearcher{latency: latency}, requests, 1, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, load)
+	}
+	m := MergeLoads(runs...)
+	if m.Queries != 100 {
+		t.Errorf("merged queries = %d, want 100", m.Queries)
+	}
+	if m.P50 != 3*time.Millisecond {
+		t.Errorf("merged p50 = %v, want 3ms", m.P50)
+	}
+	if m.P95 != 3*time.Millisecond || m.Max != 3*time.Millisecond {
+		t.Errorf("merged p95 %v and max %v, want 3ms", m.P95, m.Max)
+	}
+	if got := MergeLoads(runs[0]); got.P99 != time.Millisecond {
+		t.Errorf("p99 of one run = %v, want 1ms", got.P99)
 	}
 }
