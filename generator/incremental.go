@@ -758,23 +758,6 @@ func (r *pageRenderer) searchBases() []search.Base {
 	return l
 }
 
-// indexPages hands the search documents of j to the index writer, if the
-// build has one, and then drops their text if the build does not keep
-// it.
-func (r *pageRenderer) indexPages(j *job) error {
-	for i := range j.pages {
-		if r.index != nil {
-			if err := r.index.Add(j.pages[i]); err != nil {
-				return fmt.Errorf("building the search index: %w", err)
-			}
-		}
-		if r.dropText {
-			j.pages[i].Text = ""
-		}
-	}
-	return nil
-}
-
 // searchPageCount returns about the number of search documents of the
 // pages the build renders, which decides how the index is split.
 func (r *pageRenderer) searchPageCount() int {

@@ -175,13 +175,16 @@ func (r *pageRenderer) run(ctx context.Context, p *plan, progress func(done, tot
 	)
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for _, j := range p.todo {
+	// The jobs start in the order of p.todo, so the index writer, which
+	// writes its documents in ranges of positions, holds only the ranges
+	// of the jobs in progress.
+	for i, j := range p.todo {
 		g.Go(func() error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			j.render(r, j)
-			if err := r.indexPages(j); err != nil {
+			if err := r.indexPages(i, j); err != nil {
 				return err
 			}
 			if progress != nil && j.pageCount > 0 {

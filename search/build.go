@@ -1,18 +1,22 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
+	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/util"
+	index "github.com/blevesearch/bleve_index_api"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -78,28 +82,28 @@ func build(ctx context.Context, dir string, c *Corpus, n int) error {
 	if err != nil {
 		return err
 	}
-	// Each partition's pages are indexed by a goroutine of their own, so
-	// the partitions are built in parallel.
-	parts := make([][]Page, len(w.parts))
-	for _, p := range c.Pages {
-		i := partitionOf(p.URL, len(parts))
-		parts[i] = append(parts[i], p)
-	}
+	// Each page's position is its place in c.Pages. The workers take the
+	// pages in that order, so only the ranges of the pages in progress
+	// are open (see Writer).
 	g, gctx := errgroup.WithContext(ctx)
-	for _, pages := range parts {
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, p := range c.Pages {
+		if gctx.Err() != nil {
+			break
+		}
 		g.Go(func() error {
-			for _, p := range pages {
-				if err := gctx.Err(); err != nil {
-					return err
-				}
-				if err := w.Add(p); err != nil {
-					return err
-				}
+			if err := gctx.Err(); err != nil {
+				return err
 			}
-			return nil
+			return w.Add(i, p)
 		})
 	}
-	if err := g.Wait(); err != nil {
+	err = g.Wait()
+	if err == nil {
+		// The loop stops early when ctx is cancelled.
+		err = ctx.Err()
+	}
+	if err != nil {
 		w.Abort()
 		return fmt.Errorf("building search index: %w", err)
 	}
@@ -114,35 +118,63 @@ func partitionCount(n int) int {
 	return maxPartitions
 }
 
-// maxSegmentDocs is the most documents the builder analyses and holds
-// in memory before it writes them as one segment. At the end it merges
-// a partition's segments in one step. Analysed text takes several times
-// the memory of the text, so this bounds the build's memory whatever the
-// size of the federation. At 10,000 pages, segments of 1,000 documents
-// took the build's peak memory from 750 to 520 MB against one segment
-// per partition, for the same CPU time (bench/build.sh, 2 cores).
-const maxSegmentDocs = 1000
+// rangePositions is the number of positions (see Writer) whose
+// documents the Writer holds before it analyses them and writes each
+// partition's share as one segment. At the end it merges a partition's
+// segments in one step. Analysed text takes several times the memory of
+// the text, so this bounds the build's memory whatever the size of the
+// federation. With bleve's offline builder, segments of 1,000 documents
+// took the peak memory of a 10,000-page build from 750 to 520 MB against
+// one segment per partition, for the same CPU time (bench/build.sh, 2
+// cores). The Writer lets the other workers render while a range is
+// written, so its ranges are smaller. The 10,000-page benchmark
+// federation took 269 to 278 MB with ranges of 1,000 positions, 244 to
+// 269 MB with 500, and 245 to 252 MB with that builder (3 to 6 builds
+// each, 2 cores shared with other work).
+const rangePositions = 500
 
 // Writer builds a search index while the pages it indexes are rendered.
-// Add indexes each page's own document at once, so the pages' text need
-// not be held until the end. Close adds the documents of the base texts
-// and the suggestions, which depend on every page, and puts the index in
-// place, as Build does. Add may be called from several goroutines.
+// Add takes each page's document at once and writes it with the others
+// of its range, so the pages' text need not be held until the end.
+// Close adds the documents of the base texts and the suggestions, which
+// depend on every page, and puts the index in place, as Build does. Add
+// may be called from several goroutines, in any order: the index is the
+// same byte for byte (see also sortSectionAddresses and snapshotTime).
+//
+// Each document has a position, which orders the documents in the
+// index, and the positions are cut into ranges of rangeSize. Once all
+// positions of a range have arrived, the Add call that completes it
+// analyses the range's documents and writes one segment of each
+// partition. The positions come from the caller, which has the order of
+// its pages before they render, so the Writer orders documents without
+// waiting for an earlier one. A reorder buffer in front of the Writer
+// would instead hold every document behind one slow page until that page
+// arrives, where a range that misses a position holds only its own
+// documents. With positions taken in order by a bounded number of
+// workers, the ranges that miss positions are those of the positions in
+// progress and the range after them.
 type Writer struct {
 	dir, tmp string
 	mapping  *mapping.IndexMappingImpl
-	bases    map[string]*Base
-	parts    []*writerPart
-}
+	// mappingJSON is the mapping as the index stores it.
+	mappingJSON []byte
+	bases       map[string]*Base
+	parts       []*partitionWriter
+	// rangeSize is the number of positions of a range, and segmentDocs
+	// the number of shared documents of a partition's segment (Close).
+	rangeSize, segmentDocs int
 
-// writerPart is a partition of the index that a Writer builds.
-type writerPart struct {
-	mu   sync.Mutex
-	path string
-	// builder is created with the partition's first document, because
-	// bleve's builder cannot write an index without one.
-	builder bleve.Builder
-	err     error
+	mu sync.Mutex
+	// ranges are the ranges that miss positions, by number.
+	ranges map[int]*positionRange
+	// written are the numbers of the ranges that Add wrote.
+	written map[int]bool
+	// lastRange is the highest range number that Add was given, -1
+	// before the first.
+	lastRange int
+	// err is the first error of Add, or the reason the Writer takes no
+	// more documents.
+	err error
 }
 
 // NewWriter returns a Writer that builds a fresh index into dir for a
@@ -157,6 +189,10 @@ func newWriter(dir string, bases []Base, pages, n int) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building search index: %w", err)
 	}
+	mappingJSON, err := util.MarshalJSON(m)
+	if err != nil {
+		return nil, fmt.Errorf("building search index: encoding mapping: %w", err)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("building search index: %w", err)
 	}
@@ -167,66 +203,150 @@ func newWriter(dir string, bases []Base, pages, n int) (*Writer, error) {
 	if n == 0 {
 		n = partitionCount(pages + len(bases))
 	}
-	w := &Writer{dir: dir, tmp: tmp, mapping: m, bases: map[string]*Base{}}
+	w := &Writer{
+		dir: dir, tmp: tmp, mapping: m, mappingJSON: mappingJSON, bases: map[string]*Base{},
+		ranges: map[int]*positionRange{}, written: map[int]bool{}, lastRange: -1,
+	}
+	w.setRangeSize(rangePositions, n)
 	for i := range bases {
 		w.bases[bases[i].ID] = &bases[i]
 	}
 	for i := range n {
-		w.parts = append(w.parts, &writerPart{path: filepath.Join(tmp, partitionDirPrefix+strconv.Itoa(i))})
+		part, err := newPartitionWriter(filepath.Join(tmp, partitionDirPrefix+strconv.Itoa(i)))
+		if err != nil {
+			os.RemoveAll(tmp)
+			return nil, fmt.Errorf("building search index: %w", err)
+		}
+		w.parts = append(w.parts, part)
 	}
 	return w, nil
 }
 
-// Add indexes the document of page p. A page that extends a base text
-// needs it among the base texts given to NewWriter.
-func (w *Writer) Add(p Page) error {
-	return w.index(pageDocument(p, w.bases[p.Base]))
+// setRangeSize sets the number of positions of a range, and the number
+// of shared documents of a segment so that n partitions together
+// analyse as many at a time.
+func (w *Writer) setRangeSize(positions, n int) {
+	w.rangeSize, w.segmentDocs = positions, max(1, positions/n)
 }
 
-// index adds d to its partition.
-func (w *Writer) index(d document) error {
-	part := w.parts[partitionOf(d.id, len(w.parts))]
-	part.mu.Lock()
-	defer part.mu.Unlock()
-	if part.err != nil {
-		return part.err
+// Add indexes the documents of pages, which take position in the order
+// of the index's documents, after those of lower positions and in the
+// order given. Positions count from 0, and Add takes each once, also a
+// position without pages, because a range is written only when all its
+// positions have arrived. A page that extends a base text needs it
+// among the base texts given to NewWriter. After an error, Add and Close
+// return an error.
+func (w *Writer) Add(position int, pages ...Page) error {
+	if position < 0 {
+		return w.fail(fmt.Errorf("adding documents: invalid position %d", position))
 	}
-	if part.builder == nil {
-		part.builder, part.err = bleve.NewBuilder(part.path, w.mapping, map[string]interface{}{
-			"batchSize":       maxSegmentDocs,
-			"buildPathPrefix": filepath.Dir(part.path),
-			// Merge all segments at once, because a merge rewrites every
-			// document of the segments it merges.
-			"mergeMax": math.MaxInt32,
-		})
-		if part.err != nil {
-			part.err = fmt.Errorf("creating index builder: %w", part.err)
-			return part.err
+	docs := make([]positionedDoc, len(pages))
+	for i, p := range pages {
+		d := pageDocument(p, w.bases[p.Base])
+		docs[i] = positionedDoc{position: position, index: i, partition: partitionOf(d.id, len(w.parts)), doc: d}
+	}
+	r, err := w.record(position, docs)
+	if err != nil || r == nil {
+		return err
+	}
+	// The range is complete. This goroutine writes it, one partition
+	// after the other, while the other workers go on.
+	for i := range w.parts {
+		if err := w.indexSegment(i, r.number, r.takeDocs(i)); err != nil {
+			return w.fail(err)
 		}
 	}
-	if err := part.builder.Index(d.id, d.fields); err != nil {
-		part.err = fmt.Errorf("indexing %s: %w", d.id, err)
+	return nil
+}
+
+// indexSegment analyses docs and writes them as the segment with key of
+// partition i, unless docs is empty.
+func (w *Writer) indexSegment(i, key int, docs []document) error {
+	if len(docs) == 0 {
+		return nil
 	}
-	return part.err
+	analyzed := make([]index.Document, len(docs))
+	for j, d := range docs {
+		doc, err := analyzedDocument(w.mapping, d)
+		if err != nil {
+			return fmt.Errorf("partition %d: %w", i, err)
+		}
+		analyzed[j] = doc
+	}
+	if err := w.parts[i].writeSegment(key, analyzed); err != nil {
+		return fmt.Errorf("partition %d: %w", i, err)
+	}
+	return nil
+}
+
+// record puts docs at position into its range and returns the range if
+// they complete it.
+func (w *Writer) record(position int, docs []positionedDoc) (*positionRange, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return nil, w.err
+	}
+	n := position / w.rangeSize
+	r := w.ranges[n]
+	if r == nil && !w.written[n] {
+		r = newPositionRange(n, w.rangeSize, len(w.parts))
+		w.ranges[n] = r
+	}
+	if r == nil || !r.add(position-n*w.rangeSize, docs) {
+		w.err = fmt.Errorf("adding documents: position %d added twice", position)
+		return nil, w.err
+	}
+	w.lastRange = max(w.lastRange, n)
+	if r.missing > 0 {
+		return nil, nil
+	}
+	delete(w.ranges, n)
+	w.written[n] = true
+	return r, nil
+}
+
+// fail records err as the Writer's error, unless it has one, and
+// returns err.
+func (w *Writer) fail(err error) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err == nil {
+		w.err = err
+	}
+	return err
 }
 
 // Close adds the documents of c's base texts and suggestions, writes the
 // index and swaps it with the previous one in dir. c lists every page
-// given to Add, whose texts may be empty by now. On error the previous
-// index stays.
+// given to Add, whose texts may be empty by now. Every call of Add must
+// have returned. On error the previous index stays.
 func (w *Writer) Close(ctx context.Context, c *Corpus) error {
 	defer os.RemoveAll(w.tmp)
-	for _, d := range sharedDocuments(c) {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := w.index(d); err != nil {
-			return fmt.Errorf("building search index: %w", err)
-		}
+	w.mu.Lock()
+	err := w.err
+	w.err = errors.New("index writer closed")
+	// A range that misses positions is complete now, because no more
+	// documents come.
+	open := slices.SortedFunc(maps.Values(w.ranges), func(a, b *positionRange) int {
+		return cmp.Compare(a.number, b.number)
+	})
+	w.ranges = nil
+	// The shared documents come after every page.
+	firstShared := w.lastRange + 1
+	w.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("building search index: %w", err)
 	}
-	var g errgroup.Group
-	for _, part := range w.parts {
-		g.Go(func() error { return part.close(w.mapping) })
+
+	shared := make([][]document, len(w.parts))
+	for _, d := range sharedDocuments(c) {
+		i := partitionOf(d.id, len(w.parts))
+		shared[i] = append(shared[i], d)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	for i := range w.parts {
+		g.Go(func() error { return w.finishPartition(gctx, i, open, firstShared, shared[i]) })
 	}
 	if err := g.Wait(); err != nil {
 		return fmt.Errorf("building search index: %w", err)
@@ -244,36 +364,40 @@ func (w *Writer) Close(ctx context.Context, c *Corpus) error {
 	return nil
 }
 
-// Abort removes what the Writer wrote and leaves the previous index.
-func (w *Writer) Abort() {
-	for _, part := range w.parts {
-		part.mu.Lock()
-		part.err = errors.New("index writer aborted")
-		part.mu.Unlock()
-	}
-	os.RemoveAll(w.tmp)
-}
-
-// close writes the partition's index, an empty one with mapping m when
-// it has no documents.
-func (p *writerPart) close(m *mapping.IndexMappingImpl) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.err != nil {
-		return p.err
-	}
-	if p.builder == nil {
-		// A partition without documents.
-		idx, err := bleve.New(p.path, m)
-		if err != nil {
-			return fmt.Errorf("creating empty index: %w", err)
+// finishPartition writes the segments of partition i: its documents of
+// the ranges that Add left open, then its shared documents in segments
+// of segmentDocs from key firstShared on. It then merges them.
+func (w *Writer) finishPartition(ctx context.Context, i int, open []*positionRange, firstShared int,
+	shared []document) error {
+	for _, r := range open {
+		if err := w.indexSegment(i, r.number, r.takeDocs(i)); err != nil {
+			return err
 		}
-		return idx.Close()
 	}
-	if err := p.builder.Close(); err != nil {
-		return fmt.Errorf("writing index: %w", err)
+	key := firstShared
+	for docs := range slices.Chunk(shared, w.segmentDocs) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := w.indexSegment(i, key, docs); err != nil {
+			return err
+		}
+		key++
+	}
+	if err := w.parts[i].finish(ctx, w.mappingJSON); err != nil {
+		return fmt.Errorf("partition %d: %w", i, err)
 	}
 	return nil
+}
+
+// Abort removes what the Writer wrote and leaves the previous index.
+// Every call of Add must have returned.
+func (w *Writer) Abort() {
+	w.mu.Lock()
+	w.err = errors.New("index writer aborted")
+	w.ranges = nil
+	w.mu.Unlock()
+	os.RemoveAll(w.tmp)
 }
 
 func writeJSONFile(path string, v any) error {

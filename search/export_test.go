@@ -54,3 +54,15 @@ func BleveFuzzyTerms(ix *Index, i int, field, word string) ([]string, error) {
 
 // Partitions returns the number of partitions of ix.
 func Partitions(ix *Index) int { return len(ix.partitions) }
+
+// NewWriterWithRanges returns a Writer with n partitions and ranges of
+// the given number of positions, so that small corpora span several
+// segments.
+func NewWriterWithRanges(dir string, bases []Base, n, positions int) (*Writer, error) {
+	w, err := newWriter(dir, bases, 0, n)
+	if err != nil {
+		return nil, err
+	}
+	w.setRangeSize(positions, n)
+	return w, nil
+}

@@ -1,0 +1,168 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	bdocument "github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// partitionWriter writes the bleve index of one partition in place of
+// bleve's offline builder, whose segments hold their documents in a
+// random order. Its segments hold the documents in the order they are
+// given, and finish merges the segments in the order of their keys.
+type partitionWriter struct {
+	// path is the partition's index folder, and segmentDir the folder of
+	// its segments until the merge.
+	path, segmentDir string
+
+	mu sync.Mutex
+	// segments are the paths of the written segments by key.
+	segments map[int]string
+}
+
+func newPartitionWriter(path string) (*partitionWriter, error) {
+	p := &partitionWriter{path: path, segmentDir: path + ".segments", segments: map[int]string{}}
+	if err := os.MkdirAll(p.segmentDir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating segment folder: %w", err)
+	}
+	return p, nil
+}
+
+// analyzedDocument maps d with m, as bleve's Index does, and analyses its
+// indexed fields, as scorch does before it writes a segment.
+func analyzedDocument(m *mapping.IndexMappingImpl, d document) (*bdocument.Document, error) {
+	if d.id == "" {
+		return nil, errors.New("mapping document: missing ID")
+	}
+	doc := bdocument.NewDocument(d.id)
+	if err := m.MapDocument(doc, d.fields); err != nil {
+		return nil, fmt.Errorf("mapping %s: %w", d.id, err)
+	}
+	// scorch composes the _all field and indexes nested documents, both
+	// of which our mapping lacks, so this writer does neither.
+	if doc.HasComposite() || len(doc.NestedDocuments) > 0 {
+		return nil, fmt.Errorf("mapping %s: composite fields and nested documents are not supported", d.id)
+	}
+	// MapDocument adds the fields of a map in Go's random map order. That
+	// order does not change the segment, because zap numbers the fields
+	// by name and writes each field's data in turn.
+	doc.AddIDField()
+	for _, f := range doc.Fields {
+		if f.Options().IsIndexed() {
+			f.Analyze()
+		}
+	}
+	return doc, nil
+}
+
+// writeSegment writes docs as the segment with key. Keys are unique
+// and order the segments in the final index.
+func (p *partitionWriter) writeSegment(key int, docs []index.Document) error {
+	seg, _, err := segmentPlugin.New(docs)
+	if err != nil {
+		return fmt.Errorf("creating segment: %w", err)
+	}
+	unpersisted, ok := seg.(segment.UnpersistedSegment)
+	if !ok {
+		return fmt.Errorf("creating segment: %T cannot be written to a file", seg)
+	}
+	path := filepath.Join(p.segmentDir, fmt.Sprintf("%09d.zap", key))
+	err = unpersisted.Persist(path)
+	if closeErr := seg.Close(); err == nil {
+		err = closeErr
+	}
+	if err != nil {
+		return fmt.Errorf("writing segment: %w", err)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.segments[key]; ok {
+		return fmt.Errorf("writing segment: key %d written twice", key)
+	}
+	p.segments[key] = path
+	return nil
+}
+
+// finish merges the segments into the partition's one segment, removes
+// the segment folder and writes the files that make the partition's
+// folder a bleve index with the mapping mappingJSON. No segment may be
+// written meanwhile.
+func (p *partitionWriter) finish(ctx context.Context, mappingJSON []byte) error {
+	store := filepath.Join(p.path, storeDirName)
+	if err := os.MkdirAll(store, 0o700); err != nil {
+		return fmt.Errorf("creating index folder: %w", err)
+	}
+	keys := slices.Sorted(maps.Keys(p.segments))
+	paths := make([]string, len(keys))
+	for i, k := range keys {
+		paths[i] = p.segments[k]
+	}
+	final := filepath.Join(store, finalSegmentName)
+	segmentFile := finalSegmentName
+	switch len(paths) {
+	case 0:
+		// A partition without documents is an index without segments.
+		segmentFile = ""
+	case 1:
+		if err := os.Rename(paths[0], final); err != nil {
+			return fmt.Errorf("moving segment: %w", err)
+		}
+	default:
+		if err := mergeSegments(ctx, paths, final); err != nil {
+			return err
+		}
+	}
+	if segmentFile != "" {
+		if err := sortSectionAddresses(final); err != nil {
+			return err
+		}
+	}
+	if err := os.RemoveAll(p.segmentDir); err != nil {
+		return fmt.Errorf("removing segment folder: %w", err)
+	}
+	if err := writeRootBolt(store, mappingJSON, segmentFile); err != nil {
+		return err
+	}
+	return writeIndexMeta(p.path)
+}
+
+// mergeSegments merges the segment files at paths, in their order, into
+// one at dst. A merge rewrites every document of the segments it
+// merges, so all segments are merged at once.
+func mergeSegments(ctx context.Context, paths []string, dst string) (err error) {
+	segments := make([]segment.Segment, 0, len(paths))
+	defer func() {
+		for _, s := range segments {
+			err = errors.Join(err, s.Close())
+		}
+	}()
+	for _, path := range paths {
+		s, err := segmentPlugin.Open(path)
+		if err != nil {
+			return fmt.Errorf("opening segment for merge: %w", err)
+		}
+		segments = append(segments, s)
+	}
+	// zap stops a merge when the channel it is given closes.
+	cancel := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() { close(cancel) })
+	defer stop()
+	// No document is dropped.
+	drops := make([]*roaring.Bitmap, len(segments))
+	if _, _, err := segmentPlugin.Merge(segments, drops, dst, cancel, nil); err != nil {
+		return fmt.Errorf("merging %d segments: %w", len(segments), cmp.Or(ctx.Err(), err))
+	}
+	return nil
+}
