@@ -7,6 +7,8 @@
 #
 # Environment:
 #   RUNS=3                  timed builds per generator and size
+#   RUNS_<N>=1              timed builds for size N alone, such as
+#                           RUNS_100000=1
 #   COMMUNES=file.csv       municipality register for the portals' names
 #                           and keys; a made-up county when unset
 #   GENCORPUS_FLAGS="..."   more flags for bench/gencorpus, such as
@@ -57,18 +59,19 @@ go build -o "$out/gencorpus" ./bench/gencorpus
 # Deleting a tree of many files leaves the file system a while of slower
 # file creation: ext4 without a journal skips inodes deleted in the last
 # minutes when it allocates new ones, and scanning past them costs system
-# time that grows with every run. So each run's output moves to $trash,
-# which is deleted once all runs are done, and every build creates its
-# files as on a fresh machine.
-trash=$out/trash
-mkdir -p "$trash"
+# time that grows with every run. So each run's output moves to a trash
+# folder of this run, which is deleted once all runs are done, and every
+# build creates its files as on a fresh machine.
+trash=$(mktemp -d "$out/trash.XXXXXX")
 cleanup() { rm -rf "$trash"; }
 trap cleanup EXIT
 
 # clear_output DIR moves DIR out of the way of the next build.
 clear_output() {
+	local dest
 	if [ -e "$1" ]; then
-		mv "$1" "$(mktemp -d "$trash/run.XXXXXX")/"
+		dest=$(mktemp -d "$trash/run.XXXXXX") || exit 1
+		mv "$1" "$dest/"
 	fi
 }
 
@@ -141,7 +144,12 @@ for n in "${sizes[@]}"; do
 	walls_verbund=() cpus_verbund=() rsss_verbund=()
 	walls_pages=() cpus_pages=() rsss_pages=()
 	walls_hugo=() cpus_hugo=() rsss_hugo=()
-	for i in $(seq "$runs"); do
+	size_runs=$runs
+	runs_var=RUNS_$n
+	if [ -n "${!runs_var:-}" ]; then
+		size_runs=${!runs_var}
+	fi
+	for i in $(seq "$size_runs"); do
 		run_once verbund "$dir/verbund/public" "$i" "$out/verbund" build -config "$dir/verbund/sites.toml"
 		# The portals alone, without the search index, which Hugo does
 		# not build either.
