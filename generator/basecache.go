@@ -74,6 +74,16 @@ func (c *baseCache) render(m *markdown, b *Base, hash uint64, d *document, part 
 	return cp.html
 }
 
+// drop removes the parts of base text id with the given hash.
+func (c *baseCache) drop(id string, hash uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.parts, baseKey{id, hash, "intro"})
+	for _, p := range Parts {
+		delete(c.parts, baseKey{id, hash, p.Key})
+	}
+}
+
 // keep drops the parts of base texts that are not in bases with the same
 // hash, so the cache holds the current versions only.
 func (c *baseCache) keep(bases map[string]*parsedBase) {

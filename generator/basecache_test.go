@@ -1,0 +1,44 @@
+package generator
+
+import (
+	"sync/atomic"
+	"testing"
+
+	"github.com/yuin/goldmark/ast"
+)
+
+// TestUsedBaseReleasesAfterLastPage checks that a base text's parsed
+// parts and cached HTML stay until its last page is written.
+func TestUsedBaseReleasesAfterLastPage(t *testing.T) {
+	b := &Base{ID: "personalausweis", src: source{hash: 7, body: []byte("text")}}
+	doc := &document{src: b.src, intro: []ast.Node{ast.NewParagraph()},
+		parts: map[string][]ast.Node{"fees": {ast.NewParagraph()}}}
+	cache := &baseCache{parts: map[baseKey]*cachedPart{
+		{b.ID, 7, "intro"}:       {html: "<p>Einleitung</p>"},
+		{b.ID, 7, "fees"}:        {html: "<p>37 Euro</p>"},
+		{"reisepass", 3, "fees"}: {html: "<p>70 Euro</p>"},
+	}}
+	uses := new(atomic.Int32)
+	uses.Store(2)
+	r := &pageRenderer{bases: map[string]*document{b.ID: doc}, baseHTML: cache,
+		baseUses: map[string]*atomic.Int32{b.ID: uses}}
+
+	r.usedBase(b)
+	if doc.intro == nil || doc.parts == nil || doc.src.body == nil {
+		t.Fatal("first of two pages released the base text")
+	}
+	if len(cache.parts) != 3 {
+		t.Fatalf("first of two pages left %d cached parts, want 3", len(cache.parts))
+	}
+
+	r.usedBase(b)
+	if doc.intro != nil || doc.parts != nil || doc.src.body != nil {
+		t.Error("last page kept the parsed base text")
+	}
+	if len(cache.parts) != 1 {
+		t.Errorf("last page left %d cached parts, want 1 of another base text", len(cache.parts))
+	}
+	if _, ok := cache.parts[baseKey{"reisepass", 3, "fees"}]; !ok {
+		t.Error("last page dropped the parts of another base text")
+	}
+}
