@@ -12,11 +12,14 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/verbund/verbund/diag"
 	"github.com/verbund/verbund/federation"
@@ -652,21 +655,33 @@ func (r *pageRenderer) prepareContent(st, prev *state, diags *diag.List) {
 	st.bases = map[string]*parsedBase{}
 	r.bases = map[string]*document{}
 	r.baseTexts = map[string]string{}
-	for _, id := range fc.baseIDs {
+	// The base texts that changed are parsed in parallel, which at
+	// thousands of base texts takes a second or more.
+	parsed := make([]*parsedBase, len(fc.baseIDs))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, id := range fc.baseIDs {
 		src := fc.bases[id].src
-		h := src.hash
-		pb := (*parsedBase)(nil)
 		if prev != nil {
-			if old := prev.bases[id]; old != nil && old.hash == h {
-				pb = old
+			if old := prev.bases[id]; old != nil && old.hash == src.hash {
+				parsed[i] = old
+				continue
 			}
 		}
-		if pb == nil {
-			pb = &parsedBase{hash: h}
+		g.Go(func() error {
+			pb := &parsedBase{hash: src.hash}
 			pb.doc = r.md.parseMarkdown(src, true, &pb.diags)
 			pb.doc.lintStructured(&pb.diags)
 			pb.text = pb.doc.structuredText()
-		}
+			parsed[i] = pb
+			return nil
+		})
+	}
+	// The goroutines return no error: each reports into the
+	// diagnostics of its base text.
+	_ = g.Wait()
+	for i, id := range fc.baseIDs {
+		pb := parsed[i]
 		diags.Add(pb.diags...)
 		st.bases[id] = pb
 		r.bases[id] = pb.doc
