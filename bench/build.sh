@@ -56,12 +56,11 @@ mkdir -p "$out"
 go build -o "$out/verbund" ./cmd/verbund
 go build -o "$out/gencorpus" ./bench/gencorpus
 
-# Deleting a tree of many files leaves the file system a while of slower
-# file creation: ext4 without a journal skips inodes deleted in the last
-# minutes when it allocates new ones, and scanning past them costs system
-# time that grows with every run. So each run's output moves to a trash
-# folder of this run, which is deleted once all runs are done, and every
-# build creates its files as on a fresh machine.
+# After a tree of many files is deleted, creating files is slower for some
+# minutes. ext4 without a journal skips recently deleted inodes when it
+# allocates new ones, and scanning past them costs system time. So each
+# run's output moves to a trash folder of this run, deleted once all runs
+# are done, and every build creates its files as on a fresh machine.
 trash=$(mktemp -d "$out/trash.XXXXXX")
 cleanup() { rm -rf "$trash"; }
 trap cleanup EXIT

@@ -181,31 +181,12 @@ func rewriteBOMCRLFNFD(t *testing.T, dir string) {
 	}
 }
 
-// readTree returns every file under dir by its slash path.
-func readTree(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	out := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		out[filepath.ToSlash(rel)] = data
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func TestBuildDeterministic(t *testing.T) {
 	dir := writeFederation(t, nil)
 	if _, err := build(t, dir); err != nil {
 		t.Fatal(err)
 	}
-	first := readTree(t, filepath.Join(dir, "public"))
+	first := treeFiles(t, filepath.Join(dir, "public"), false)
 	stale := filepath.Join(dir, "public", "nordstadt", "alt.html")
 	if err := os.WriteFile(stale, []byte("stale"), 0o644); err != nil {
 		t.Fatal(err)
@@ -213,13 +194,13 @@ func TestBuildDeterministic(t *testing.T) {
 	if _, err := build(t, dir); err != nil {
 		t.Fatal(err)
 	}
-	second := readTree(t, filepath.Join(dir, "public"))
+	second := treeFiles(t, filepath.Join(dir, "public"), false)
 	if len(first) != len(second) {
 		t.Errorf("first build wrote %d files, second %d", len(first), len(second))
 	}
 	indexFiles := 0
 	for name, data := range first {
-		if strings.HasPrefix(name, IndexDir+"/index/") {
+		if strings.HasPrefix(name, IndexDir+"/index/") && !strings.HasSuffix(name, "/") {
 			indexFiles++
 		}
 		if !bytes.Equal(data, second[name]) {
@@ -245,7 +226,7 @@ func TestBuildFailureKeepsOutput(t *testing.T) {
 	if _, err := build(t, dir); err != nil {
 		t.Fatal(err)
 	}
-	before := readTree(t, filepath.Join(dir, "public"))
+	before := treeFiles(t, filepath.Join(dir, "public"), false)
 
 	broken := filepath.Join(dir, "content", "nordstadt", "pages", "kaputt.md")
 	if err := os.WriteFile(broken, []byte("+++\ntitle = \n+++\n"), 0o644); err != nil {
@@ -254,7 +235,7 @@ func TestBuildFailureKeepsOutput(t *testing.T) {
 	if _, err := build(t, dir); err == nil {
 		t.Fatal("build with invalid front matter succeeded")
 	}
-	after := readTree(t, filepath.Join(dir, "public"))
+	after := treeFiles(t, filepath.Join(dir, "public"), false)
 	if len(before) != len(after) {
 		t.Fatalf("output has %d files after a failed build, had %d", len(after), len(before))
 	}

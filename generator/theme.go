@@ -77,6 +77,13 @@ func loadTheme(fsys fs.FS, m *minify.M) (*theme, error) {
 		t.templates[name] = clone
 	}
 
+	for _, d := range namedTemplates {
+		if t.templates[d.page].Lookup(d.name) == nil {
+			return nil, fmt.Errorf("theme template %s defines no template %q: add {{define %q}}...{{end}}, as the default theme does",
+				d.file, d.name, d.name)
+		}
+	}
+
 	err := fs.WalkDir(fsys, "assets", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -109,6 +116,17 @@ func loadTheme(fsys fs.FS, m *minify.M) (*theme, error) {
 		return nil, fmt.Errorf("theme lacks assets/style.css or assets/verbund.js")
 	}
 	return t, nil
+}
+
+// namedTemplates are the templates that the build executes by name,
+// besides the layout: the blocks every page of a portal shares, and the
+// item of the list of the same service on other portals. Each is looked
+// up in the page template page and defined in the file file.
+var namedTemplates = []struct{ page, file, name string }{
+	{"page", "layout.html", "brand"},
+	{"page", "layout.html", "topics"},
+	{"page", "layout.html", "footer"},
+	{"service", "service.html", "other-commune"},
 }
 
 var templateFuncs = template.FuncMap{

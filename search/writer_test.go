@@ -190,10 +190,7 @@ func TestWriterFailureKeepsIndex(t *testing.T) {
 		if err := w.Close(context.Background(), c); err == nil {
 			t.Error("Close succeeded after an error of Add")
 		}
-		compareIndexFiles(t, before, readIndexFiles(t, filepath.Join(dir, "index")))
-		if names := indexEntries(t, dir); !slices.Equal(names, []string{"index"}) {
-			t.Errorf("folder has %v after Close failed, want the index alone", names)
-		}
+		checkIndexKept(t, dir, before, "Close failed")
 	})
 
 	t.Run("abort", func(t *testing.T) {
@@ -210,10 +207,7 @@ func TestWriterFailureKeepsIndex(t *testing.T) {
 		if err := w.Add(len(c.Pages), c.Pages[0]); err == nil {
 			t.Error("Add took a page after Abort")
 		}
-		compareIndexFiles(t, before, readIndexFiles(t, filepath.Join(dir, "index")))
-		if names := indexEntries(t, dir); !slices.Equal(names, []string{"index"}) {
-			t.Errorf("folder has %v after Abort, want the index alone", names)
-		}
+		checkIndexKept(t, dir, before, "Abort")
 	})
 
 	t.Run("invalid position", func(t *testing.T) {
@@ -226,4 +220,14 @@ func TestWriterFailureKeepsIndex(t *testing.T) {
 			t.Error("Add took position -1")
 		}
 	})
+}
+
+// checkIndexKept checks that dir holds the index with the files before,
+// and nothing else, after event.
+func checkIndexKept(t *testing.T, dir string, before map[string][]byte, event string) {
+	t.Helper()
+	compareIndexFiles(t, before, readIndexFiles(t, filepath.Join(dir, "index")))
+	if names := indexEntries(t, dir); !slices.Equal(names, []string{"index"}) {
+		t.Errorf("folder has %v after %s, want the index alone", names, event)
+	}
 }

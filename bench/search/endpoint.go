@@ -38,36 +38,42 @@ type endpointClient struct {
 
 // Search sends r and decodes the result. Any status but 200 is an error.
 func (c endpointClient) Search(ctx context.Context, r search.Request) (*search.Result, error) {
-	_, res, err := c.search(ctx, r)
+	_, res, err := c.searchOK(ctx, r)
 	return res, err
 }
 
 // SearchTimed sends r and returns the time until the whole response
 // arrived, which is the endpoint's latency. Decoding the JSON comes after
-// and is not counted: that is work of the client, as rendering a page of
-// results would be. The result is still decoded and checked.
+// and is not counted, because that is work of the client, as rendering a
+// page of results would be. The result is still decoded and checked.
 func (c endpointClient) SearchTimed(ctx context.Context, r search.Request) (time.Duration, error) {
-	latency, _, err := c.search(ctx, r)
+	latency, _, err := c.searchOK(ctx, r)
 	return latency, err
 }
 
-// search sends r and returns the time until the response arrived and
-// the decoded result. Any status but 200 is an error.
-func (c endpointClient) search(ctx context.Context, r search.Request) (time.Duration, *search.Result, error) {
+// searchOK is search with any status but 200 as an error.
+func (c endpointClient) searchOK(ctx context.Context, r search.Request) (time.Duration, *search.Result, error) {
+	latency, status, res, err := c.search(ctx, r)
+	if err == nil && status != http.StatusOK {
+		err = fmt.Errorf("GET /api/search: status %d", status)
+	}
+	return latency, res, err
+}
+
+// search sends r and returns the time until the whole response arrived,
+// the status and, for 200, the decoded result.
+func (c endpointClient) search(ctx context.Context, r search.Request) (time.Duration, int, *search.Result, error) {
 	start := time.Now()
 	status, body, err := c.get(ctx, r)
 	latency := time.Since(start)
-	if err != nil {
-		return latency, nil, err
-	}
-	if status != http.StatusOK {
-		return latency, nil, fmt.Errorf("GET /api/search: status %d", status)
+	if err != nil || status != http.StatusOK {
+		return latency, status, nil, err
 	}
 	var res search.Result
 	if err := json.Unmarshal(body, &res); err != nil {
-		return latency, nil, fmt.Errorf("GET /api/search: decoding result: %w", err)
+		return latency, status, nil, fmt.Errorf("GET /api/search: decoding result: %w", err)
 	}
-	return latency, &res, nil
+	return latency, status, &res, nil
 }
 
 // get sends r and returns the status and the body. It reads each body to

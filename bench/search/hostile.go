@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
@@ -134,16 +133,8 @@ func sendHostile(ctx context.Context, c endpointClient, site string, inputs []ho
 			if err := ctx.Err(); err != nil {
 				return outcomes, err
 			}
-			start := time.Now()
-			status, body, err := c.get(ctx, search.Request{Query: in.text, Site: site})
-			o.maxLatency = max(o.maxLatency, time.Since(start))
-			var res *search.Result
-			if err == nil && status == http.StatusOK {
-				res = new(search.Result)
-				if jerr := json.Unmarshal(body, res); jerr != nil {
-					err = fmt.Errorf("GET /api/search: decoding result: %w", jerr)
-				}
-			}
+			latency, status, res, err := c.search(ctx, search.Request{Query: in.text, Site: site})
+			o.maxLatency = max(o.maxLatency, latency)
 			o.statuses[status]++
 			note, failure := "", ""
 			if err != nil {
