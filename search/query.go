@@ -44,16 +44,24 @@ const (
 	boostFuzzy    = 0.3
 )
 
-// searchedFields are the fields a word is searched in, with their boosts.
-var searchedFields = []struct {
+// weightedField is a field that words are searched in, with its boost.
+type weightedField struct {
 	name  string
 	boost float64
-}{
+}
+
+// searchedFields are the fields a word is searched in.
+var searchedFields = []weightedField{
 	{fieldTitle, boostTitle},
 	{fieldKeywords, boostKeywords},
 	{fieldSummary, boostSummary},
 	{fieldText, boostText},
 }
+
+// partFields are the short fields, where the parts of a compound query
+// word are searched: in body texts they mostly stand in other words, as
+// "sperr" and "zeit" in "Sperrmüll" and "Wartezeit".
+var partFields = searchedFields[:3]
 
 // QueryError is a query that the index rejects: too long, not valid
 // UTF-8, or too broad to run.
@@ -189,9 +197,9 @@ func (u queryUnit) query(typos vocabulary) query.Query {
 // wordQuery returns the ways one word can match, with typos looked up
 // in the vocabulary typos unless it is nil.
 func wordQuery(w german.Word, typos vocabulary) query.Query {
-	ways := []query.Query{termInFields(w.Term, 1)}
+	ways := []query.Query{termInFields(w.Term, searchedFields, 1)}
 	if len(w.Parts) > 1 {
-		ways = append(ways, termsQuery(w.Parts, boostParts))
+		ways = append(ways, partsQuery(w.Parts))
 	}
 	if typos != nil && mayHaveTypo(w) {
 		// A fuzzy query on the stem misses typos in the word's ending,
@@ -207,18 +215,29 @@ func wordQuery(w german.Word, typos vocabulary) query.Query {
 	return anyOf(ways)
 }
 
-// termsQuery returns a query that all terms match, each in any field.
+// termsQuery returns a query that all terms match, each in any
+// searched field.
 func termsQuery(terms []string, boost float64) query.Query {
 	qs := make([]query.Query, len(terms))
 	for i, t := range terms {
-		qs[i] = termInFields(t, boost)
+		qs[i] = termInFields(t, searchedFields, boost)
 	}
 	return allOf(qs)
 }
 
-func termInFields(term string, boost float64) query.Query {
-	qs := make([]query.Query, len(searchedFields))
-	for i, f := range searchedFields {
+// partsQuery returns a query that all parts of a compound word match,
+// each in any of partFields.
+func partsQuery(parts []string) query.Query {
+	qs := make([]query.Query, len(parts))
+	for i, p := range parts {
+		qs[i] = termInFields(p, partFields, boostParts)
+	}
+	return allOf(qs)
+}
+
+func termInFields(term string, fields []weightedField, boost float64) query.Query {
+	qs := make([]query.Query, len(fields))
+	for i, f := range fields {
 		qs[i] = fieldTerm(term, f.name, f.boost*boost)
 	}
 	return query.NewDisjunctionQuery(qs)
