@@ -483,6 +483,7 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 	// A one-time build reads the pages' text only for the index, which
 	// has it once the page is indexed.
 	r.dropText = b.once && !opts.KeepCorpus
+	r.probes = !b.once
 	if b.once {
 		r.countBaseUses()
 	}
@@ -695,6 +696,7 @@ func (r *pageRenderer) prepareContent(st, prev *state, diags *diag.List) {
 	r.baseHTML = st.baseHTML
 	r.baseHTML.keep(st.bases)
 
+	r.otherItems = make([]otherItem, fc.services)
 	if prev != nil && prev.fc == fc {
 		// The same resolved content has the same groups of services.
 		r.byBase, r.byLeiKa = prev.byBase, prev.byLeiKa

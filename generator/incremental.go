@@ -441,6 +441,9 @@ func probeResult(u string, err error) string {
 // every link it resolves.
 func (r *pageRenderer) resolver(s *Site, j *job) linkResolver {
 	resolve := r.fc.resolver(s)
+	if !r.probes {
+		return resolve
+	}
 	// A job renders in one goroutine, so the probes need no lock.
 	return func(dest string) (string, error) {
 		u, err := resolve(dest)

@@ -153,7 +153,7 @@ func (fc *federationContent) fixedMatterURL(raw string) bool {
 // result. It returns the URL to publish.
 func (r *pageRenderer) checkMatterURL(j *job, s *Site, src source, key, raw string) string {
 	u, err := r.fc.matterURL(s, raw)
-	if err != nil || !r.fc.fixedMatterURL(raw) {
+	if r.probes && (err != nil || !r.fc.fixedMatterURL(raw)) {
 		j.probes = append(j.probes, probe{kind: probeMatter, site: s.ID, dest: raw, result: probeResult(u, err)})
 	}
 	if err != nil {

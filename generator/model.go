@@ -102,6 +102,9 @@ type Service struct {
 	// officeSrc is the file that names the office, or nil when it comes
 	// from the site's office in sites.toml.
 	officeSrc *source
+	// number counts the services of the federation from 0. It indexes
+	// tables of a build that have an entry per service.
+	number int
 }
 
 // Office is an office of one portal.

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/tdewolff/minify/v2"
 
@@ -24,9 +23,6 @@ type output struct {
 	final   string
 	staging string
 	min     *minify.M
-	// dirs remembers created folders so concurrent writers create each
-	// one once.
-	dirs sync.Map
 	// dry discards every write, for checks.
 	dry bool
 	// inPlace keeps the data of every file for output.update.
@@ -109,23 +105,27 @@ func (o *output) write(path string, data []byte, diags *diag.List) bool {
 	return true
 }
 
-// mkdir creates dir and its parents inside the staging folder. It
-// remembers what exists, so a page in a new folder costs one system call.
+// mkdir creates dir and its parents inside the staging folder. It tries
+// dir alone first, one system call for a page in a new folder, and
+// creates missing parents only when that fails.
 func (o *output) mkdir(dir string) error {
-	if _, done := o.dirs.Load(dir); done || dir == o.staging {
+	if dir == o.staging {
 		return nil
 	}
 	parent := filepath.Dir(dir)
 	if parent == dir || !strings.HasPrefix(dir, o.staging+string(filepath.Separator)) {
 		return fmt.Errorf("folder %s lies outside the staging folder %s", dir, o.staging)
 	}
-	if err := o.mkdir(parent); err != nil {
+	err := os.Mkdir(dir, 0o755)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := o.mkdir(parent); err != nil {
+			return err
+		}
+		err = os.Mkdir(dir, 0o755)
+	}
+	if err != nil && !errors.Is(err, fs.ErrExist) {
 		return err
 	}
-	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
-		return err
-	}
-	o.dirs.Store(dir, true)
 	return nil
 }
 

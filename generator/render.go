@@ -38,9 +38,9 @@ type pageRenderer struct {
 	// baseUses counts, in a one-time build, the service pages of each
 	// base text still to be written.
 	baseUses map[string]*atomic.Int32
-	// otherItems holds, per *Service, its item in the lists of the
-	// same service on other portals.
-	otherItems sync.Map
+	// otherItems are, by Service.number, the items of the services in the
+	// lists of the same service on other portals.
+	otherItems []otherItem
 	// baseHTML caches rendered parts of base texts.
 	baseHTML *baseCache
 	// groups memoizes groupDigest.
@@ -57,6 +57,9 @@ type pageRenderer struct {
 	// because nothing reads it later.
 	index    *search.Writer
 	dropText bool
+	// probes is set when a later build may reuse the jobs' output, which
+	// it does only where the jobs' probes resolve the same then.
+	probes bool
 	// reviewMaxAge and now set the check for reviews that are due; zero
 	// turns it off.
 	reviewMaxAge time.Duration
@@ -317,22 +320,29 @@ func (r *pageRenderer) others(svc *Service, diags *diag.List) template.HTML {
 	return template.HTML(b.String())
 }
 
+// otherItem is a service's item in the lists of the same service on
+// other portals, rendered by the first page that needs it.
+type otherItem struct {
+	once sync.Once
+	html template.HTML
+}
+
 // otherItem returns the list item that links to svc from the pages of
-// the same service on other portals.
+// the same service on other portals. A template error is reported to
+// the page that renders the item first.
 func (r *pageRenderer) otherItem(svc *Service, diags *diag.List) template.HTML {
-	if item, ok := r.otherItems.Load(svc); ok {
-		return item.(template.HTML)
-	}
-	var buf bytes.Buffer
-	l := link{Title: svc.Site.Name, URL: absolute(svc.Site.Site, svc.URL)}
-	if err := r.theme.templates["service"].ExecuteTemplate(&buf, "other-commune", l); err != nil {
-		diags.Errorf("themes", 0, 0, "template", "", "rendering the link to %s%s with template other-commune: %v",
-			svc.Site.ID, svc.URL, err)
-		return ""
-	}
-	item := template.HTML(buf.String())
-	r.otherItems.Store(svc, item)
-	return item
+	item := &r.otherItems[svc.number]
+	item.once.Do(func() {
+		var buf bytes.Buffer
+		l := link{Title: svc.Site.Name, URL: absolute(svc.Site.Site, svc.URL)}
+		if err := r.theme.templates["service"].ExecuteTemplate(&buf, "other-commune", l); err != nil {
+			diags.Errorf("themes", 0, 0, "template", "", "rendering the link to %s%s with template other-commune: %v",
+				svc.Site.ID, svc.URL, err)
+			return
+		}
+		item.html = template.HTML(buf.String())
+	})
+	return item.html
 }
 
 func (r *pageRenderer) renderOffice(o *Office, j *job) {

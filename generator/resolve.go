@@ -49,6 +49,8 @@ type federationContent struct {
 	// origins maps the origin of every portal's URL, such as
 	// https://www.lingen.de, to the portals there.
 	origins map[string][]*Site
+	// services is the number of services of all portals.
+	services int
 }
 
 // resolve checks references and layering and assigns URLs.
@@ -89,6 +91,10 @@ func resolve(cfg *federation.Config, cfgName string, l *loaded, diags *diag.List
 			fc.linkOffice(svc, diags)
 		}
 		sort.Slice(s.Services, func(i, j int) bool { return s.Services[i].Slug < s.Services[j].Slug })
+		for _, svc := range s.Services {
+			svc.number = fc.services
+			fc.services++
+		}
 	}
 	return fc
 }
