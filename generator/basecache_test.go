@@ -20,11 +20,13 @@ func TestUsedBaseReleasesAfterLastPage(t *testing.T) {
 	}}
 	uses := new(atomic.Int32)
 	uses.Store(2)
-	r := &pageRenderer{bases: map[string]*document{b.ID: doc}, baseHTML: cache,
+	parsed := &parsedText{src: b.src, doc: doc}
+	parsed.once.Do(func() {})
+	r := &pageRenderer{bases: map[string]*parsedText{b.ID: parsed}, baseHTML: cache,
 		baseUses: map[string]*atomic.Int32{b.ID: uses}}
 
 	r.usedBase(b)
-	if doc.intro == nil || doc.parts == nil || doc.src.body == nil {
+	if r.baseDocument(b) != doc {
 		t.Fatal("first of two pages released the base text")
 	}
 	if len(cache.parts) != 3 {
@@ -32,7 +34,7 @@ func TestUsedBaseReleasesAfterLastPage(t *testing.T) {
 	}
 
 	r.usedBase(b)
-	if doc.intro != nil || doc.parts != nil || doc.src.body != nil {
+	if parsed.doc != nil {
 		t.Error("last page kept the parsed base text")
 	}
 	if len(cache.parts) != 1 {
@@ -40,5 +42,24 @@ func TestUsedBaseReleasesAfterLastPage(t *testing.T) {
 	}
 	if _, ok := cache.parts[baseKey{"reisepass", 3, "fees"}]; !ok {
 		t.Error("last page dropped the parts of another base text")
+	}
+}
+
+// TestBaseDocumentParsesOnce checks that the pages of a base text that
+// was not kept parsed share one parse of it.
+func TestBaseDocumentParsesOnce(t *testing.T) {
+	b := &Base{ID: "hundesteuer", src: source{path: "content/_shared/hundesteuer.md", hash: 5,
+		body: []byte("Wer einen Hund hält, zahlt Hundesteuer.\n\n## Gebühren\n\n96 Euro im Jahr.\n")}}
+	r := &pageRenderer{md: newMarkdown(), bases: map[string]*parsedText{b.ID: {src: b.src}}}
+
+	first := r.baseDocument(b)
+	if first == nil || len(first.intro) == 0 || !first.has("fees") {
+		t.Fatalf("parsed base text %+v, want an introduction and the part fees", first)
+	}
+	if r.baseDocument(b) != first {
+		t.Error("second page parsed the base text again")
+	}
+	if r.baseDocument(&Base{ID: "unbekannt"}) != nil {
+		t.Error("unknown base text has a parsed text")
 	}
 }

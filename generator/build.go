@@ -454,7 +454,7 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 	}
 	st.out = out.final
 	r := &pageRenderer{fc: fc, md: newMarkdown(), theme: st.theme, out: out,
-		reviewMaxAge: opts.ReviewMaxAge, now: b.now()}
+		reviewMaxAge: opts.ReviewMaxAge, now: b.now(), reparseBases: b.once}
 	r.prepareContent(st, prev, &diags)
 	if prev != nil {
 		r.assets, r.portals, r.chrome = prev.assets, prev.portals, prev.chrome
@@ -496,6 +496,9 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 		p = r.planBodies(prev.jobs, prev.links, editedSources(st, changed))
 	default:
 		p = r.planAll(prev.jobs, prev.links)
+	}
+	if b.once {
+		p.todo = byBase(p.todo)
 	}
 	pages, rendered, err := r.run(ctx, p, opts.Progress, &diags)
 	if err != nil {
@@ -654,7 +657,7 @@ func dedupe(l diag.List) diag.List {
 func (r *pageRenderer) prepareContent(st, prev *state, diags *diag.List) {
 	fc := r.fc
 	st.bases = map[string]*parsedBase{}
-	r.bases = map[string]*document{}
+	r.bases = map[string]*parsedText{}
 	r.baseTexts = map[string]string{}
 	// The base texts that changed are parsed in parallel, which at
 	// thousands of base texts takes a second or more.
@@ -674,6 +677,9 @@ func (r *pageRenderer) prepareContent(st, prev *state, diags *diag.List) {
 			pb.doc = r.md.parseMarkdown(src, true, &pb.diags)
 			pb.doc.lintStructured(&pb.diags)
 			pb.text = pb.doc.structuredText()
+			if r.reparseBases {
+				pb.doc = nil
+			}
 			parsed[i] = pb
 			return nil
 		})
@@ -685,7 +691,7 @@ func (r *pageRenderer) prepareContent(st, prev *state, diags *diag.List) {
 		pb := parsed[i]
 		diags.Add(pb.diags...)
 		st.bases[id] = pb
-		r.bases[id] = pb.doc
+		r.bases[id] = &parsedText{src: fc.bases[id].src, doc: pb.doc}
 		r.baseTexts[id] = pb.text
 	}
 	if prev != nil {

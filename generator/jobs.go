@@ -1,8 +1,10 @@
 package generator
 
 import (
+	"cmp"
 	"context"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -22,6 +24,9 @@ type job struct {
 	digest uint64
 	// pageCount is the number of HTML pages the job renders.
 	pageCount int
+	// base is the base text that the service page of the job extends,
+	// or empty.
+	base string
 	// sum computes the digest and render runs the job, both with the
 	// renderer of the build at hand. They hold the content the job
 	// renders but no renderer, so a later build that reuses the resolved
@@ -157,6 +162,35 @@ func (r *pageRenderer) planBodies(prev *jobList, prevLinks uint64, paths []strin
 	return p
 }
 
+// byBase returns jobs with the service pages of each base text moved up
+// behind the first of them, and the other jobs in their places. A
+// one-time build runs in this order, so it holds a parsed base text briefly.
+func byBase(jobs []*job) []*job {
+	first := map[string]int{}
+	keys := make([]int, len(jobs))
+	for i, j := range jobs {
+		keys[i] = i
+		if j.base == "" {
+			continue
+		}
+		if f, ok := first[j.base]; ok {
+			keys[i] = f
+		} else {
+			first[j.base] = i
+		}
+	}
+	order := make([]int, len(jobs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(keys[a], keys[b]) })
+	sorted := make([]*job, len(jobs))
+	for i, k := range order {
+		sorted[i] = jobs[k]
+	}
+	return sorted
+}
+
 // run runs the jobs of a plan in parallel and returns the number of HTML
 // pages and the number rendered.
 func (r *pageRenderer) run(ctx context.Context, p *plan, progress func(done, total int),
@@ -239,6 +273,9 @@ func (r *pageRenderer) jobs() *jobList {
 			add(s.ID+" "+svc.URL, 1,
 				func(r *pageRenderer) uint64 { return r.serviceDigest(svc) },
 				func(r *pageRenderer, j *job) { r.renderService(svc, j) })
+			if svc.Base != nil {
+				list.jobs[len(list.jobs)-1].base = svc.Base.ID
+			}
 		}
 		for _, o := range s.Offices {
 			add(s.ID+" "+o.URL, 1,

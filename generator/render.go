@@ -25,8 +25,11 @@ type pageRenderer struct {
 	theme *theme
 	out   *output
 	// bases are the parsed base texts, baseTexts their plain text.
-	bases     map[string]*document
+	bases     map[string]*parsedText
 	baseTexts map[string]string
+	// reparseBases is set in a one-time build, which parses each base
+	// text again for its pages and so holds it only while they render.
+	reparseBases bool
 	// assets are the fingerprinted asset paths per site.
 	assets map[string]siteAssets
 	// byBase and byLeiKa group the services of all portals, for "this
@@ -186,7 +189,7 @@ func (r *pageRenderer) renderService(svc *Service, j *job) {
 	j.pages = append(j.pages, serviceDocument(svc, ownText))
 	base := (*document)(nil)
 	if svc.Base != nil {
-		base = r.bases[svc.Base.ID]
+		base = r.baseDocument(svc.Base)
 	}
 	switch {
 	case own != nil && len(own.intro) > 0:
@@ -265,6 +268,30 @@ func (r *pageRenderer) countBaseUses() {
 	}
 }
 
+// parsedText is the parsed Markdown of a base text, parsed by the first
+// page that needs it unless doc is set from the start.
+type parsedText struct {
+	once sync.Once
+	src  source
+	doc  *document
+}
+
+// baseDocument returns the parsed text of base text b.
+func (r *pageRenderer) baseDocument(b *Base) *document {
+	p := r.bases[b.ID]
+	if p == nil {
+		return nil
+	}
+	p.once.Do(func() {
+		if p.doc == nil {
+			// prepareContent reported the problems of the text.
+			var reported diag.List
+			p.doc = r.md.parseMarkdown(p.src, true, &reported)
+		}
+	})
+	return p.doc
+}
+
 // usedBase notes that a page of base text b is written. After the last
 // one, it drops the parsed text and the cached HTML of its parts, which
 // no page needs any more. At 100,000 pages with 6,000 base texts, this
@@ -274,9 +301,9 @@ func (r *pageRenderer) usedBase(b *Base) {
 	if n == nil || n.Add(-1) != 0 {
 		return
 	}
-	if d := r.bases[b.ID]; d != nil {
-		d.intro, d.parts, d.titles, d.lineStarts = nil, nil, nil, nil
-		d.src.body = nil
+	if p := r.bases[b.ID]; p != nil {
+		// Every page of b is written, so no goroutine reads p.doc.
+		p.doc = nil
 	}
 	r.baseHTML.drop(b.ID, b.src.hash)
 }
