@@ -16,15 +16,25 @@ import (
 // it collects some 20 times, and collecting took a sixth of its CPU
 // time. With 128 MiB of headroom, peak memory rose from 250 to 300 MiB
 // and CPU time fell by 5 to 10 %. 256 MiB saved a little more for a peak
-// of 435 MiB. A build with more live heap than the headroom, such as one
-// of 100,000 pages, keeps Go's default.
+// of 435 MiB.
 const MinHeapHeadroom = 128 << 20
 
+// liveGrowth is how many times its live heap a build's heap may grow by
+// while it stays under MaxHeapTarget; Go's default is once. At 100,000
+// pages, with about 350 MB live, collecting took 13 % of the CPU time
+// with the default and 8 % with twice, for a peak of 1.3 GB.
+const liveGrowth = 2
+
+// MaxHeapTarget is the heap size up to which liveGrowth applies.
+const MaxHeapTarget = 1 << 30
+
 // TuneGC sets the garbage collector's target percentage after each
-// collection, so that the heap may grow by MinHeapHeadroom or by the
-// live heap, whichever is more. It does nothing when the GOGC or
-// GOMEMLIMIT environment variable is set. The setting applies to the
-// whole process, so only a program that builds once and exits calls it.
+// collection. The heap may grow by MinHeapHeadroom, by twice the live
+// heap up to MaxHeapTarget, or by the live heap, whichever is most.
+//
+// TuneGC does nothing when the GOGC or GOMEMLIMIT environment variable
+// is set. The setting applies to the whole process, so only a program
+// that builds once and exits calls it.
 // The returned function restores the previous setting.
 func TuneGC() (restore func()) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
@@ -87,17 +97,17 @@ func (t *gcTuner) collected() {
 	t.arm()
 }
 
-// percent returns the target percentage that lets a heap of live bytes
-// grow by the headroom, and by live bytes at least. Before the first
-// collection, live is 0 and the percentage is that of a live heap of
-// 4 MiB, Go's smallest heap target.
+// percent returns the target percentage for a heap of live bytes (see
+// TuneGC). Before the first collection, live is 0 and the percentage is
+// that of a live heap of 4 MiB, Go's smallest heap target.
 func (t *gcTuner) percent(live uint64) int {
 	const minLive = 4 << 20
 	live = max(live, minLive)
-	if live >= t.headroom {
-		return 100
+	growth := max(t.headroom, live)
+	if live < MaxHeapTarget {
+		growth = max(growth, min(liveGrowth*live, MaxHeapTarget-live))
 	}
-	return int(t.headroom * 100 / live)
+	return int(growth * 100 / live)
 }
 
 // stop restores the percentage that was set before TuneGC.

@@ -15,14 +15,17 @@ func TestGCTunerPercent(t *testing.T) {
 	}{
 		{0, 3200},        // before the first collection: a 4 MiB heap
 		{1 << 20, 3200},  // below Go's smallest heap target
-		{32 << 20, 400},  // 128 MiB of headroom on 32 MiB live
-		{100 << 20, 128}, // 128 MiB on 100 MiB
-		{128 << 20, 100}, // the headroom equals the live heap
-		{1 << 30, 100},   // a large heap keeps Go's default
-		{200 << 20, 100}, // more live than headroom
-		{120 << 20, 106}, // 128 MiB on 120 MiB, rounded down
-		{64 << 20, 200},  // twice the live heap
 		{4 << 20, 3200},  // Go's smallest heap target itself
+		{32 << 20, 400},  // 128 MiB of headroom on 32 MiB live
+		{50 << 20, 256},  // 128 MiB on 50 MiB
+		{60 << 20, 213},  // 128 MiB on 60 MiB, rounded down
+		{64 << 20, 200},  // the headroom is twice the live heap
+		{100 << 20, 200}, // twice the live heap is more than 128 MiB
+		{300 << 20, 200}, // 900 MiB in all, under MaxHeapTarget
+		{400 << 20, 156}, // growth up to MaxHeapTarget, rounded down
+		{512 << 20, 100}, // MaxHeapTarget is twice the live heap
+		{600 << 20, 100}, // more than half of MaxHeapTarget live
+		{2 << 30, 100},   // more live than MaxHeapTarget
 	}
 	for _, tt := range tests {
 		if got := tuner.percent(tt.live); got != tt.want {
@@ -39,9 +42,9 @@ func TestTuneGC(t *testing.T) {
 	// stop may run twice: it sets the same percentage again.
 	defer tuner.stop()
 
-	// Keep 64 MiB live, so the target is at most 200 %, and above 100 %
-	// while the test binary keeps less than 128 MiB live in all.
-	live := make([]byte, 64<<20)
+	// Keep 40 MiB live, so the target is at most 320 %, and above 200 %
+	// while the test binary keeps less than 64 MiB live.
+	live := make([]byte, 40<<20)
 	for i := range live {
 		live[i] = byte(i)
 	}
@@ -53,11 +56,11 @@ func TestTuneGC(t *testing.T) {
 		tuner.mu.Lock()
 		got := gcPercent()
 		tuner.mu.Unlock()
-		if got > 100 && got <= 200 {
+		if got > liveGrowth*100 && got <= 320 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("target percentage after collections with 64 MiB live = %d, want 101 to 200", got)
+			t.Fatalf("target percentage after collections with 40 MiB live = %d, want %d to 320", got, liveGrowth*100+1)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
