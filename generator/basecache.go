@@ -35,12 +35,23 @@ type cachedPart struct {
 	links []string
 	// varies is set when the part must be rendered per portal.
 	varies bool
+	// section is the part's section of a service page, which the first
+	// page that shows the part renders with the theme.
+	section renderedOnce
 }
 
 // render returns the HTML of nodes, part part of base text b, for the
 // portal whose links resolve does.
 func (c *baseCache) render(m *markdown, b *Base, hash uint64, d *document, part string, nodes []ast.Node,
 	resolve linkResolver, diags *diag.List) template.HTML {
+	html, _ := c.renderShared(m, b, hash, d, part, nodes, resolve, diags)
+	return html
+}
+
+// renderShared is render that also returns the cached part when the HTML
+// is the same on every portal, and nil when it was rendered for this one.
+func (c *baseCache) renderShared(m *markdown, b *Base, hash uint64, d *document, part string, nodes []ast.Node,
+	resolve linkResolver, diags *diag.List) (template.HTML, *cachedPart) {
 	c.mu.Lock()
 	if c.parts == nil {
 		c.parts = map[baseKey]*cachedPart{}
@@ -62,16 +73,16 @@ func (c *baseCache) render(m *markdown, b *Base, hash uint64, d *document, part 
 		}
 	})
 	if cp.varies {
-		return m.renderNodes(d, nodes, resolve, diags)
+		return m.renderNodes(d, nodes, resolve, diags), nil
 	}
 	for _, l := range cp.links {
 		if _, err := resolve(l); err != nil {
 			// Render once more with the resolver, which reports the
 			// error at the link's position.
-			return m.renderNodes(d, nodes, resolve, diags)
+			return m.renderNodes(d, nodes, resolve, diags), nil
 		}
 	}
-	return cp.html
+	return cp.html, cp
 }
 
 // drop removes the parts of base text id with the given hash.

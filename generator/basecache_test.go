@@ -1,10 +1,14 @@
 package generator
 
 import (
+	"html/template"
+	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/yuin/goldmark/ast"
+
+	"github.com/verbund/verbund/diag"
 )
 
 // TestUsedBaseReleasesAfterLastPage checks that a base text's parsed
@@ -61,5 +65,46 @@ func TestBaseDocumentParsesOnce(t *testing.T) {
 	}
 	if r.baseDocument(&Base{ID: "unbekannt"}) != nil {
 		t.Error("unknown base text has a parsed text")
+	}
+}
+
+// TestRenderPartSharesSection checks that the pages of a base text share
+// the section of a part that is the same on every portal, and that a
+// part rendered for one portal and the forms get sections of their own.
+func TestRenderPartSharesSection(t *testing.T) {
+	tmpl := template.Must(template.New("service").Parse(
+		`{{define "part"}}<section id="{{.ID}}">{{.HTML}}{{range .Forms}}<a href="{{.URL}}">{{.Title}}</a>{{end}}</section>{{end}}` +
+			`{{define "toc-item"}}<li>{{.Title}}</li>{{end}}`))
+	r := &pageRenderer{theme: &theme{templates: map[string]*template.Template{"service": tmpl}},
+		tocItems: make([]renderedOnce, len(Parts))}
+	shared := &cachedPart{html: "<p>37 Euro</p>"}
+	render := func(part renderedPart) renderedPart {
+		var diags diag.List
+		r.renderPart(&part, &diags)
+		if len(diags) > 0 {
+			t.Fatalf("rendering part %s: %v", part.Key, diags)
+		}
+		return part
+	}
+
+	first := render(renderedPart{Key: "fees", Title: "Gebühren", ID: "gebuehren", HTML: shared.html, number: 5, shared: shared})
+	if first.Section != `<section id="gebuehren"><p>37 Euro</p></section>` || first.TocItem != "<li>Gebühren</li>" {
+		t.Fatalf("section %q and item %q", first.Section, first.TocItem)
+	}
+	// A second page of the base text gets the first page's section.
+	second := render(renderedPart{Key: "fees", Title: "Gebühren", ID: "gebuehren", HTML: "<p>anders</p>", number: 5, shared: shared})
+	if second.Section != first.Section {
+		t.Errorf("second page's section %q, want the shared %q", second.Section, first.Section)
+	}
+	own := render(renderedPart{Key: "fees", Title: "Gebühren", ID: "gebuehren", HTML: "<p>40 Euro</p>", number: 5})
+	if own.Section != `<section id="gebuehren"><p>40 Euro</p></section>` {
+		t.Errorf("section of a part of the page's own %q", own.Section)
+	}
+	for _, url := range []string{"https://formulare.example/a.pdf", "https://formulare.example/b.pdf"} {
+		forms := render(renderedPart{Key: "forms", Title: "Formulare", ID: "formulare", HTML: shared.html, number: 8,
+			shared: shared, Forms: []Form{{Title: "Antrag", URL: url}}})
+		if !strings.Contains(string(forms.Section), url) {
+			t.Errorf("forms section %q lacks the page's form %s", forms.Section, url)
+		}
 	}
 }

@@ -702,7 +702,8 @@ func (r *pageRenderer) prepareContent(st, prev *state, diags *diag.List) {
 	r.baseHTML = st.baseHTML
 	r.baseHTML.keep(st.bases)
 
-	r.otherItems = make([]otherItem, fc.services)
+	r.otherItems = make([]renderedOnce, fc.services)
+	r.tocItems = make([]renderedOnce, len(Parts))
 	if prev != nil && prev.fc == fc {
 		// The same resolved content has the same groups of services.
 		r.byBase, r.byLeiKa = prev.byBase, prev.byLeiKa

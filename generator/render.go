@@ -43,7 +43,10 @@ type pageRenderer struct {
 	baseUses map[string]*atomic.Int32
 	// otherItems are, by Service.number, the items of the services in the
 	// lists of the same service on other portals.
-	otherItems []otherItem
+	otherItems []renderedOnce
+	// tocItems are the items of the table of contents of the parts, in
+	// the order of Parts.
+	tocItems []renderedOnce
 	// baseHTML caches rendered parts of base texts.
 	baseHTML *baseCache
 	// groups memoizes groupDigest.
@@ -197,19 +200,22 @@ func (r *pageRenderer) renderService(svc *Service, j *job) {
 	case base != nil:
 		sv.Intro = r.baseHTML.render(r.md, svc.Base, svc.Base.src.hash, base, "intro", base.intro, resolve, diags)
 	}
-	for _, p := range Parts {
+	for i, p := range Parts {
 		var html template.HTML
+		var shared *cachedPart
 		switch {
 		case own != nil && own.has(p.Key):
 			html = r.md.renderNodes(own, own.parts[p.Key], resolve, diags)
 		case base != nil && base.has(p.Key):
-			html = r.baseHTML.render(r.md, svc.Base, svc.Base.src.hash, base, p.Key, base.parts[p.Key], resolve, diags)
+			html, shared = r.baseHTML.renderShared(r.md, svc.Base, svc.Base.src.hash, base, p.Key, base.parts[p.Key],
+				resolve, diags)
 		}
 		if p.Key == "forms" && html == "" && len(svc.Matter.Forms) == 0 {
 			continue
 		}
 		if html != "" || p.Key == "forms" {
-			sv.Parts = append(sv.Parts, renderedPart{Key: p.Key, Title: p.Title, ID: p.ID, HTML: html})
+			sv.Parts = append(sv.Parts, renderedPart{Key: p.Key, Title: p.Title, ID: p.ID, HTML: html,
+				number: i, shared: shared})
 		}
 	}
 
@@ -229,9 +235,11 @@ func (r *pageRenderer) renderService(svc *Service, j *job) {
 	sv.Others = r.others(svc, diags)
 	r.checkServiceURLs(svc, sv, j)
 	for i := range sv.Parts {
-		if sv.Parts[i].Key == "forms" {
-			sv.Parts[i].Forms = sv.Forms
+		part := &sv.Parts[i]
+		if part.Key == "forms" {
+			part.Forms = sv.Forms
 		}
+		r.renderPart(part, diags)
 	}
 	lintService(svc, own, base, r.reviewMaxAge, r.now, diags)
 
@@ -347,29 +355,57 @@ func (r *pageRenderer) others(svc *Service, diags *diag.List) template.HTML {
 	return template.HTML(b.String())
 }
 
-// otherItem is a service's item in the lists of the same service on
-// other portals, rendered by the first page that needs it.
-type otherItem struct {
+// renderedOnce is HTML that many pages show and the first of them
+// renders.
+type renderedOnce struct {
 	once sync.Once
 	html template.HTML
+}
+
+// get returns the HTML, which render makes on the first call.
+func (o *renderedOnce) get(render func() template.HTML) template.HTML {
+	o.once.Do(func() { o.html = render() })
+	return o.html
+}
+
+// executeNamed returns the output of the theme's template name in page
+// template page with data, or reports the error, naming the rendered
+// subject, and returns "".
+func (r *pageRenderer) executeNamed(page, name string, data any, subject string, diags *diag.List) template.HTML {
+	var buf bytes.Buffer
+	if err := r.theme.templates[page].ExecuteTemplate(&buf, name, data); err != nil {
+		diags.Errorf("themes", 0, 0, "template", "", "rendering %s with template %s: %v", subject, name, err)
+		return ""
+	}
+	return template.HTML(buf.String())
 }
 
 // otherItem returns the list item that links to svc from the pages of
 // the same service on other portals. A template error is reported to
 // the page that renders the item first.
 func (r *pageRenderer) otherItem(svc *Service, diags *diag.List) template.HTML {
-	item := &r.otherItems[svc.number]
-	item.once.Do(func() {
-		var buf bytes.Buffer
+	return r.otherItems[svc.number].get(func() template.HTML {
 		l := link{Title: svc.Site.Name, URL: absolute(svc.Site.Site, svc.URL)}
-		if err := r.theme.templates["service"].ExecuteTemplate(&buf, "other-commune", l); err != nil {
-			diags.Errorf("themes", 0, 0, "template", "", "rendering the link to %s%s with template other-commune: %v",
-				svc.Site.ID, svc.URL, err)
-			return
-		}
-		item.html = template.HTML(buf.String())
+		return r.executeNamed("service", "other-commune", l, "the link to "+svc.Site.ID+svc.URL, diags)
 	})
-	return item.html
+}
+
+// renderPart sets the item of the table of contents and the section of
+// part with the theme's templates "toc-item" and "part". A part of a base
+// text that is the same on every portal, other than the forms, shares
+// its section with the other pages of the base text.
+func (r *pageRenderer) renderPart(part *renderedPart, diags *diag.List) {
+	part.TocItem = r.tocItems[part.number].get(func() template.HTML {
+		return r.executeNamed("service", "toc-item", part, "the contents item of part "+part.Key, diags)
+	})
+	section := func() template.HTML {
+		return r.executeNamed("service", "part", part, "part "+part.Key, diags)
+	}
+	if part.shared != nil && part.Key != "forms" {
+		part.Section = part.shared.section.get(section)
+	} else {
+		part.Section = section()
+	}
 }
 
 func (r *pageRenderer) renderOffice(o *Office, j *job) {

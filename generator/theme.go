@@ -120,13 +120,15 @@ func loadTheme(fsys fs.FS, m *minify.M) (*theme, error) {
 
 // namedTemplates are the templates that the build executes by name,
 // besides the layout: the blocks every page of a portal shares, and the
-// item of the list of the same service on other portals. Each is looked
-// up in the page template page and defined in the file file.
+// parts of a service page that many pages share. Each is looked up in
+// the page template page and defined in the file file.
 var namedTemplates = []struct{ page, file, name string }{
 	{"page", "layout.html", "brand"},
 	{"page", "layout.html", "topics"},
 	{"page", "layout.html", "footer"},
 	{"service", "service.html", "other-commune"},
+	{"service", "service.html", "toc-item"},
+	{"service", "service.html", "part"},
 }
 
 var templateFuncs = template.FuncMap{

@@ -118,6 +118,15 @@ type renderedPart struct {
 	HTML           template.HTML
 	// Forms are the service's forms in the part with key "forms".
 	Forms []Form
+	// TocItem and Section are the part's item of the table of contents
+	// and its section, rendered with the theme's templates "toc-item" and
+	// "part".
+	TocItem, Section template.HTML
+	// number is the part's place in Parts.
+	number int
+	// shared is the cached HTML of a part of a base text that is the
+	// same on every portal, or nil.
+	shared *cachedPart
 }
 
 // officeCard is the address of an office as a service page shows it,
