@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
-	"os"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -103,7 +102,7 @@ func (s source) readBody() ([]byte, error) {
 	if s.body != nil || s.file == "" {
 		return s.body, nil
 	}
-	data, err := os.ReadFile(s.file)
+	data, err := readFile(s.file)
 	if err != nil {
 		return nil, err
 	}

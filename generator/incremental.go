@@ -120,7 +120,7 @@ func (b *Builder) load(ctx context.Context, prev *state, changed []string) (*sta
 	if prev != nil {
 		st.cfg, st.cfgName, st.contentDir, st.contentName = prev.cfg, prev.cfgName, prev.contentDir, prev.contentName
 		st.theme, st.min = prev.theme, prev.min
-		files, err := rereadContent(os.DirFS(st.contentDir), st.contentName, prev.files, changed)
+		files, err := rereadContent(newDirFS(st.contentDir), st.contentName, prev.files, changed)
 		if err != nil {
 			return nil, err
 		}
@@ -151,7 +151,7 @@ func (b *Builder) load(ctx context.Context, prev *state, changed []string) (*sta
 		return nil, fmt.Errorf("finding the content folder: %w", err)
 	}
 	st.contentName = relativeTo(root, cfg.ContentDir)
-	if st.files, err = readContent(ctx, os.DirFS(cfg.ContentDir), st.contentName, b.once); err != nil {
+	if st.files, err = readContent(ctx, newDirFS(cfg.ContentDir), st.contentName, b.once); err != nil {
 		return nil, err
 	}
 	st.cfg = cfg

@@ -98,7 +98,7 @@ func (o *output) write(path string, data []byte, diags *diag.List) bool {
 		diags.Errorf(path, 0, 0, "write", "", "creating folder: %v", err)
 		return false
 	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
+	if err := writeFile(path, data); err != nil {
 		diags.Errorf(path, 0, 0, "write", "", "writing file: %v", err)
 		return false
 	}
