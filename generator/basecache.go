@@ -48,8 +48,9 @@ func (c *baseCache) render(m *markdown, b *Base, hash uint64, d *document, part 
 	return html
 }
 
-// renderShared is render that also returns the cached part when the HTML
-// is the same on every portal, and nil when it was rendered for this one.
+// renderShared renders like render. It also returns the cached part when
+// the HTML is the same on every portal, and nil when it was rendered for
+// this portal.
 func (c *baseCache) renderShared(m *markdown, b *Base, hash uint64, d *document, part string, nodes []ast.Node,
 	resolve linkResolver, diags *diag.List) (template.HTML, *cachedPart) {
 	c.mu.Lock()

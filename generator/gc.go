@@ -20,9 +20,9 @@ import (
 const MinHeapHeadroom = 128 << 20
 
 // liveGrowth is how many times its live heap a build's heap may grow by
-// while it stays under MaxHeapTarget; Go's default is once. At 100,000
-// pages, with about 350 MB live, collecting took 13 % of the CPU time
-// with the default and 8 % with twice, for a peak of 1.3 GB.
+// while it stays under MaxHeapTarget, where Go's default is once. At
+// 100,000 pages, with about 350 MB live, collecting took 12 % of the CPU
+// time with the default and 8 % with twice, for a peak of 1.3 GB.
 const liveGrowth = 2
 
 // MaxHeapTarget is the heap size up to which liveGrowth applies.
@@ -30,7 +30,7 @@ const MaxHeapTarget = 1 << 30
 
 // TuneGC sets the garbage collector's target percentage after each
 // collection. The heap may grow by MinHeapHeadroom, by twice the live
-// heap up to MaxHeapTarget, or by the live heap, whichever is most.
+// heap up to MaxHeapTarget, or by the live heap, whichever is largest.
 //
 // TuneGC does nothing when the GOGC or GOMEMLIMIT environment variable
 // is set. The setting applies to the whole process, so only a program

@@ -1,10 +1,8 @@
 package generator
 
 import (
-	"cmp"
 	"context"
 	"runtime"
-	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -166,27 +164,22 @@ func (r *pageRenderer) planBodies(prev *jobList, prevLinks uint64, paths []strin
 // behind the first of them, and the other jobs in their places. A
 // one-time build runs in this order, so it holds a parsed base text briefly.
 func byBase(jobs []*job) []*job {
-	first := map[string]int{}
-	keys := make([]int, len(jobs))
-	for i, j := range jobs {
-		keys[i] = i
-		if j.base == "" {
-			continue
-		}
-		if f, ok := first[j.base]; ok {
-			keys[i] = f
-		} else {
-			first[j.base] = i
+	groups := map[string][]*job{}
+	for _, j := range jobs {
+		if j.base != "" {
+			groups[j.base] = append(groups[j.base], j)
 		}
 	}
-	order := make([]int, len(jobs))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(keys[a], keys[b]) })
-	sorted := make([]*job, len(jobs))
-	for i, k := range order {
-		sorted[i] = jobs[k]
+	sorted := make([]*job, 0, len(jobs))
+	for _, j := range jobs {
+		switch group, ok := groups[j.base]; {
+		case j.base == "":
+			sorted = append(sorted, j)
+		case ok:
+			// The first job of the group brings the whole group.
+			sorted = append(sorted, group...)
+			delete(groups, j.base)
+		}
 	}
 	return sorted
 }

@@ -1,7 +1,6 @@
 package search_test
 
 import (
-	"context"
 	"slices"
 	"testing"
 
@@ -57,15 +56,7 @@ func TestSearchCompoundParts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	if err := search.Build(context.Background(), dir, c); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := search.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := openCorpusIndex(t, c)
 
 	tests := []struct {
 		query string
@@ -78,10 +69,7 @@ func TestSearchCompoundParts(t *testing.T) {
 		{"sperrzeit", []string{"Gaststätte anmelden"}},
 	}
 	for _, tt := range tests {
-		res, err := ix.Search(context.Background(), search.Request{Query: tt.query})
-		if err != nil {
-			t.Fatalf("%s: %v", tt.query, err)
-		}
+		res := searchFor(t, ix, search.Request{Query: tt.query})
 		var got []string
 		for _, h := range res.Hits {
 			got = append(got, h.Title)

@@ -58,3 +58,18 @@ func openTestIndex(t testing.TB) *search.Index {
 	t.Cleanup(func() { ix.Close() })
 	return ix
 }
+
+// openCorpusIndex builds c into a temporary folder and opens the index.
+func openCorpusIndex(t testing.TB, c *search.Corpus) *search.Index {
+	t.Helper()
+	dir := t.TempDir()
+	if err := search.Build(context.Background(), dir, c); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := search.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}

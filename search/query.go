@@ -59,8 +59,8 @@ var searchedFields = []weightedField{
 }
 
 // partFields are the short fields, where the parts of a compound query
-// word are searched: in body texts they mostly stand in other words, as
-// "sperr" and "zeit" in "Sperrmüll" and "Wartezeit".
+// word are searched. In body texts the parts mostly belong to other
+// words, as "sperr" and "zeit" to "Sperrmüll" and "Wartezeit".
 var partFields = searchedFields[:3]
 
 // QueryError is a query that the index rejects: too long, not valid

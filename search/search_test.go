@@ -390,16 +390,8 @@ func TestOpenRejectsBadLayout(t *testing.T) {
 }
 
 func TestBuildEmptyCorpus(t *testing.T) {
-	dir := t.TempDir()
 	c := &search.Corpus{Sites: []search.Site{{ID: "kreis", Name: "Kreis"}}}
-	if err := search.Build(context.Background(), dir, c); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := search.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := openCorpusIndex(t, c)
 	if res := searchFor(t, ix, search.Request{Query: "hund"}); res.Total != 0 {
 		t.Errorf("total %d in an empty index", res.Total)
 	}
