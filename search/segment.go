@@ -16,6 +16,8 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+
+	"github.com/verbund/verbund/search/german"
 )
 
 // partitionWriter writes the bleve index of one partition in place of
@@ -59,13 +61,51 @@ func analyzedDocument(m *mapping.IndexMappingImpl, d document) (*bdocument.Docum
 	// order does not change the segment, because zap numbers the fields
 	// by name and writes each field's data in turn.
 	doc.AddIDField()
-	for _, f := range doc.Fields {
-		if f.Options().IsIndexed() {
-			f.Analyze()
+	for i, f := range doc.Fields {
+		if !f.Options().IsIndexed() {
+			continue
 		}
+		if cf := countedFieldOf(f); cf != nil {
+			doc.Fields[i] = cf
+			continue
+		}
+		f.Analyze()
 	}
 	return doc, nil
 }
+
+// countedField is a text field that a German analyzer has analysed with
+// Frequencies instead of Analyze. zap reads the same from it as from a
+// bleve TextField after its Analyze.
+type countedField struct {
+	*bdocument.TextField
+	length int
+	freqs  index.TokenFrequencies
+}
+
+// countedFieldOf analyses f with Frequencies if it is a text field of a
+// German analyzer without term vectors, and returns nil otherwise.
+func countedFieldOf(f bdocument.Field) *countedField {
+	tf, ok := f.(*bdocument.TextField)
+	if !ok || tf.Options().IncludeTermVectors() {
+		return nil
+	}
+	a, ok := tf.Analyzer().(*german.Analyzer)
+	if !ok {
+		return nil
+	}
+	freqs, length := a.Frequencies(tf.Value(), !tf.Options().SkipFreqNorm())
+	return &countedField{TextField: tf, length: length, freqs: freqs}
+}
+
+// Analyze does nothing, because countedFieldOf analysed the field.
+func (f *countedField) Analyze() {}
+
+func (f *countedField) AnalyzedLength() int { return f.length }
+
+func (f *countedField) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }
+
+func (f *countedField) Size() int { return f.TextField.Size() + f.freqs.Size() }
 
 // writeSegment writes docs as the segment with key. Keys are unique
 // and order the segments in the final index.

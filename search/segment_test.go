@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	bdocument "github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/util"
 	index "github.com/blevesearch/bleve_index_api"
 	bolt "go.etcd.io/bbolt"
@@ -276,5 +277,61 @@ func TestSortSectionsDamagedSegment(t *testing.T) {
 		damaged := slices.Clone(segment)
 		damaged[len(damaged)-cut] ^= 0xff
 		sortCopy(damaged)
+	}
+}
+
+// TestCountedFieldsWriteSameSegment writes the documents of the test
+// corpus once as analyzedDocument analyses them and once with bleve's
+// Analyze on every field. The segments must be the same bytes.
+func TestCountedFieldsWriteSameSegment(t *testing.T) {
+	m, err := newMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var counted, analyzed []index.Document
+	fields := 0
+	for _, d := range documents(testCorpus()) {
+		doc, err := analyzedDocument(m, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counted = append(counted, doc)
+		for _, f := range doc.Fields {
+			if _, ok := f.(*countedField); ok {
+				fields++
+			}
+		}
+		plain := bdocument.NewDocument(d.id)
+		if err := m.MapDocument(plain, d.fields); err != nil {
+			t.Fatal(err)
+		}
+		plain.AddIDField()
+		for _, f := range plain.Fields {
+			if f.Options().IsIndexed() {
+				f.Analyze()
+			}
+		}
+		analyzed = append(analyzed, plain)
+	}
+	if fields == 0 {
+		t.Fatal("analyzedDocument counted no field of the test corpus")
+	}
+	write := func(docs []index.Document) []byte {
+		p, err := newPartitionWriter(filepath.Join(t.TempDir(), "part"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.writeSegment(0, docs); err != nil {
+			t.Fatal(err)
+		}
+		// zap writes the addresses of its sections in map order.
+		if err := sortSectionAddresses(p.segments[0]); err != nil {
+			t.Fatal(err)
+		}
+		return readFile(t, p.segments[0])
+	}
+	if !bytes.Equal(write(counted), write(analyzed)) {
+		t.Errorf("the segment of %d documents with %d counted fields differs from the one of bleve's analysis",
+			len(counted), fields)
 	}
 }

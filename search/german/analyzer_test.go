@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 func TestAnalyze(t *testing.T) {
@@ -155,6 +158,68 @@ func TestWordsContainingMissesNoMatch(t *testing.T) {
 			if !slices.EqualFunc(got, want, func(x, y Word) bool { return x.Start == y.Start && x.End == y.End }) {
 				t.Errorf("term %q in %q: words %v, want %v", term, text, got, want)
 			}
+		}
+	}
+}
+
+// frequenciesTexts are texts for which Frequencies must count what bleve
+// counts from the tokens of Analyze.
+var frequenciesTexts = []string{
+	"",
+	"Die Hundesteuer für Hunde-Halter, Straße 5",
+	"Anmeldung der Hundesteuer: Hundesteuer, Hundesteuern und Hunde. Der die das.",
+	"Personalausweis beantragen – Reisepass, Kinderreisepass; Gebühren 37,00 €",
+	"ÄRZTE Ärztin ärztlich Übergangsgeld Öffnungszeiten\r\nmontags bis freitags",
+	strings.Repeat("Bauantrag Baugenehmigung Bauvoranfrage ", 50),
+	"a\xffb \xc3 Straße" + strings.Repeat("x", MaxWordBytes+1) + " Ende",
+}
+
+func TestFrequenciesMatchTokens(t *testing.T) {
+	for _, stem := range []bool{true, false} {
+		a := NewAnalyzer(DefaultDecompounder(), stem)
+		for _, text := range frequenciesTexts {
+			checkFrequencies(t, a, text, true)
+			checkFrequencies(t, a, text, false)
+		}
+	}
+}
+
+func FuzzFrequencies(f *testing.F) {
+	for _, text := range frequenciesTexts {
+		f.Add(text)
+	}
+	a := NewAnalyzer(DefaultDecompounder(), true)
+	f.Fuzz(func(t *testing.T, text string) {
+		checkFrequencies(t, a, text, true)
+	})
+}
+
+// checkFrequencies compares a's Frequencies of text with bleve's count of
+// the tokens of a's Analyze.
+func checkFrequencies(t *testing.T, a *Analyzer, text string, countFreqs bool) {
+	t.Helper()
+	options := index.IndexField
+	if !countFreqs {
+		options |= index.SkipFreqNorm
+	}
+	tokens := a.Analyze([]byte(text))
+	want := analysis.TokenFrequency(tokens, nil, options)
+	got, length := a.Frequencies([]byte(text), countFreqs)
+	if length != len(tokens) {
+		t.Errorf("Frequencies(%q) counted %d tokens, Analyze made %d", text, length, len(tokens))
+	}
+	if len(got) != len(want) {
+		t.Errorf("Frequencies(%q) has %d terms, want %d", text, len(got), len(want))
+	}
+	for term, w := range want {
+		g := got[term]
+		if g == nil {
+			t.Errorf("Frequencies(%q) lacks the term %q", text, term)
+			continue
+		}
+		if string(g.Term) != string(w.Term) || g.Frequency() != w.Frequency() || len(g.Locations) != 0 {
+			t.Errorf("Frequencies(%q)[%q] = %q ×%d with %d locations, want %q ×%d",
+				text, term, g.Term, g.Frequency(), len(g.Locations), w.Term, w.Frequency())
 		}
 	}
 }
