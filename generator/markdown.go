@@ -285,7 +285,10 @@ func (m *markdown) renderNodes(d *document, nodes []ast.Node, resolve linkResolv
 	w.Reset(nil)
 	writerPool.Put(w)
 	// Pages are written as their templates leave them, so the HTML
-	// they insert comes minified.
+	// they insert comes minified, unless tidyPage minifies it as well.
+	if tidyEnough(buf.Bytes()) {
+		return template.HTML(buf.String())
+	}
 	minified := fragmentBuffers.Get().(*bytes.Buffer)
 	defer fragmentBuffers.Put(minified)
 	minified.Reset()

@@ -270,28 +270,40 @@ func tidyPage(page []byte) []byte {
 }
 
 // preformatted returns the byte ranges of the pre and textarea elements
-// of html, in which white space shows.
+// of html, in which white space shows. It looks at each tag once,
+// because a search for "<pre" alone stops at most of the many tags of a
+// page.
 func preformatted(html []byte) []span {
 	var l []span
-	for _, name := range []string{"pre", "textarea"} {
-		open, close := []byte("<"+name), []byte("</"+name+">")
-		for i := 0; ; {
-			k := bytes.Index(html[i:], open)
-			if k < 0 {
-				break
-			}
-			start := i + k
-			e := bytes.Index(html[start:], close)
-			if e < 0 {
-				l = append(l, span{start, len(html)})
-				break
-			}
-			l = append(l, span{start, start + e})
-			i = start + e
+	for i := 0; ; {
+		k := bytes.IndexByte(html[i:], '<')
+		if k < 0 {
+			return l
 		}
+		start := i + k
+		i = start + 1
+		var end []byte
+		switch {
+		case bytes.HasPrefix(html[i:], preName):
+			end = preEnd
+		case bytes.HasPrefix(html[i:], textareaName):
+			end = textareaEnd
+		default:
+			continue
+		}
+		e := bytes.Index(html[start:], end)
+		if e < 0 {
+			return append(l, span{start, len(html)})
+		}
+		l = append(l, span{start, start + e})
+		i = start + e
 	}
-	return l
 }
+
+var (
+	preName, preEnd           = []byte("pre"), []byte("</pre>")
+	textareaName, textareaEnd = []byte("textarea"), []byte("</textarea>")
+)
 
 func inRanges(l []span, at int) bool {
 	for _, s := range l {
@@ -388,3 +400,74 @@ func minifyHTMLFragmentTo(dst io.Writer, src *bytes.Buffer) error {
 	}
 	return nil
 }
+
+// tidyEnough reports whether tidyPage, which runs over every page, leaves
+// html, a piece of rendered Markdown, as minified as the minifier would,
+// so that the minifier can skip it. Most rendered Markdown is text in
+// block elements with a line break after each tag of a block element,
+// and tidyPage removes these line breaks. tidyEnough rejects what the
+// minifier would shorten or drop. These are character references,
+// comments, pre and textarea elements, br tags and runs of white space.
+// They are also white space at the start or end of a block's text and
+// attribute values that the minifier shortens.
+func tidyEnough(html []byte) bool {
+	if len(html) == 0 || html[0] != '<' {
+		return false
+	}
+	// atStart is true where the minifier drops white space: at the start
+	// of a block's text, after its tags and inline tags that follow them.
+	atStart := true
+	for i := 0; i < len(html); i++ {
+		switch c := html[i]; c {
+		case '&', '\t', '\r', '\f', '\v':
+			return false
+		case '<':
+			end := bytes.IndexByte(html[i:], '>')
+			if end < 0 {
+				return false
+			}
+			tag := html[i+1 : i+end]
+			name := tagName(tag)
+			if bytes.IndexByte(tag, '&') >= 0 || bytes.Contains(tag, emptyValue) ||
+				bytes.Contains(tag, spaceQuote) || bytes.Contains(tag, quoteSpaceValue) ||
+				bytes.Contains(tag, doubleSpace) || bytes.HasPrefix(tag, commentStart) ||
+				bytes.Equal(name, preName) || bytes.Equal(name, textareaName) || bytes.Equal(name, brName) {
+				return false
+			}
+			if isBlockTag(name) {
+				atStart = true
+			}
+			i += end
+		case ' ', '\n':
+			if c == '\n' && tidyRemoves(html, i) {
+				continue
+			}
+			next := i + 1
+			if atStart || next == len(html) || html[next] == ' ' || html[next] == '\n' ||
+				html[next] == '<' && (next+1 < len(html) && html[next+1] == '/' || blockTagAt(html[next:])) {
+				return false
+			}
+			atStart = true
+		default:
+			atStart = false
+		}
+	}
+	return true
+}
+
+// tidyRemoves reports whether tidyPage removes the line break at i in
+// html, which it does between two tags when one of them belongs to a
+// block element.
+func tidyRemoves(html []byte, i int) bool {
+	if i == 0 || html[i-1] != '>' || i+1 < len(html) && html[i+1] != '<' {
+		return false
+	}
+	return blockTagBefore(html[:i]) || blockTagAt(html[i+1:])
+}
+
+var (
+	brName, commentStart = []byte("br"), []byte("!--")
+	// The minifier shortens attributes with these: empty values, and
+	// values that start or end with a space.
+	emptyValue, spaceQuote, quoteSpaceValue, doubleSpace = []byte(`=""`), []byte(` "`), []byte(`=" `), []byte("  ")
+)

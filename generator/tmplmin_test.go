@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -97,6 +98,8 @@ func TestTidyPage(t *testing.T) {
 		{"space after the last tag goes", "<html></html>\n\n", "<html></html>"},
 		{"preformatted text keeps its lines", "<pre><b>a</b>\n<p>b</p></pre>\n<p>c</p>", "<pre><b>a</b>\n<p>b</p></pre><p>c</p>"},
 		{"textarea keeps its lines", "<textarea><p>\n</p></textarea>", "<textarea><p>\n</p></textarea>"},
+		{"unclosed pre keeps its lines to the end", "<p>a</p>\n<pre><b>a</b>\n<p>b</p>", "<p>a</p><pre><b>a</b>\n<p>b</p>"},
+		{"second pre keeps its lines", "<pre>a</pre>\n<p>b</p>\n<pre><b>c</b>\n<p>d</p></pre>", "<pre>a</pre><p>b</p><pre><b>c</b>\n<p>d</p></pre>"},
 		{"no line break", "<p>a</p> <p>b</p>", "<p>a</p> <p>b</p>"},
 	}
 	for _, tt := range tests {
@@ -159,4 +162,68 @@ func TestPagesAsMinified(t *testing.T) {
 	if pages < 100 {
 		t.Fatalf("the example federation has %d pages, want at least 100", pages)
 	}
+}
+
+// markdownSamples are Markdown texts for the tests of tidyEnough: plain
+// ones that skip the minifier and ones that need it.
+var markdownSamples = []string{
+	"Ein Absatz.\n\nNoch einer mit *Betonung* und **mehr**.",
+	"## Titel\n\nText\nüber zwei Zeilen.\n\n- a\n- b\n\n  weiter\n\n1. eins\n2. zwei",
+	"| A | B |\n|---|:-:|\n| 1 | 2 |",
+	"> Zitat\n> zwei\n\n---\n\n### Unter",
+	"[Link](https://a.de/x \"Titel\") ![Bild](/b.png) <https://x.de> ~~weg~~ `c d`",
+	"Ein \"Zitat\" und 'so' & mehr  mit  Leerzeichen.\nZweite Zeile  \nHarter Umbruch\\\nnoch einer",
+	"```\ncode <b>\n\n  x\n```\n\n    eingerückt\n",
+	"Text <b>roh</b> und <!-- k -->\n\n<div>block</div>",
+	"[Link](https://a.de/?a=1&b=2) Zeile&nbsp;mit &copy; &lt;tag&gt;",
+}
+
+// TestTidyEnoughMatchesMinifier renders Markdown samples and checks that
+// a page with a piece that tidyEnough lets skip the minifier comes out
+// of tidyPage as it does with the minified piece.
+func TestTidyEnoughMatchesMinifier(t *testing.T) {
+	skipped := 0
+	for _, src := range markdownSamples {
+		if checkTidyEnough(t, src) {
+			skipped++
+		}
+	}
+	if skipped == 0 || skipped == len(markdownSamples) {
+		t.Errorf("%d of %d samples skip the minifier, want some but not all", skipped, len(markdownSamples))
+	}
+}
+
+func FuzzTidyEnough(f *testing.F) {
+	for _, src := range markdownSamples {
+		f.Add(src)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		checkTidyEnough(t, src)
+	})
+}
+
+// checkTidyEnough renders src and, if tidyEnough lets the result skip
+// the minifier, compares a page with it and one with it minified, both
+// after tidyPage. It reports whether the result skips the minifier.
+func checkTidyEnough(t *testing.T, src string) bool {
+	t.Helper()
+	var raw bytes.Buffer
+	if err := newMarkdown().md.Convert([]byte(src), &raw); err != nil {
+		t.Fatal(err)
+	}
+	if !tidyEnough(raw.Bytes()) {
+		return false
+	}
+	var minified bytes.Buffer
+	if err := minifyHTMLFragmentTo(&minified, bytes.NewBuffer(slices.Clone(raw.Bytes()))); err != nil {
+		t.Fatal(err)
+	}
+	page := func(piece []byte) string {
+		return string(tidyPage([]byte("<section><h2>Teil</h2>\n<div class=\"prose\">" + string(piece) + "\n</div>\n</section>")))
+	}
+	if got, want := page(raw.Bytes()), page(minified.Bytes()); got != want {
+		t.Errorf("Markdown %q renders as %q, which skips the minifier, but the page\n%q\ndiffers from the one with the minified piece\n%q",
+			src, raw.String(), got, want)
+	}
+	return true
 }
