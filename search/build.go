@@ -156,6 +156,7 @@ const rangePositions = 500
 type Writer struct {
 	dir, tmp string
 	mapping  *mapping.IndexMappingImpl
+	mapper   *documentMapper
 	// mappingJSON is the mapping as the index stores it.
 	mappingJSON []byte
 	bases       map[string]*Base
@@ -204,7 +205,7 @@ func newWriter(dir string, bases []Base, pages, n int) (*Writer, error) {
 		n = partitionCount(pages + len(bases))
 	}
 	w := &Writer{
-		dir: dir, tmp: tmp, mapping: m, mappingJSON: mappingJSON, bases: map[string]*Base{},
+		dir: dir, tmp: tmp, mapping: m, mapper: newDocumentMapper(m), mappingJSON: mappingJSON, bases: map[string]*Base{},
 		ranges: map[int]*positionRange{}, written: map[int]bool{}, lastRange: -1,
 	}
 	w.setRangeSize(rangePositions, n)
@@ -267,7 +268,7 @@ func (w *Writer) indexSegment(i, key int, docs []document) error {
 	}
 	analyzed := make([]index.Document, len(docs))
 	for j, d := range docs {
-		doc, err := analyzedDocument(w.mapping, d)
+		doc, err := w.mapper.analyzed(d)
 		if err != nil {
 			return fmt.Errorf("partition %d: %w", i, err)
 		}

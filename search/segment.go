@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	bdocument "github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
@@ -45,12 +46,64 @@ func newPartitionWriter(path string) (*partitionWriter, error) {
 // analyzedDocument maps d with m, as bleve's Index does, and analyses its
 // indexed fields, as scorch does before it writes a segment.
 func analyzedDocument(m *mapping.IndexMappingImpl, d document) (*bdocument.Document, error) {
+	return newDocumentMapper(m).analyzed(d)
+}
+
+// documentMapper maps and analyses documents for a segment. It maps a
+// document itself when every field is a string or a list of strings with
+// a text field mapping, which is faster than bleve's MapDocument with its
+// reflection. Other documents go to MapDocument.
+type documentMapper struct {
+	m *mapping.IndexMappingImpl
+	// textFields are the text fields of each document type by name.
+	textFields map[string]map[string]textFieldMapping
+}
+
+// textFieldMapping is the indexing options and analyzer of a text field.
+type textFieldMapping struct {
+	options  index.FieldIndexingOptions
+	analyzer analysis.Analyzer
+}
+
+func newDocumentMapper(m *mapping.IndexMappingImpl) *documentMapper {
+	dm := &documentMapper{m: m, textFields: map[string]map[string]textFieldMapping{}}
+	for typ, docMapping := range m.TypeMapping {
+		if !docMapping.Enabled {
+			continue
+		}
+		fields := map[string]textFieldMapping{}
+		for name, property := range docMapping.Properties {
+			// A field with a name of its own, several mappings or
+			// sub-fields goes through MapDocument.
+			if len(property.Fields) != 1 || len(property.Properties) > 0 || !property.Enabled {
+				continue
+			}
+			f := property.Fields[0]
+			if f.Type != "text" || f.Name != "" && f.Name != name || f.Analyzer == "" {
+				continue
+			}
+			a := m.AnalyzerNamed(f.Analyzer)
+			if a == nil {
+				continue
+			}
+			fields[name] = textFieldMapping{options: f.Options(), analyzer: a}
+		}
+		dm.textFields[typ] = fields
+	}
+	return dm
+}
+
+// analyzed maps d and analyses its indexed fields.
+func (dm *documentMapper) analyzed(d document) (*bdocument.Document, error) {
 	if d.id == "" {
 		return nil, errors.New("mapping document: missing ID")
 	}
-	doc := bdocument.NewDocument(d.id)
-	if err := m.MapDocument(doc, d.fields); err != nil {
-		return nil, fmt.Errorf("mapping %s: %w", d.id, err)
+	doc := dm.mapText(d)
+	if doc == nil {
+		doc = bdocument.NewDocument(d.id)
+		if err := dm.m.MapDocument(doc, d.fields); err != nil {
+			return nil, fmt.Errorf("mapping %s: %w", d.id, err)
+		}
 	}
 	// scorch composes the _all field and indexes nested documents, both
 	// of which our mapping lacks, so this writer does neither.
@@ -72,6 +125,54 @@ func analyzedDocument(m *mapping.IndexMappingImpl, d document) (*bdocument.Docum
 		f.Analyze()
 	}
 	return doc, nil
+}
+
+// mapText returns d mapped as MapDocument maps it, or nil if d has a
+// field that is not a string or list of strings with a text field
+// mapping of its type.
+func (dm *documentMapper) mapText(d document) *bdocument.Document {
+	typ, _ := d.fields[dm.m.TypeField].(string)
+	mappings := dm.textFields[typ]
+	if mappings == nil {
+		return nil
+	}
+	n := 1 // the ID field
+	for name, value := range d.fields {
+		if name == dm.m.TypeField {
+			continue
+		}
+		if _, ok := mappings[name]; !ok {
+			return nil
+		}
+		switch v := value.(type) {
+		case string:
+			n++
+		case []string:
+			n += len(v)
+		default:
+			return nil
+		}
+	}
+	doc := bdocument.NewDocument(d.id)
+	doc.Fields = make([]bdocument.Field, 0, n)
+	for name, value := range d.fields {
+		if name == dm.m.TypeField {
+			continue
+		}
+		f := mappings[name]
+		switch v := value.(type) {
+		case string:
+			// MapDocument gives a field outside a list empty, not nil,
+			// array positions.
+			doc.AddField(bdocument.NewTextFieldCustom(name, []uint64{}, []byte(v), f.options, f.analyzer))
+		case []string:
+			for i, s := range v {
+				doc.AddField(bdocument.NewTextFieldCustom(name, []uint64{uint64(i)}, []byte(s), f.options, f.analyzer))
+			}
+		}
+	}
+	doc.SetIndexed()
+	return doc
 }
 
 // countedField is a text field that a German analyzer has analysed with

@@ -280,18 +280,24 @@ func TestSortSectionsDamagedSegment(t *testing.T) {
 	}
 }
 
-// TestCountedFieldsWriteSameSegment writes the documents of the test
-// corpus once as analyzedDocument analyses them and once with bleve's
-// Analyze on every field. The segments must be the same bytes.
-func TestCountedFieldsWriteSameSegment(t *testing.T) {
+// TestDocumentMapperWritesSameSegment writes the documents of the test
+// corpus once as a documentMapper maps and analyses them and once with
+// bleve's MapDocument and Analyze. The segments must be the same bytes.
+func TestDocumentMapperWritesSameSegment(t *testing.T) {
 	m, err := newMapping()
 	if err != nil {
 		t.Fatal(err)
 	}
+	dm := newDocumentMapper(m)
 	var counted, analyzed []index.Document
-	fields := 0
+	fields, direct, fallback := 0, 0, 0
 	for _, d := range documents(testCorpus()) {
-		doc, err := analyzedDocument(m, d)
+		if dm.mapText(d) != nil {
+			direct++
+		} else {
+			fallback++
+		}
+		doc, err := dm.analyzed(d)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -314,7 +320,10 @@ func TestCountedFieldsWriteSameSegment(t *testing.T) {
 		analyzed = append(analyzed, plain)
 	}
 	if fields == 0 {
-		t.Fatal("analyzedDocument counted no field of the test corpus")
+		t.Error("the mapper counted no field of the test corpus")
+	}
+	if direct == 0 || fallback == 0 {
+		t.Errorf("the mapper mapped %d documents itself and left %d to MapDocument, want some of each", direct, fallback)
 	}
 	write := func(docs []index.Document) []byte {
 		p, err := newPartitionWriter(filepath.Join(t.TempDir(), "part"))
