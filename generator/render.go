@@ -241,6 +241,7 @@ func (r *pageRenderer) renderService(svc *Service, j *job) {
 		}
 		r.renderPart(part, diags)
 	}
+	sv.Toc, sv.Sections = joinParts(sv.Parts)
 	lintService(svc, own, base, r.reviewMaxAge, r.now, diags)
 
 	v := r.newView(s, svc.URL, svc.Matter.Title, svc.Matter.Summary)
@@ -406,6 +407,24 @@ func (r *pageRenderer) renderPart(part *renderedPart, diags *diag.List) {
 	} else {
 		part.Section = section()
 	}
+}
+
+// joinParts returns the TocItem and the Section of every part of parts,
+// each joined in order.
+func joinParts(parts []renderedPart) (toc, sections template.HTML) {
+	n, m := 0, 0
+	for i := range parts {
+		n += len(parts[i].TocItem)
+		m += len(parts[i].Section)
+	}
+	var t, s strings.Builder
+	t.Grow(n)
+	s.Grow(m)
+	for i := range parts {
+		t.WriteString(string(parts[i].TocItem))
+		s.WriteString(string(parts[i].Section))
+	}
+	return template.HTML(t.String()), template.HTML(s.String())
 }
 
 func (r *pageRenderer) renderOffice(o *Office, j *job) {
