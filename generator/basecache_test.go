@@ -100,9 +100,11 @@ func TestRenderPartSharesSection(t *testing.T) {
 	if own.Section != `<section id="gebuehren"><p>40 Euro</p></section>` {
 		t.Errorf("section of a part of the page's own %q", own.Section)
 	}
+	// renderService shares a forms part only where the forms are the base
+	// text's (baseForms), so here each page renders its own.
 	for _, url := range []string{"https://formulare.example/a.pdf", "https://formulare.example/b.pdf"} {
 		forms := render(renderedPart{Key: "forms", Title: "Formulare", ID: "formulare", HTML: shared.html, number: 8,
-			shared: shared, Forms: []Form{{Title: "Antrag", URL: url}}})
+			Forms: []Form{{Title: "Antrag", URL: url}}})
 		if !strings.Contains(string(forms.Section), url) {
 			t.Errorf("forms section %q lacks the page's form %s", forms.Section, url)
 		}

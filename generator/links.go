@@ -131,6 +131,14 @@ func (fc *federationContent) matterURL(s *Site, raw string) (string, error) {
 	return fc.resolver(s)(raw)
 }
 
+// sameOnEveryPortal reports whether matterURL returns raw as it is for
+// every portal: a web or mailto address, where other links resolve
+// against the portal.
+func sameOnEveryPortal(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "mailto")
+}
+
 // fixedMatterURL reports whether a front-matter link is checked the same
 // way whatever the content: a mailto link, or a web address outside the
 // federation's portals.

@@ -238,6 +238,9 @@ func (r *pageRenderer) renderService(svc *Service, j *job) {
 		part := &sv.Parts[i]
 		if part.Key == "forms" {
 			part.Forms = sv.Forms
+			if !r.baseForms(svc) {
+				part.shared = nil
+			}
 		}
 		r.renderPart(part, diags)
 	}
@@ -393,8 +396,9 @@ func (r *pageRenderer) otherItem(svc *Service, diags *diag.List) template.HTML {
 
 // renderPart sets the item of the table of contents and the section of
 // part with the theme's templates "toc-item" and "part". A part of a base
-// text that is the same on every portal, other than the forms, shares
-// its section with the other pages of the base text.
+// text that is the same on every portal shares its section with the
+// other pages of the base text. renderService keeps the forms part from
+// sharing unless the forms are the base text's (baseForms).
 func (r *pageRenderer) renderPart(part *renderedPart, diags *diag.List) {
 	part.TocItem = r.tocItems[part.number].get(func() template.HTML {
 		return r.executeNamed("service", "toc-item", part, "the contents item of part "+part.Key, diags)
@@ -402,29 +406,48 @@ func (r *pageRenderer) renderPart(part *renderedPart, diags *diag.List) {
 	section := func() template.HTML {
 		return r.executeNamed("service", "part", part, "part "+part.Key, diags)
 	}
-	if part.shared != nil && part.Key != "forms" {
+	if part.shared != nil {
 		part.Section = part.shared.section.get(section)
 	} else {
 		part.Section = section()
 	}
 }
 
+// baseForms reports whether the forms of svc are those of its base text
+// and link to the same address from every portal, so that its forms part
+// is the same on every page of the base text.
+func (r *pageRenderer) baseForms(svc *Service) bool {
+	if svc.Base == nil {
+		return false
+	}
+	own, base := svc.Matter.Forms, svc.Base.Forms
+	if len(own) != len(base) || len(own) > 0 && &own[0] != &base[0] {
+		return false
+	}
+	for _, f := range own {
+		if !sameOnEveryPortal(f.URL) {
+			return false
+		}
+	}
+	return true
+}
+
 // joinParts returns the TocItem and the Section of every part of parts,
 // each joined in order.
 func joinParts(parts []renderedPart) (toc, sections template.HTML) {
-	n, m := 0, 0
+	tocSize, sectionsSize := 0, 0
 	for i := range parts {
-		n += len(parts[i].TocItem)
-		m += len(parts[i].Section)
+		tocSize += len(parts[i].TocItem)
+		sectionsSize += len(parts[i].Section)
 	}
-	var t, s strings.Builder
-	t.Grow(n)
-	s.Grow(m)
+	var tocText, sectionsText strings.Builder
+	tocText.Grow(tocSize)
+	sectionsText.Grow(sectionsSize)
 	for i := range parts {
-		t.WriteString(string(parts[i].TocItem))
-		s.WriteString(string(parts[i].Section))
+		tocText.WriteString(string(parts[i].TocItem))
+		sectionsText.WriteString(string(parts[i].Section))
 	}
-	return template.HTML(t.String()), template.HTML(s.String())
+	return template.HTML(tocText.String()), template.HTML(sectionsText.String())
 }
 
 func (r *pageRenderer) renderOffice(o *Office, j *job) {
