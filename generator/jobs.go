@@ -109,7 +109,9 @@ func (r *pageRenderer) reusable(j, old *job, sameLinks bool) bool {
 // same job of prev, the previous build's jobs, when there is one.
 func (r *pageRenderer) planAll(prev *jobList, prevLinks uint64) *plan {
 	list := r.jobs()
-	r.links = r.linkDigest()
+	if r.probes {
+		r.links = r.linkDigest()
+	}
 	sameLinks := prev != nil && prevLinks == r.links
 	p := &plan{list: list}
 	for _, j := range list.jobs {
@@ -237,10 +239,13 @@ func (r *pageRenderer) jobs() *jobList {
 	fc := r.fc
 	list := &jobList{byKey: map[string]int{}, readers: map[string][]int{}}
 	add := func(key string, pages int, sum func(*pageRenderer) uint64, render func(*pageRenderer, *job)) {
+		j := &job{key: key, pageCount: pages, sum: sum, render: render}
 		var reads []string
-		r.reads = &reads
-		j := &job{key: key, pageCount: pages, sum: sum, render: render, digest: sum(r)}
-		r.reads = nil
+		if r.probes {
+			r.reads = &reads
+			j.digest = sum(r)
+			r.reads = nil
+		}
 		i := len(list.jobs)
 		for _, p := range reads {
 			list.readers[p] = append(list.readers[p], i)

@@ -64,7 +64,9 @@ type pageRenderer struct {
 	index    *search.Writer
 	dropText bool
 	// probes is set when a later build may reuse the jobs' output, which
-	// it does only where the jobs' probes resolve the same then.
+	// it does only where the jobs' digests are the same and their probes
+	// resolve the same then. Without it, the jobs get no digests and
+	// record no probes.
 	probes bool
 	// reviewMaxAge and now set the check for reviews that are due; zero
 	// turns it off.
