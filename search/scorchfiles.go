@@ -81,7 +81,9 @@ func writeIndexMeta(dir string) error {
 // place of the current time.
 func writeRootBolt(dir string, mappingJSON []byte, segmentFile string) error {
 	path := filepath.Join(dir, rootBoltFileName)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{PageSize: rootBoltPageSize})
+	// The build writes its files without syncing them to the disk, and
+	// root.bolt is no different.
+	db, err := bolt.Open(path, 0o600, &bolt.Options{PageSize: rootBoltPageSize, NoSync: true})
 	if err != nil {
 		return fmt.Errorf("creating %s: %w", rootBoltFileName, err)
 	}

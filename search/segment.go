@@ -1,10 +1,12 @@
 package search
 
 import (
+	"bufio"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -215,12 +217,15 @@ func (p *partitionWriter) writeSegment(key int, docs []index.Document) error {
 	if err != nil {
 		return fmt.Errorf("creating segment: %w", err)
 	}
-	unpersisted, ok := seg.(segment.UnpersistedSegment)
+	// The segment is written as its Persist writes it, without the
+	// sync to the disk: the merge reads it back soon, and the file goes
+	// once the merge is done.
+	unpersisted, ok := seg.(io.WriterTo)
 	if !ok {
 		return fmt.Errorf("creating segment: %T cannot be written to a file", seg)
 	}
 	path := filepath.Join(p.segmentDir, fmt.Sprintf("%09d.zap", key))
-	err = unpersisted.Persist(path)
+	err = writeSegmentFile(path, unpersisted)
 	if closeErr := seg.Close(); err == nil {
 		err = closeErr
 	}
@@ -234,6 +239,26 @@ func (p *partitionWriter) writeSegment(key int, docs []index.Document) error {
 	}
 	p.segments[key] = path
 	return nil
+}
+
+// writeSegmentFile writes seg to a new file at path.
+func writeSegmentFile(path string, seg io.WriterTo) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<16)
+	_, err = seg.WriteTo(w)
+	if err == nil {
+		err = w.Flush()
+	}
+	if closeErr := f.Close(); err == nil {
+		err = closeErr
+	}
+	if err != nil {
+		os.Remove(path)
+	}
+	return err
 }
 
 // finish merges the segments into the partition's one segment, removes

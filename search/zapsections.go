@@ -37,10 +37,9 @@ func sortSectionAddresses(path string) error {
 	if err != nil {
 		return fmt.Errorf("sorting section addresses: %w", err)
 	}
+	// Like the pages of a build, the index is not synced to the disk:
+	// a build that does not finish is run again.
 	err = sortSections(f)
-	if err == nil {
-		err = f.Sync()
-	}
 	if closeErr := f.Close(); err == nil {
 		err = closeErr
 	}
