@@ -246,7 +246,7 @@ func (r *pageRenderer) renderService(svc *Service, j *job) {
 		}
 		r.renderPart(part, diags)
 	}
-	sv.Toc, sv.Sections = joinParts(sv.Parts)
+	sv.Toc = joinTocItems(sv.Parts)
 	lintService(svc, own, base, r.reviewMaxAge, r.now, diags)
 
 	v := r.newView(s, svc.URL, svc.Matter.Title, svc.Matter.Summary)
@@ -378,8 +378,10 @@ func (o *renderedOnce) get(render func() template.HTML) template.HTML {
 // template page with data, or reports the error, naming the rendered
 // subject, and returns "".
 func (r *pageRenderer) executeNamed(page, name string, data any, subject string, diags *diag.List) template.HTML {
-	var buf bytes.Buffer
-	if err := r.theme.templates[page].ExecuteTemplate(&buf, name, data); err != nil {
+	buf := fragmentBuffers.Get().(*bytes.Buffer)
+	defer fragmentBuffers.Put(buf)
+	buf.Reset()
+	if err := r.theme.templates[page].ExecuteTemplate(buf, name, data); err != nil {
 		diags.Errorf("themes", 0, 0, "template", "", "rendering %s with template %s: %v", subject, name, err)
 		return ""
 	}
@@ -434,22 +436,19 @@ func (r *pageRenderer) baseForms(svc *Service) bool {
 	return true
 }
 
-// joinParts returns the TocItem and the Section of every part of parts,
-// each joined in order.
-func joinParts(parts []renderedPart) (toc, sections template.HTML) {
-	tocSize, sectionsSize := 0, 0
+// joinTocItems returns the TocItem of every part of parts, joined in
+// order.
+func joinTocItems(parts []renderedPart) template.HTML {
+	size := 0
 	for i := range parts {
-		tocSize += len(parts[i].TocItem)
-		sectionsSize += len(parts[i].Section)
+		size += len(parts[i].TocItem)
 	}
-	var tocText, sectionsText strings.Builder
-	tocText.Grow(tocSize)
-	sectionsText.Grow(sectionsSize)
+	var toc strings.Builder
+	toc.Grow(size)
 	for i := range parts {
-		tocText.WriteString(string(parts[i].TocItem))
-		sectionsText.WriteString(string(parts[i].Section))
+		toc.WriteString(string(parts[i].TocItem))
 	}
-	return template.HTML(tocText.String()), template.HTML(sectionsText.String())
+	return template.HTML(toc.String())
 }
 
 func (r *pageRenderer) renderOffice(o *Office, j *job) {

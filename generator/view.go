@@ -93,11 +93,11 @@ type serviceView struct {
 	*Service
 	Intro template.HTML
 	Parts []renderedPart
-	// Toc and Sections are the TocItem and the Section of every part,
-	// joined, so that a template writes each list with one action
-	// instead of one for every part.
-	Toc, Sections template.HTML
-	Category      link
+	// Toc is the TocItem of every part, joined, so that a template
+	// writes the table of contents with one action instead of one for
+	// every part.
+	Toc      template.HTML
+	Category link
 	// Office is the responsible office, and OfficeAt its URL, absolute
 	// when it belongs to another portal.
 	Office   *officeCard

@@ -196,15 +196,19 @@ func (a *Analyzer) Analyze(input []byte) analysis.TokenStream {
 func (a *Analyzer) Frequencies(input []byte, countFreqs bool) (index.TokenFrequencies, int) {
 	// An estimate: German service texts give about one distinct term,
 	// compound parts included, for every sixteen bytes.
-	freqs := make(index.TokenFrequencies, len(input)/16+1)
-	var slab []index.TokenFreq
+	estimate := len(input)/16 + 1
+	freqs := make(index.TokenFrequencies, estimate)
+	// The terms' TokenFreqs come from slabs, the first of the estimated
+	// size and each further one as large as all before.
+	slab := make([]index.TokenFreq, 0, estimate)
 	tokens := 0
+
 	add := func(term []byte, text string) {
 		tokens++
 		tf := freqs[text]
 		if tf == nil {
 			if len(slab) == cap(slab) {
-				slab = make([]index.TokenFreq, 0, max(len(freqs), 16))
+				slab = make([]index.TokenFreq, 0, len(freqs))
 			}
 			slab = append(slab, index.TokenFreq{Term: term})
 			tf = &slab[len(slab)-1]
@@ -214,6 +218,7 @@ func (a *Analyzer) Frequencies(input []byte, countFreqs bool) (index.TokenFreque
 			tf.SetFrequency(tf.Frequency() + 1)
 		}
 	}
+
 	var scratch []byte
 	for s, ok := nextWord(input, 0); ok; s, ok = nextWord(input, s.end) {
 		if s.end-s.start > MaxWordBytes {
