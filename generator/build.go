@@ -430,7 +430,12 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 			// again as pages render instead of held all along.
 			reread = st.contentDir
 		}
-		l := decodeContent(st.files, siteIDs, prevDecoded, st.decoded, reread, &diags)
+		next := st.decoded
+		if b.once {
+			// Nothing decodes again from this build's results.
+			next, st.decoded = nil, nil
+		}
+		l := decodeContent(st.files, siteIDs, prevDecoded, next, reread, &diags)
 		if b.once {
 			for i := range st.files {
 				st.files[i].src = nil

@@ -201,10 +201,18 @@ func decodeContent(files []rawFile, siteIDs map[string]bool, prev, next map[stri
 		starts:   map[string]*Page{},
 	}
 	for i, r := range results {
-		next[files[i].rel] = r
 		diags.Add(r.diags...)
+		if next == nil {
+			// No later build reuses the decoded content, so resolving
+			// may fill in its fields.
+			if r.dec != nil {
+				l.file(r.dec, false, diags)
+			}
+			continue
+		}
+		next[files[i].rel] = r
 		if r.dec != nil {
-			l.file(r.dec, diags)
+			l.file(r.dec, true, diags)
 		}
 	}
 	return l
@@ -232,31 +240,48 @@ func (d *decoded) dropBody(file string, size int) {
 	src.body = nil
 }
 
-// file adds a fresh copy of the decoded content d to l.
-func (l *loaded) file(d *decoded, diags *diag.List) {
+// file adds the decoded content d to l, a fresh copy of it when fresh
+// is set, so that d stays as decoded for the next build.
+func (l *loaded) file(d *decoded, fresh bool, diags *diag.List) {
 	switch d.kind {
 	case "base":
-		b := *d.base
+		b := d.base
+		if fresh {
+			b = ptr(*b)
+		}
 		if prev, dup := l.bases[b.ID]; dup {
 			diags.Errorf(d.name, 1, 1, "duplicate-url",
 				"rename one of the files", "base text id %q is also used by %s", b.ID, prev.src.path)
 			return
 		}
-		l.bases[b.ID] = &b
+		l.bases[b.ID] = b
 	case "services":
-		s := *d.svc
-		l.services[d.site] = append(l.services[d.site], &s)
+		s := d.svc
+		if fresh {
+			s = ptr(*s)
+		}
+		l.services[d.site] = append(l.services[d.site], s)
 	case "offices":
-		o := *d.off
-		l.offices[d.site] = append(l.offices[d.site], &o)
-	case "pages":
-		p := *d.page
-		l.pages[d.site] = append(l.pages[d.site], &p)
-	case "start":
-		p := *d.page
-		l.starts[d.site] = &p
+		o := d.off
+		if fresh {
+			o = ptr(*o)
+		}
+		l.offices[d.site] = append(l.offices[d.site], o)
+	case "pages", "start":
+		p := d.page
+		if fresh {
+			p = ptr(*p)
+		}
+		if d.kind == "start" {
+			l.starts[d.site] = p
+		} else {
+			l.pages[d.site] = append(l.pages[d.site], p)
+		}
 	}
 }
+
+// ptr returns a pointer to a copy of v.
+func ptr[T any](v T) *T { return &v }
 
 // decodeFile decodes one file. It returns nil for an unusable file.
 func decodeFile(f rawFile, siteIDs map[string]bool, diags *diag.List) *decoded {
