@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -32,6 +33,9 @@ type pageRenderer struct {
 	reparseBases bool
 	// assets are the fingerprinted asset paths per site.
 	assets map[string]siteAssets
+	// viewLinks are the links every view shares, made once.
+	viewLinks     *viewLinks
+	viewLinksInit sync.Once
 	// byBase and byLeiKa group the services of all portals, for "this
 	// service in other communes".
 	byBase  map[string][]*Service
@@ -98,17 +102,15 @@ func (r *pageRenderer) newView(s *Site, path, title, description string) *view {
 		Portals:     r.portals,
 	}
 	v.AccountURL = accountURL(cfg, v.Canonical)
-	if cfg.Search.URL != "" {
-		base := strings.TrimSuffix(cfg.Search.URL, "/")
-		v.SearchURL = base + "/suche"
-		v.SuggestURL = base + "/api/suggest"
-	}
-	for _, c := range cfg.Categories {
-		u := categoriesPath + c.ID + "/"
-		v.Categories = append(v.Categories, categoryLink{Category: c, URL: u, Active: u == path})
-	}
-	for _, p := range requiredPages {
-		v.Legal = append(v.Legal, link{Title: p.Title, URL: "/" + p.Slug + "/"})
+	links := r.viewLinksOnce()
+	v.SearchURL, v.SuggestURL = links.search, links.suggest
+	v.Categories, v.Legal = links.categories, links.legal
+	for i, c := range v.Categories {
+		if c.URL == path {
+			v.Categories = slices.Clone(v.Categories)
+			v.Categories[i].Active = true
+			break
+		}
 	}
 	v.Breadcrumbs = []link{{Title: "Startseite", URL: "/"}}
 	if c := r.chrome[s.ID]; c != nil {
@@ -118,6 +120,38 @@ func (r *pageRenderer) newView(s *Site, path, title, description string) *view {
 		}
 	}
 	return v
+}
+
+// viewLinks are the links of a view that are the same on every page:
+// the search endpoints, the categories with none active and the pages
+// every portal publishes. Views share the slices and must not change
+// them.
+type viewLinks struct {
+	search, suggest string
+	categories      []categoryLink
+	legal           []link
+}
+
+// viewLinksOnce returns the viewLinks of the federation, made on the
+// first call.
+func (r *pageRenderer) viewLinksOnce() *viewLinks {
+	r.viewLinksInit.Do(func() {
+		cfg := r.fc.cfg
+		l := &viewLinks{}
+		if cfg.Search.URL != "" {
+			base := strings.TrimSuffix(cfg.Search.URL, "/")
+			l.search = base + "/suche"
+			l.suggest = base + "/api/suggest"
+		}
+		for _, c := range cfg.Categories {
+			l.categories = append(l.categories, categoryLink{Category: c, URL: categoriesPath + c.ID + "/"})
+		}
+		for _, p := range requiredPages {
+			l.legal = append(l.legal, link{Title: p.Title, URL: "/" + p.Slug + "/"})
+		}
+		r.viewLinks = l
+	})
+	return r.viewLinks
 }
 
 // renderChrome renders the blocks every page of site s shares.
