@@ -3,6 +3,7 @@ package generator
 import (
 	"encoding/json"
 	"html/template"
+	"sync"
 
 	"github.com/verbund/verbund/federation"
 )
@@ -65,13 +66,33 @@ func ldOfficeOf(o *Office, url string) ldOffice {
 	return l
 }
 
+// officeLocations holds the JSON-LD of offices as the service locations
+// of service pages, encoded once for all the services of an office.
+type officeLocations struct{ encoded sync.Map }
+
+// of returns the JSON-LD of office o as a service location.
+func (l *officeLocations) of(o *Office) any {
+	if v, ok := l.encoded.Load(o); ok {
+		return v
+	}
+	office := ldOfficeOf(o, absolute(o.Site.Site, o.URL))
+	var v any = office
+	if b, err := json.Marshal(office); err == nil {
+		v = json.RawMessage(b)
+	}
+	v, _ = l.encoded.LoadOrStore(o, v)
+	return v
+}
+
 func officeJSONLD(o *Office, url string) template.JS {
 	l := ldOfficeOf(o, url)
 	l.Context = "https://schema.org"
 	return marshalJS(l)
 }
 
-func serviceJSONLD(svc *Service, url string, cfg *federation.Config) template.JS {
+// serviceJSONLD returns the JSON-LD of service page svc at url. location
+// is the JSON-LD of its office, as officeLocation returns it.
+func serviceJSONLD(svc *Service, url string, cfg *federation.Config, location any) template.JS {
 	s := svc.Site
 	provider := s.Site
 	if svc.Matter.Tier == TierCounty {
@@ -88,8 +109,7 @@ func serviceJSONLD(svc *Service, url string, cfg *federation.Config) template.JS
 		AreaServed: map[string]any{"@type": "AdministrativeArea", "name": s.Name},
 	}
 	if svc.Office != nil {
-		office := ldOfficeOf(svc.Office, absolute(svc.Office.Site.Site, svc.Office.URL))
-		l.Channel = map[string]any{"@type": "ServiceChannel", "serviceLocation": office}
+		l.Channel = map[string]any{"@type": "ServiceChannel", "serviceLocation": location}
 		if svc.Matter.Online != "" {
 			l.Channel["serviceUrl"] = svc.Matter.Online
 		}

@@ -33,6 +33,8 @@ type pageRenderer struct {
 	reparseBases bool
 	// assets are the fingerprinted asset paths per site.
 	assets map[string]siteAssets
+	// officeLocations are the offices' JSON-LD for service pages.
+	officeLocations officeLocations
 	// viewLinks are the links every view shares, made once.
 	viewLinks     *viewLinks
 	viewLinksInit sync.Once
@@ -289,7 +291,11 @@ func (r *pageRenderer) renderService(svc *Service, j *job) {
 	if svc.Matter.Lang != "" {
 		v.Lang = svc.Matter.Lang
 	}
-	v.JSONLD = serviceJSONLD(svc, v.Canonical, r.fc.cfg)
+	var location any
+	if svc.Office != nil {
+		location = r.officeLocations.of(svc.Office)
+	}
+	v.JSONLD = serviceJSONLD(svc, v.Canonical, r.fc.cfg, location)
 	r.execute("service", v, j)
 	if svc.Base != nil {
 		r.usedBase(svc.Base)
