@@ -57,12 +57,18 @@ go build -o "$out/verbund" ./cmd/verbund
 go build -o "$out/gencorpus" ./bench/gencorpus
 
 # After a tree of many files is deleted, creating files is slower for some
-# minutes. ext4 without a journal skips recently deleted inodes when it
-# allocates new ones, and scanning past them costs system time. So each
-# run's output moves to a trash folder of this run, deleted once all runs
-# are done, and every build creates its files as on a fresh machine.
+# minutes. ext4 without a journal skips inodes deleted in the last minute
+# when it allocates new ones, or in the last six minutes while their
+# inode table block waits to be written, and scanning past them costs
+# system time (Linux, fs/ext4/ialloc.c, recently_deleted). So each run's
+# output moves to a trash folder of this run, deleted once all runs are
+# done, and every build creates its files as on a fresh machine. Start
+# the next series six minutes after the end of one.
 trash=$(mktemp -d "$out/trash.XXXXXX")
-cleanup() { rm -rf "$trash"; }
+cleanup() {
+	rm -rf "$trash"
+	sync
+}
 trap cleanup EXIT
 
 # clear_output DIR moves DIR out of the way of the next build.
@@ -85,6 +91,10 @@ run_once() {
 	stats=$(mktemp)
 	log=$(mktemp)
 	clear_output "$public"
+	# A build leaves hundreds of megabytes for the kernel to write to the
+	# disk in the background. Writing them out first keeps that work out
+	# of the next run.
+	sync
 	if ! /usr/bin/time -v -o "$stats" "$@" >"$log" 2>&1; then
 		echo "build.sh: $name build failed:" >&2
 		tail -n 20 "$log" >&2

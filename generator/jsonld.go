@@ -91,7 +91,7 @@ func officeJSONLD(o *Office, url string) template.JS {
 }
 
 // serviceJSONLD returns the JSON-LD of service page svc at url. location
-// is the JSON-LD of its office, as officeLocation returns it.
+// is the JSON-LD of its office, as officeLocations.of returns it.
 func serviceJSONLD(svc *Service, url string, cfg *federation.Config, location any) template.JS {
 	s := svc.Site
 	provider := s.Site
