@@ -57,10 +57,10 @@ go build -o "$out/verbund" ./cmd/verbund
 go build -o "$out/gencorpus" ./bench/gencorpus
 
 # After a tree of many files is deleted, creating files is slower for some
-# minutes. ext4 without a journal skips inodes deleted in the last minute
-# when it allocates new ones, or in the last six minutes while their
-# inode table block waits to be written, and scanning past them costs
-# system time (Linux, fs/ext4/ialloc.c, recently_deleted). So each run's
+# minutes. When ext4 without a journal allocates an inode, it skips those
+# deleted in the last minute, or in the last six minutes while their
+# inode table block waits to be written. Scanning past them costs system
+# time (Linux, fs/ext4/ialloc.c, recently_deleted). So each run's
 # output moves to a trash folder of this run, deleted once all runs are
 # done, and every build creates its files as on a fresh machine. Start
 # the next series six minutes after the end of one.

@@ -14,9 +14,9 @@ import (
 // Go's default lets the heap grow by the size of the live heap. A build
 // of 10,000 pages keeps about 50 MiB live and allocates about 1.3 GiB,
 // so it would collect some 25 times. 128 MiB of headroom brought that
-// down to 13 collections for a peak of 260 MiB; 160 MiB spares another
-// 3 % of the CPU time for a peak of 285 MiB, and 192 MiB 4 % for 310 MiB
-// (measured side by side on a 2-core machine).
+// down to 13 collections for a peak of 260 MiB. 160 MiB spares another
+// 3 % of the CPU time for a peak of 285 MiB, and 192 MiB spares 4 % for
+// a peak of 310 MiB, measured side by side on a 2-core machine.
 const MinHeapHeadroom = 160 << 20
 
 // liveGrowth is how many times its live heap a build's heap may grow by
