@@ -2,6 +2,7 @@ package generator
 
 import (
 	"html/template"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -108,5 +109,35 @@ func TestRenderPartSharesSection(t *testing.T) {
 		if !strings.Contains(string(forms.Section), url) {
 			t.Errorf("forms section %q lacks the page's form %s", forms.Section, url)
 		}
+	}
+}
+
+func TestBaseForms(t *testing.T) {
+	web := []Form{{Title: "Antrag", URL: "https://formulare.example/antrag.pdf"}}
+	mail := []Form{{Title: "Antrag", URL: "mailto:post@example.org"}}
+	service := []Form{{Title: "Antrag", URL: "leistung:reisepass"}}
+	path := []Form{{Title: "Antrag", URL: "/formulare/antrag.pdf"}}
+	base := func(forms []Form) *Base { return &Base{ID: "reisepass", serviceMatter: serviceMatter{Forms: forms}} }
+	tests := []struct {
+		name string
+		svc  *Service
+		want bool
+	}{
+		{"no base text", &Service{Matter: serviceMatter{Forms: web}}, false},
+		{"the base text's web forms", &Service{Base: base(web), Matter: serviceMatter{Forms: web}}, true},
+		{"the base text's mail forms", &Service{Base: base(mail), Matter: serviceMatter{Forms: mail}}, true},
+		{"no forms on either side", &Service{Base: base(nil)}, true},
+		{"forms of the page's own", &Service{Base: base(web), Matter: serviceMatter{Forms: slices.Clone(web)}}, false},
+		{"forms where the base text has none", &Service{Base: base(nil), Matter: serviceMatter{Forms: web}}, false},
+		{"the base text's service link", &Service{Base: base(service), Matter: serviceMatter{Forms: service}}, false},
+		{"the base text's root-relative path", &Service{Base: base(path), Matter: serviceMatter{Forms: path}}, false},
+	}
+	r := &pageRenderer{}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := r.baseForms(tt.svc); got != tt.want {
+				t.Errorf("baseForms = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

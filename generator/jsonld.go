@@ -66,7 +66,7 @@ func ldOfficeOf(o *Office, url string) ldOffice {
 	return l
 }
 
-// officeLocations holds the JSON-LD of offices as the service locations
+// officeLocations contains the JSON-LD of offices as the service locations
 // of service pages, encoded once for all the services of an office.
 type officeLocations struct{ encoded sync.Map }
 

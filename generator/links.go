@@ -132,8 +132,8 @@ func (fc *federationContent) matterURL(s *Site, raw string) (string, error) {
 }
 
 // sameOnEveryPortal reports whether matterURL returns raw as it is for
-// every portal: a web or mailto address, where other links resolve
-// against the portal.
+// every portal without asking the portal's resolver: a web or mailto
+// address.
 func sameOnEveryPortal(raw string) bool {
 	u, err := url.Parse(raw)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "mailto")

@@ -138,8 +138,8 @@ func normalize(src []byte) []byte {
 
 // decoded is a content file with its front matter decoded, before it is
 // filed into a loaded set. Resolving a build fills in fields of the
-// objects, so every build files fresh copies and the decoded value stays
-// as it was, for the next build to reuse.
+// objects, so a build that a later build updates files fresh copies and
+// the decoded value stays as it was, for the next build to reuse.
 type decoded struct {
 	kind string // base, services, offices, pages or start
 	site string
@@ -162,7 +162,7 @@ type decodedFile struct {
 // decodeContent sorts files into base texts, services, offices and pages
 // and decodes their front matter, in parallel. siteIDs are the sites of
 // the federation. Files found in prev with the same content are not
-// decoded again; next receives the result of every file.
+// decoded again; next, unless nil, receives the result of every file.
 //
 // When reread is not empty, the decoded sources keep their front matter
 // but not their bodies, which parseMarkdown reads again from the file

@@ -299,7 +299,8 @@ func (m *markdown) renderNodes(d *document, nodes []ast.Node, resolve linkResolv
 	return template.HTML(minified.String())
 }
 
-// fragmentBuffers hold rendered Markdown before and after minifying.
+// fragmentBuffers hold rendered Markdown before and after minifying, and
+// the output of the theme's blocks (executeNamed).
 var fragmentBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // linkRenderer renders links with destinations resolved per portal.

@@ -270,9 +270,8 @@ func tidyPage(page []byte) []byte {
 }
 
 // preformatted returns the byte ranges of the pre and textarea elements
-// of html, in which white space shows. It looks at each tag once,
-// because a search for "<pre" alone stops at most of the many tags of a
-// page.
+// of html, in which white space shows. It makes one pass over the tags
+// instead of one for each element name.
 func preformatted(html []byte) []span {
 	var l []span
 	for i := 0; ; {
@@ -427,13 +426,10 @@ func tidyEnough(html []byte) bool {
 				return false
 			}
 			tag := html[i+1 : i+end]
-			name := tagName(tag)
-			if bytes.IndexByte(tag, '&') >= 0 || bytes.Contains(tag, emptyValue) ||
-				bytes.Contains(tag, spaceQuote) || bytes.Contains(tag, quoteSpaceValue) ||
-				bytes.Contains(tag, doubleSpace) || bytes.HasPrefix(tag, commentStart) ||
-				bytes.Equal(name, preName) || bytes.Equal(name, textareaName) || bytes.Equal(name, brName) {
+			if !tidyTag(tag) {
 				return false
 			}
+			name := tagName(tag)
 			if isBlockTag(name) {
 				atStart = true
 			}
@@ -455,6 +451,50 @@ func tidyEnough(html []byte) bool {
 	return true
 }
 
+// tidyTag reports whether the minifier leaves tag, the text between a
+// tag's angle brackets, as it is. It shortens character references,
+// empty attribute values and values that start or end with a space, and
+// it rewrites addresses with a scheme in upper case or a data scheme.
+// Comments and pre, textarea and br elements are left to the minifier
+// too.
+func tidyTag(tag []byte) bool {
+	name := tagName(tag)
+	if bytes.IndexByte(tag, '&') >= 0 || bytes.Contains(tag, emptyValue) ||
+		bytes.Contains(tag, spaceQuote) || bytes.Contains(tag, quoteSpaceValue) ||
+		bytes.Contains(tag, doubleSpace) || bytes.HasPrefix(tag, commentStart) ||
+		bytes.Equal(name, preName) || bytes.Equal(name, textareaName) || bytes.Equal(name, brName) {
+		return false
+	}
+	for rest := tag; ; {
+		k := bytes.Index(rest, valueStart)
+		if k < 0 {
+			return true
+		}
+		rest = rest[k+len(valueStart):]
+		if !plainScheme(rest) {
+			return false
+		}
+	}
+}
+
+// plainScheme reports whether the attribute value at the start of value
+// has no scheme, or one in lower case other than data.
+func plainScheme(value []byte) bool {
+	for i, c := range value {
+		switch {
+		case c == ':':
+			return !bytes.EqualFold(value[:i], dataScheme)
+		case 'A' <= c && c <= 'Z':
+			return false
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '+', c == '-', c == '.':
+		default:
+			// No scheme: the value ends, or a path or query starts.
+			return true
+		}
+	}
+	return true
+}
+
 // tidyRemoves reports whether tidyPage removes the line break at i in
 // html, which it does between two tags when one of them belongs to a
 // block element.
@@ -467,7 +507,11 @@ func tidyRemoves(html []byte, i int) bool {
 
 var (
 	brName, commentStart = []byte("br"), []byte("!--")
+	// valueStart starts every attribute value, and dataScheme is the
+	// scheme the minifier re-encodes.
+	valueStart, dataScheme = []byte(`="`), []byte("data")
 	// The minifier shortens attributes with these: empty values, and
 	// values that start or end with a space.
-	emptyValue, spaceQuote, quoteSpaceValue, doubleSpace = []byte(`=""`), []byte(` "`), []byte(`=" `), []byte("  ")
+	emptyValue, spaceQuote       = []byte(`=""`), []byte(` "`)
+	quoteSpaceValue, doubleSpace = []byte(`=" `), []byte("  ")
 )

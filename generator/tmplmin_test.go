@@ -176,6 +176,9 @@ var markdownSamples = []string{
 	"```\ncode <b>\n\n  x\n```\n\n    eingerückt\n",
 	"Text <b>roh</b> und <!-- k -->\n\n<div>block</div>",
 	"[Link](https://a.de/?a=1&b=2) Zeile&nbsp;mit &copy; &lt;tag&gt;",
+	"Ein [Link](HTTP://x.de).",
+	"![Bild](HTTPS://x.de/b.png)",
+	"![Bild](data:image/png;base64,YWJj)",
 }
 
 // TestTidyEnoughMatchesMinifier renders Markdown samples and checks that

@@ -205,8 +205,8 @@ func newWriter(dir string, bases []Base, pages, n int) (*Writer, error) {
 		n = partitionCount(pages + len(bases))
 	}
 	w := &Writer{
-		dir: dir, tmp: tmp, mapping: m, mapper: newDocumentMapper(m), mappingJSON: mappingJSON, bases: map[string]*Base{},
-		ranges: map[int]*positionRange{}, written: map[int]bool{}, lastRange: -1,
+		dir: dir, tmp: tmp, mapping: m, mapper: newDocumentMapper(m), mappingJSON: mappingJSON,
+		bases: map[string]*Base{}, ranges: map[int]*positionRange{}, written: map[int]bool{}, lastRange: -1,
 	}
 	w.setRangeSize(rangePositions, n)
 	for i := range bases {

@@ -82,7 +82,7 @@ func writeIndexMeta(dir string) error {
 func writeRootBolt(dir string, mappingJSON []byte, segmentFile string) error {
 	path := filepath.Join(dir, rootBoltFileName)
 	// The build writes its files without syncing them to the disk, and
-	// root.bolt is no different.
+	// root.bolt is no different. Only zap's merge syncs its segment.
 	db, err := bolt.Open(path, 0o600, &bolt.Options{PageSize: rootBoltPageSize, NoSync: true})
 	if err != nil {
 		return fmt.Errorf("creating %s: %w", rootBoltFileName, err)

@@ -169,7 +169,8 @@ func (dm *documentMapper) mapText(d document) *bdocument.Document {
 			doc.AddField(bdocument.NewTextFieldCustom(name, []uint64{}, []byte(v), f.options, f.analyzer))
 		case []string:
 			for i, s := range v {
-				doc.AddField(bdocument.NewTextFieldCustom(name, []uint64{uint64(i)}, []byte(s), f.options, f.analyzer))
+				positions := []uint64{uint64(i)}
+				doc.AddField(bdocument.NewTextFieldCustom(name, positions, []byte(s), f.options, f.analyzer))
 			}
 		}
 	}
@@ -218,14 +219,13 @@ func (p *partitionWriter) writeSegment(key int, docs []index.Document) error {
 		return fmt.Errorf("creating segment: %w", err)
 	}
 	// The segment is written as its Persist writes it, without the
-	// sync to the disk: the merge reads it back soon, and the file goes
-	// once the merge is done.
-	unpersisted, ok := seg.(io.WriterTo)
+	// sync to the disk, like the other files of a build.
+	persistable, ok := seg.(io.WriterTo)
 	if !ok {
 		return fmt.Errorf("creating segment: %T cannot be written to a file", seg)
 	}
 	path := filepath.Join(p.segmentDir, fmt.Sprintf("%09d.zap", key))
-	err = writeSegmentFile(path, unpersisted)
+	err = writeSegmentFile(path, persistable)
 	if closeErr := seg.Close(); err == nil {
 		err = closeErr
 	}

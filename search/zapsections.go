@@ -37,8 +37,9 @@ func sortSectionAddresses(path string) error {
 	if err != nil {
 		return fmt.Errorf("sorting section addresses: %w", err)
 	}
-	// Like the pages of a build, the index is not synced to the disk:
-	// a build that does not finish is run again.
+	// Like the pages of a build, the index files are not synced to the
+	// disk, because a build that does not finish is run again. Only zap's
+	// merge syncs the segment it writes.
 	err = sortSections(f)
 	if closeErr := f.Close(); err == nil {
 		err = closeErr
