@@ -147,14 +147,23 @@ func checkFiles(t *testing.T, out, spec string) {
 			}
 			continue
 		}
+		// "path: text" wants text in the file, "path !: text" not.
 		path, text, _ := strings.Cut(line, ": ")
+		path, lacks := strings.CutSuffix(path, " !")
 		data, err := os.ReadFile(filepath.Join(out, path))
 		if err != nil {
 			t.Errorf("missing output: %v", err)
 			continue
 		}
-		if text != "" && !strings.Contains(string(data), text) {
-			t.Errorf("%s lacks %q", path, text)
+		if text == "" {
+			continue
+		}
+		if has := strings.Contains(string(data), text); has == lacks {
+			if lacks {
+				t.Errorf("%s has %q", path, text)
+			} else {
+				t.Errorf("%s lacks %q", path, text)
+			}
 		}
 	}
 }

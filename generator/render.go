@@ -50,6 +50,9 @@ type pageRenderer struct {
 	// otherItems are, by Service.number, the items of the services in the
 	// lists of the same service on other portals.
 	otherItems []renderedOnce
+	// otherLists are the lists of the same service on the portals by
+	// base text or LeiKa keys, each made once.
+	otherLists sync.Map
 	// tocItems are the items of the table of contents of the parts, in
 	// the order of Parts.
 	tocItems []renderedOnce
@@ -373,6 +376,44 @@ func (d *document) has(key string) bool {
 // rendered once per build, with the theme's template "other-commune",
 // because a service of a group of n portals appears in n-1 lists.
 func (r *pageRenderer) others(svc *Service, diags *diag.List) template.HTML {
+	key := ""
+	if svc.Base != nil {
+		key = "base " + svc.Base.ID
+	} else if len(svc.Matter.LeiKa) > 0 {
+		key = "leika " + strings.Join(svc.Matter.LeiKa, " ")
+	} else {
+		return ""
+	}
+	v, _ := r.otherLists.LoadOrStore(key, &otherList{})
+	l := v.(*otherList)
+	l.once.Do(func() { l.build(r, svc, diags) })
+	for i, id := range l.sites {
+		if id == svc.Site.ID {
+			start := 0
+			if i > 0 {
+				start = l.ends[i-1]
+			}
+			return template.HTML(l.html[:start] + l.html[l.ends[i]:])
+		}
+	}
+	return template.HTML(l.html)
+}
+
+// otherList is the list of one service on every portal that offers it,
+// in the order of the portals' names, from which others cuts the item
+// of the page's own portal.
+type otherList struct {
+	once sync.Once
+	// html is the items joined, sites the portal of each item and ends
+	// the end of each item in html.
+	html  string
+	sites []string
+	ends  []int
+}
+
+// build makes the list of the group of svc: the services of its base
+// text, or those of its LeiKa keys, the first of each portal.
+func (l *otherList) build(r *pageRenderer, svc *Service, diags *diag.List) {
 	var group []*Service
 	if svc.Base != nil {
 		group = r.byBase[svc.Base.ID]
@@ -381,24 +422,22 @@ func (r *pageRenderer) others(svc *Service, diags *diag.List) template.HTML {
 			group = append(group, r.byLeiKa[k]...)
 		}
 	}
-	if len(group) == 0 {
-		return ""
-	}
-	seen := map[string]bool{svc.Site.ID: true}
+	seen := map[string]bool{}
 	list := make([]*Service, 0, len(group))
 	for _, o := range group {
-		if seen[o.Site.ID] {
-			continue
+		if !seen[o.Site.ID] {
+			seen[o.Site.ID] = true
+			list = append(list, o)
 		}
-		seen[o.Site.ID] = true
-		list = append(list, o)
 	}
 	sort.SliceStable(list, func(i, j int) bool { return list[i].Site.Name < list[j].Site.Name })
 	var b strings.Builder
 	for _, o := range list {
 		b.WriteString(string(r.otherItem(o, diags)))
+		l.sites = append(l.sites, o.Site.ID)
+		l.ends = append(l.ends, b.Len())
 	}
-	return template.HTML(b.String())
+	l.html = b.String()
 }
 
 // renderedOnce is HTML that many pages show and the first of them
