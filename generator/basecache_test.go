@@ -132,10 +132,9 @@ func TestBaseForms(t *testing.T) {
 		{"the base text's service link", &Service{Base: base(service), Matter: serviceMatter{Forms: service}}, false},
 		{"the base text's root-relative path", &Service{Base: base(path), Matter: serviceMatter{Forms: path}}, false},
 	}
-	r := &pageRenderer{}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := r.baseForms(tt.svc); got != tt.want {
+			if got := baseForms(tt.svc); got != tt.want {
 				t.Errorf("baseForms = %v, want %v", got, tt.want)
 			}
 		})

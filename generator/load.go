@@ -247,7 +247,7 @@ func (l *loaded) file(d *decoded, fresh bool, diags *diag.List) {
 	case "base":
 		b := d.base
 		if fresh {
-			b = ptr(*b)
+			b = new(*b)
 		}
 		if prev, dup := l.bases[b.ID]; dup {
 			diags.Errorf(d.name, 1, 1, "duplicate-url",
@@ -258,19 +258,19 @@ func (l *loaded) file(d *decoded, fresh bool, diags *diag.List) {
 	case "services":
 		s := d.svc
 		if fresh {
-			s = ptr(*s)
+			s = new(*s)
 		}
 		l.services[d.site] = append(l.services[d.site], s)
 	case "offices":
 		o := d.off
 		if fresh {
-			o = ptr(*o)
+			o = new(*o)
 		}
 		l.offices[d.site] = append(l.offices[d.site], o)
 	case "pages", "start":
 		p := d.page
 		if fresh {
-			p = ptr(*p)
+			p = new(*p)
 		}
 		if d.kind == "start" {
 			l.starts[d.site] = p
@@ -279,9 +279,6 @@ func (l *loaded) file(d *decoded, fresh bool, diags *diag.List) {
 		}
 	}
 }
-
-// ptr returns a pointer to a copy of v.
-func ptr[T any](v T) *T { return &v }
 
 // decodeFile decodes one file. It returns nil for an unusable file.
 func decodeFile(f rawFile, siteIDs map[string]bool, diags *diag.List) *decoded {

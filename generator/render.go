@@ -279,7 +279,7 @@ func (r *pageRenderer) renderService(svc *Service, j *job) {
 		part := &sv.Parts[i]
 		if part.Key == "forms" {
 			part.Forms = sv.Forms
-			if !r.baseForms(svc) {
+			if !baseForms(svc) {
 				part.shared = nil
 			}
 		}
@@ -374,7 +374,8 @@ func (d *document) has(key string) bool {
 // others returns the list items that link to the same service on the
 // other portals, in the order of the portals' names. Each item is
 // rendered once per build, with the theme's template "other-commune",
-// because a service of a group of n portals appears in n-1 lists.
+// and each group's list once, because a service of a group of n portals
+// appears in n-1 lists.
 func (r *pageRenderer) others(svc *Service, diags *diag.List) template.HTML {
 	key := ""
 	if svc.Base != nil {
@@ -499,7 +500,7 @@ func (r *pageRenderer) renderPart(part *renderedPart, diags *diag.List) {
 // baseForms reports whether the forms of svc are those of its base text
 // and link to the same address from every portal, so that its forms part
 // is the same on every page of the base text.
-func (r *pageRenderer) baseForms(svc *Service) bool {
+func baseForms(svc *Service) bool {
 	if svc.Base == nil {
 		return false
 	}

@@ -426,10 +426,10 @@ func tidyEnough(html []byte) bool {
 				return false
 			}
 			tag := html[i+1 : i+end]
-			if !tidyTag(tag) {
+			name := tagName(tag)
+			if !tidyTag(tag, name) {
 				return false
 			}
-			name := tagName(tag)
 			if isBlockTag(name) {
 				atStart = true
 			}
@@ -452,29 +452,24 @@ func tidyEnough(html []byte) bool {
 }
 
 // tidyTag reports whether the minifier leaves tag, the text between a
-// tag's angle brackets, as it is. It shortens character references,
-// empty attribute values and values that start or end with a space, and
-// it rewrites addresses with a scheme in upper case or a data scheme.
-// Comments and pre, textarea and br elements are left to the minifier
-// too.
-func tidyTag(tag []byte) bool {
-	name := tagName(tag)
+// tag's angle brackets, as it is. name is the tag's element name. The
+// minifier shortens character references, empty attribute values and
+// values that start or end with a space, and it rewrites link and image
+// addresses with a scheme in upper case or a data scheme. Comments and
+// pre, textarea and br elements are left to the minifier too.
+func tidyTag(tag, name []byte) bool {
 	if bytes.IndexByte(tag, '&') >= 0 || bytes.Contains(tag, emptyValue) ||
 		bytes.Contains(tag, spaceQuote) || bytes.Contains(tag, quoteSpaceValue) ||
 		bytes.Contains(tag, doubleSpace) || bytes.HasPrefix(tag, commentStart) ||
 		bytes.Equal(name, preName) || bytes.Equal(name, textareaName) || bytes.Equal(name, brName) {
 		return false
 	}
-	for rest := tag; ; {
-		k := bytes.Index(rest, valueStart)
-		if k < 0 {
-			return true
-		}
-		rest = rest[k+len(valueStart):]
-		if !plainScheme(rest) {
+	for _, attr := range addressAttributes {
+		if k := bytes.Index(tag, attr); k >= 0 && !plainScheme(tag[k+len(attr):]) {
 			return false
 		}
 	}
+	return true
 }
 
 // plainScheme reports whether the attribute value at the start of value
@@ -507,9 +502,11 @@ func tidyRemoves(html []byte, i int) bool {
 
 var (
 	brName, commentStart = []byte("br"), []byte("!--")
-	// valueStart starts every attribute value, and dataScheme is the
-	// scheme the minifier re-encodes.
-	valueStart, dataScheme = []byte(`="`), []byte("data")
+	// addressAttributes start the addresses of rendered Markdown, those
+	// of links and images, and dataScheme is the scheme the minifier
+	// re-encodes.
+	addressAttributes = [][]byte{[]byte(` href="`), []byte(` src="`)}
+	dataScheme        = []byte("data")
 	// The minifier shortens attributes with these: empty values, and
 	// values that start or end with a space.
 	emptyValue, spaceQuote       = []byte(`=""`), []byte(` "`)

@@ -179,6 +179,7 @@ var markdownSamples = []string{
 	"Ein [Link](HTTP://x.de).",
 	"![Bild](HTTPS://x.de/b.png)",
 	"![Bild](data:image/png;base64,YWJj)",
+	"Das ![Rathaus am Markt](https://x.de/rathaus.png \"Rathaus\") steht hier.",
 }
 
 // TestTidyEnoughMatchesMinifier renders Markdown samples and checks that

@@ -45,12 +45,6 @@ func newPartitionWriter(path string) (*partitionWriter, error) {
 	return p, nil
 }
 
-// analyzedDocument maps d with m, as bleve's Index does, and analyses its
-// indexed fields, as scorch does before it writes a segment.
-func analyzedDocument(m *mapping.IndexMappingImpl, d document) (*bdocument.Document, error) {
-	return newDocumentMapper(m).analyzed(d)
-}
-
 // documentMapper maps and analyses documents for a segment. It maps a
 // document itself when every field is a string or a list of strings with
 // a text field mapping, which is faster than bleve's MapDocument with its
@@ -67,6 +61,7 @@ type textFieldMapping struct {
 	analyzer analysis.Analyzer
 }
 
+// newDocumentMapper returns a documentMapper for the documents of m.
 func newDocumentMapper(m *mapping.IndexMappingImpl) *documentMapper {
 	dm := &documentMapper{m: m, textFields: map[string]map[string]textFieldMapping{}}
 	for typ, docMapping := range m.TypeMapping {
@@ -95,7 +90,8 @@ func newDocumentMapper(m *mapping.IndexMappingImpl) *documentMapper {
 	return dm
 }
 
-// analyzed maps d and analyses its indexed fields.
+// analyzed maps d, as bleve's Index does, and analyses its indexed
+// fields, as scorch does before it writes a segment.
 func (dm *documentMapper) analyzed(d document) (*bdocument.Document, error) {
 	if d.id == "" {
 		return nil, errors.New("mapping document: missing ID")

@@ -91,7 +91,7 @@ func TestPartitionWriterMatchesOfflineBuilder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := analyzedDocument(m, d)
+	doc, err := newDocumentMapper(m).analyzed(d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +238,7 @@ func TestSortSectionsDamagedSegment(t *testing.T) {
 	}
 	var docs []index.Document
 	for _, d := range documents(testCorpus()) {
-		doc, err := analyzedDocument(m, d)
+		doc, err := newDocumentMapper(m).analyzed(d)
 		if err != nil {
 			t.Fatal(err)
 		}
