@@ -93,7 +93,7 @@ run_once() {
 	clear_output "$public"
 	# Read the input into the page cache, from which the kernel drops it
 	# to make room for Hugo's 17 GB at 100,000 pages.
-	find "$(dirname "$public")" -type f -print0 | xargs -0 cat >/dev/null
+	find "$(dirname "$public")" -type f -print0 | xargs -0 -r cat >/dev/null
 	# A build leaves hundreds of megabytes for the kernel to write to the
 	# disk in the background. Writing them out first keeps that work out
 	# of the next run.
