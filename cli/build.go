@@ -54,7 +54,11 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 		for _, d := range list {
 			fmt.Fprintln(e.stderr, d.Error())
 		}
-		return fmt.Errorf("%d errors; the previous output is unchanged", len(list))
+		noun := "errors"
+		if len(list) == 1 {
+			noun = "error"
+		}
+		return fmt.Errorf("%d %s, so the output folder is unchanged", len(list), noun)
 	}
 	if err != nil {
 		return err

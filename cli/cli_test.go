@@ -165,3 +165,25 @@ func TestBuildInWorkingFolder(t *testing.T) {
 		t.Errorf("staging folders left behind: %v", leftovers)
 	}
 }
+
+// TestBuildReportsErrorCount builds the example with one misspelt key in
+// sites.toml and checks the summary line of the failed build.
+func TestBuildReportsErrorCount(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join(repoRoot, "sites.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = []byte(strings.Replace(string(src), `content = `, `x = `, 1))
+	cfg := filepath.Join(dir, "sites.toml")
+	if err := os.WriteFile(cfg, append([]byte("contnt = \"x\"\n"), src...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run(t, "build", "-config", cfg, "-out", filepath.Join(dir, "public"))
+	if code != 1 {
+		t.Errorf("build with an unknown key exited %d, want 1", code)
+	}
+	if !strings.Contains(stderr, "1 error, so the output folder is unchanged") {
+		t.Errorf("stderr lacks the summary of one error:\n%s", stderr)
+	}
+}

@@ -454,7 +454,7 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 	var out *output
 	if prev != nil {
 		out = &output{final: prev.out, staging: prev.out, min: st.min, inPlace: true}
-	} else if out, err = newOutput(st.cfg.OutputDir, st.min, opts.DryRun); err != nil {
+	} else if out, err = newOutput(st.cfg.OutputDir, st.min, opts.DryRun, opts.ConfigPath, st.contentDir); err != nil {
 		return nil, nil, err
 	}
 	st.out = out.final

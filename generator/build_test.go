@@ -337,3 +337,70 @@ func TestReadBodyAgain(t *testing.T) {
 		t.Errorf("reading a changed file: err = %v, want a change error", err)
 	}
 }
+
+// TestBuildRejectsForeignOutput builds into folders that a build must not
+// replace and checks that the build fails and every file stays.
+func TestBuildRejectsForeignOutput(t *testing.T) {
+	tests := []struct {
+		name string
+		// out returns the output folder, given the project folder.
+		out  func(t *testing.T, dir string) string
+		want string
+	}{
+		{"project folder", func(t *testing.T, dir string) string { return dir },
+			"choose a folder of its own for the output"},
+		{"parent of the project", func(t *testing.T, dir string) string { return filepath.Dir(dir) },
+			"choose a folder of its own for the output"},
+		{"content folder", func(t *testing.T, dir string) string { return filepath.Join(dir, "content") },
+			"choose a folder of its own for the output"},
+		{"folder of other files", func(t *testing.T, dir string) string {
+			other := filepath.Join(t.TempDir(), "documents")
+			if err := os.MkdirAll(other, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(other, "keep.txt"), []byte("keep"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return other
+		}, "contains files but no _manifests folder"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeFederation(t, nil)
+			out := tt.out(t, dir)
+			before := treeFiles(t, out, false)
+			_, err := Build(context.Background(), Options{
+				ConfigPath: filepath.Join(dir, "sites.toml"),
+				ThemeDir:   themeDir,
+				OutputDir:  out,
+			})
+			if err == nil {
+				t.Fatalf("build into %s succeeded", out)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q lacks %q", err, tt.want)
+			}
+			after := treeFiles(t, out, false)
+			if len(after) != len(before) {
+				t.Errorf("%s has %d files after the build, had %d", out, len(after), len(before))
+			}
+		})
+	}
+}
+
+// TestBuildReplacesEarlierOutput builds twice into one folder: the
+// second build may replace what the first wrote.
+func TestBuildReplacesEarlierOutput(t *testing.T) {
+	dir := writeFederation(t, nil)
+	out := filepath.Join(t.TempDir(), "site")
+	for i := range 2 {
+		_, err := Build(context.Background(), Options{
+			ConfigPath: filepath.Join(dir, "sites.toml"),
+			ThemeDir:   themeDir,
+			OutputDir:  out,
+		})
+		if err != nil {
+			t.Fatalf("build %d: %v", i+1, err)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/tdewolff/minify/v2"
 
 	"github.com/verbund/verbund/diag"
+	"github.com/verbund/verbund/publish"
 )
 
 // output writes a build into a staging folder beside the final output
@@ -29,13 +30,18 @@ type output struct {
 	inPlace bool
 }
 
-func newOutput(final string, min *minify.M, dry bool) (*output, error) {
+// newOutput returns an output for the folder final. Because a build
+// replaces the whole folder, it rejects one that checkOutputFolder rejects.
+func newOutput(final string, min *minify.M, dry bool, keep ...string) (*output, error) {
 	final, err := filepath.Abs(final)
 	if err != nil {
 		return nil, fmt.Errorf("finding the output folder: %w", err)
 	}
 	if dry {
 		return &output{final: final, min: min, dry: true}, nil
+	}
+	if err := checkOutputFolder(final, keep); err != nil {
+		return nil, err
 	}
 	parent := filepath.Dir(final)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -49,6 +55,41 @@ func newOutput(final string, min *minify.M, dry bool) (*output, error) {
 		return nil, fmt.Errorf("creating staging folder: %w", err)
 	}
 	return &output{final: final, staging: staging, min: min}, nil
+}
+
+// checkOutputFolder reports an error if replacing final would delete a
+// path of keep, or files that no build wrote: those lack the manifests.
+func checkOutputFolder(final string, keep []string) error {
+	for _, p := range keep {
+		if p == "" {
+			continue
+		}
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return fmt.Errorf("finding %s: %w", p, err)
+		}
+		if rel, err := filepath.Rel(final, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return fmt.Errorf("output folder %s contains %s, which the build would delete: "+
+				"choose a folder of its own for the output, such as public", final, abs)
+		}
+	}
+	entries, err := os.ReadDir(final)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("reading output folder: %w", err)
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	for _, e := range entries {
+		if e.Name() == publish.ManifestDir && e.IsDir() {
+			return nil
+		}
+	}
+	return fmt.Errorf("output folder %s contains files but no %s folder, so no build wrote it, and the build "+
+		"would delete them: choose a new or empty folder, or delete this one first", final, publish.ManifestDir)
 }
 
 // writeHTML minifies a page and writes it as the file of a site's URL.

@@ -106,7 +106,11 @@ func (r *pageRenderer) headers(s *Site) []byte {
 // redirects returns the _redirects file of site s: a permanent redirect
 // from every alias of a moved page to its current URL.
 func (r *pageRenderer) redirects(s *Site, diags *diag.List) []byte {
-	type rule struct{ from, to string }
+	type rule struct {
+		from, to string
+		// src is the file whose front matter gives the alias.
+		src source
+	}
 	var rules []rule
 	add := func(src source, aliases []string, to string) {
 		for _, a := range aliases {
@@ -123,7 +127,7 @@ func (r *pageRenderer) redirects(s *Site, diags *diag.List) []byte {
 					"remove the alias or the other page", "alias %q is the page of %s", a, owner)
 				continue
 			}
-			rules = append(rules, rule{a, to})
+			rules = append(rules, rule{from: a, to: to, src: src})
 		}
 	}
 	for _, svc := range s.Services {
@@ -137,12 +141,18 @@ func (r *pageRenderer) redirects(s *Site, diags *diag.List) []byte {
 	for _, p := range s.Pages {
 		add(p.src, p.Aliases, p.URL)
 	}
-	sort.Slice(rules, func(i, j int) bool { return rules[i].from < rules[j].from })
+	sort.Slice(rules, func(i, j int) bool {
+		if rules[i].from != rules[j].from {
+			return rules[i].from < rules[j].from
+		}
+		return rules[i].src.path < rules[j].src.path
+	})
 	var b strings.Builder
 	for i, rl := range rules {
 		if i > 0 && rules[i-1].from == rl.from {
-			diags.Errorf("content/"+s.ID, 0, 0, "duplicate-url", "keep the alias on one page",
-				"alias %q is given by two pages", rl.from)
+			p := keyPos(rl.src, "aliases")
+			diags.Errorf(rl.src.path, p.Line, p.Column, "duplicate-url", "keep the alias on one page",
+				"alias %q is also given by %s", rl.from, rules[i-1].src.path)
 			continue
 		}
 		fmt.Fprintf(&b, "%s %s 301\n", rl.from, rl.to)
