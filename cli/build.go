@@ -54,11 +54,7 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 		for _, d := range list {
 			fmt.Fprintln(e.stderr, d.Error())
 		}
-		noun := "errors"
-		if len(list) == 1 {
-			noun = "error"
-		}
-		return fmt.Errorf("%d %s, so the output folder is unchanged", len(list), noun)
+		return fmt.Errorf("%s, so the output folder is unchanged", count(len(list), "error"))
 	}
 	if err != nil {
 		return err
@@ -81,4 +77,12 @@ func writeHeapProfile(e *env, path string) {
 	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
 		e.log.Error("writing heap profile", "err", err)
 	}
+}
+
+// count returns n and noun, with the plural s unless n is 1.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -77,7 +77,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		for _, d := range all {
 			fmt.Fprintln(e.stdout, d.Error())
 		}
-		fmt.Fprintf(e.stdout, "%d errors, %d warnings\n", errs, len(all)-errs)
+		fmt.Fprintf(e.stdout, "%s, %s\n", count(errs, "error"), count(len(all)-errs, "warning"))
 	}
 	if errs > 0 {
 		return errFound

@@ -447,14 +447,19 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 	st.contentDiags = slices.Clone(diags)
 	log.Debug("content loaded", "files", len(st.files), "bases", len(fc.bases),
 		"elapsed", time.Since(start).Round(time.Millisecond))
-	if err := diags.Err(); err != nil {
-		return nil, nil, err
+	// A one-time build whose content has errors still renders its pages,
+	// without writing them, so that it reports the errors that rendering
+	// finds, such as broken links, with the others.
+	contentFailed := diags.Err() != nil
+	if contentFailed && (!b.once || prev != nil) {
+		return nil, nil, diags.Err()
 	}
 
 	var out *output
 	if prev != nil {
 		out = &output{final: prev.out, staging: prev.out, min: st.min, inPlace: true}
-	} else if out, err = newOutput(st.cfg.OutputDir, st.min, opts.DryRun, opts.ConfigPath, st.contentDir); err != nil {
+	} else if out, err = newOutput(st.cfg.OutputDir, st.min, opts.DryRun || contentFailed,
+		opts.ConfigPath, st.contentDir); err != nil {
 		return nil, nil, err
 	}
 	st.out = out.final
@@ -471,7 +476,7 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 	// index is the writer of a one-time build's search index until the
 	// build hands it to writeIndex.
 	var index *search.Writer
-	if b.once && !opts.DryRun && !opts.SkipIndex {
+	if b.once && !opts.DryRun && !opts.SkipIndex && !contentFailed {
 		// The index takes each page's text as the page renders, so the
 		// build does not hold the text of every page.
 		if index, err = search.NewWriter(b.indexDir(out), r.searchBases(), r.searchPageCount()); err != nil {
