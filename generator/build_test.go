@@ -404,3 +404,44 @@ func TestBuildReplacesEarlierOutput(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildWithBuiltInTheme builds a project without a themes folder,
+// which takes the theme built into verbund, and compares the output with
+// a build from the repository's theme folder.
+func TestBuildWithBuiltInTheme(t *testing.T) {
+	dir := writeFederation(t, nil)
+	if _, err := os.Stat(filepath.Join(dir, "themes")); err == nil {
+		t.Fatal("the test federation has a themes folder")
+	}
+	builtIn := filepath.Join(t.TempDir(), "built-in")
+	if _, err := Build(context.Background(), Options{ConfigPath: filepath.Join(dir, "sites.toml"), OutputDir: builtIn}); err != nil {
+		t.Fatal(err)
+	}
+	folder := filepath.Join(t.TempDir(), "folder")
+	_, err := Build(context.Background(), Options{
+		ConfigPath: filepath.Join(dir, "sites.toml"), ThemeDir: themeDir, OutputDir: folder,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := treeFiles(t, builtIn, false), treeFiles(t, folder, false)
+	if len(a) != len(b) {
+		t.Fatalf("built-in theme gave %d files, theme folder %d", len(a), len(b))
+	}
+	for name, data := range b {
+		if !bytes.Equal(a[name], data) {
+			t.Errorf("%s differs between the built-in theme and the theme folder", name)
+		}
+	}
+}
+
+// TestBuildMissingThemeFolder names the theme folder that is given but
+// does not exist.
+func TestBuildMissingThemeFolder(t *testing.T) {
+	dir := writeFederation(t, nil)
+	missing := filepath.Join(dir, "themes", "eigenes")
+	_, err := Build(context.Background(), Options{ConfigPath: filepath.Join(dir, "sites.toml"), ThemeDir: missing})
+	if err == nil || !strings.Contains(err.Error(), missing) {
+		t.Errorf("error %v does not name the missing theme folder %s", err, missing)
+	}
+}

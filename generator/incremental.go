@@ -139,13 +139,13 @@ func (b *Builder) load(ctx context.Context, prev *state, changed []string) (*sta
 		opts.Override(cfg)
 	}
 	root := filepath.Dir(opts.ConfigPath)
-	themeDir := opts.ThemeDir
-	if themeDir == "" {
-		themeDir = filepath.Join(root, "themes", "default")
-	}
 	st.min = newMinifier()
-	if st.theme, err = loadTheme(os.DirFS(themeDir), st.min); err != nil {
+	themeFS, themeName, err := themeFiles(opts)
+	if err != nil {
 		return nil, err
+	}
+	if st.theme, err = loadTheme(themeFS, st.min); err != nil {
+		return nil, fmt.Errorf("loading theme %s: %w", themeName, err)
 	}
 	if st.contentDir, err = filepath.Abs(cfg.ContentDir); err != nil {
 		return nil, fmt.Errorf("finding the content folder: %w", err)

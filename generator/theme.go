@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/tdewolff/minify/v2"
@@ -19,6 +22,7 @@ import (
 	"github.com/tdewolff/minify/v2/xml"
 
 	"github.com/verbund/verbund/federation"
+	"github.com/verbund/verbund/themes"
 )
 
 // pageTemplates are the templates a theme must define, each a "main"
@@ -116,6 +120,33 @@ func loadTheme(fsys fs.FS, m *minify.M) (*theme, error) {
 		return nil, fmt.Errorf("theme lacks assets/style.css or assets/verbund.js")
 	}
 	return t, nil
+}
+
+// themeFiles returns the files of the theme a build uses, and the name of
+// their folder for messages: opts.ThemeDir when set, else themes/default
+// beside sites.toml, else the default theme built into verbund.
+func themeFiles(opts Options) (fs.FS, string, error) {
+	if opts.ThemeDir != "" {
+		if _, err := os.Stat(opts.ThemeDir); err != nil {
+			return nil, "", fmt.Errorf("theme folder: %w", err)
+		}
+		return os.DirFS(opts.ThemeDir), opts.ThemeDir, nil
+	}
+	dir := DefaultThemeDir(opts.ConfigPath)
+	switch _, err := os.Stat(dir); {
+	case err == nil:
+		return os.DirFS(dir), dir, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return themes.Default(), "built into verbund", nil
+	default:
+		return nil, "", fmt.Errorf("theme folder: %w", err)
+	}
+}
+
+// DefaultThemeDir returns themes/default beside the sites.toml at
+// configPath: the theme folder of a build whose Options.ThemeDir is empty.
+func DefaultThemeDir(configPath string) string {
+	return filepath.Join(filepath.Dir(configPath), "themes", "default")
 }
 
 // namedTemplates are the templates that the build executes by name,

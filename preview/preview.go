@@ -98,7 +98,11 @@ func newServer(opts Options) (*server, error) {
 		opts.WorkDir = filepath.Join(root, ".verbund")
 	}
 	if opts.ThemeDir == "" {
-		opts.ThemeDir = filepath.Join(root, "themes", "default")
+		// Without a theme folder of the project's own, the build uses the
+		// theme built into verbund, and there is no folder to watch.
+		if dir := generator.DefaultThemeDir(opts.ConfigPath); dirExists(dir) {
+			opts.ThemeDir = dir
+		}
 	}
 	cfg, err := federation.Load(opts.ConfigPath)
 	if err != nil {
@@ -194,7 +198,11 @@ func (s *server) run(ctx context.Context) error {
 	}
 	go s.runAccount(ctx, net.JoinHostPort(host, strconv.Itoa(s.opts.Port+1)))
 
-	w, err := newWatcher(s.log, []string{s.cfg.ContentDir, s.opts.ThemeDir}, []string{s.opts.ConfigPath})
+	dirs := []string{s.cfg.ContentDir}
+	if s.opts.ThemeDir != "" {
+		dirs = append(dirs, s.opts.ThemeDir)
+	}
+	w, err := newWatcher(s.log, dirs, []string{s.opts.ConfigPath})
 	if err != nil {
 		return fmt.Errorf("watching files: %w", err)
 	}
@@ -317,4 +325,10 @@ func (s *server) searchHandler() http.Handler {
 func exists(p string) bool {
 	info, err := os.Stat(p)
 	return err == nil && !info.IsDir()
+}
+
+// dirExists reports whether path is a folder.
+func dirExists(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir()
 }
