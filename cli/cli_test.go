@@ -187,3 +187,20 @@ func TestBuildReportsErrorCount(t *testing.T) {
 		t.Errorf("stderr lacks the summary of one error:\n%s", stderr)
 	}
 }
+
+// TestImportChecksSite imports for a site that sites.toml lacks.
+func TestImportChecksSite(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := run(t, "import", "dldb", "--services", filepath.Join(dir, "s.json"),
+		"--locations", filepath.Join(dir, "l.json"), "--site", "gibtsnicht",
+		"--config", filepath.Join(repoRoot, "sites.toml"), "--out", filepath.Join(dir, "content"))
+	if code != 1 {
+		t.Errorf("import for an unknown site exited %d, want 1", code)
+	}
+	if !strings.Contains(stderr, `site "gibtsnicht" is not in`) || !strings.Contains(stderr, "lingen") {
+		t.Errorf("stderr does not name the unknown site and the known ones:\n%s", stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "content")); err == nil {
+		t.Error("the import wrote content for an unknown site")
+	}
+}

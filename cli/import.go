@@ -2,12 +2,16 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 
 	"github.com/verbund/verbund/dldb"
+	"github.com/verbund/verbund/federation"
 )
 
 func runImport(ctx context.Context, e *env, args []string) error {
@@ -28,6 +32,7 @@ func runImportDLDB(ctx context.Context, e *env, args []string) error {
 	site := fs.String("site", "", "`id` of the site in sites.toml the content is for")
 	out := fs.String("out", "", "content `folder` to write; default content/<site>")
 	category := fs.String("category", "verwaltung", "`id` of the category for services no rule places")
+	config := fs.String("config", "sites.toml", "`path` of the federation's sites.toml, if it exists, to check that --site names a site of it")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -35,6 +40,9 @@ func runImportDLDB(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "verbund import dldb: --services, --locations and a valid --site are required")
 		fs.Usage()
 		return errUsage
+	}
+	if err := checkSite(*config, *site); err != nil {
+		return err
 	}
 	if *out == "" {
 		*out = filepath.Join("content", *site)
@@ -63,4 +71,25 @@ func runImportDLDB(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "imported %d files into %s (%d warnings)\n", len(files), *out, len(warnings))
 	return nil
+}
+
+// checkSite returns an error if the federation at config exists and has
+// no site id. Without the file, there is nothing to check against.
+func checkSite(config, id string) error {
+	if _, err := os.Stat(config); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	cfg, err := federation.Load(config)
+	if err != nil {
+		return fmt.Errorf("checking --site against %s: %w", config, err)
+	}
+	ids := make([]string, len(cfg.Sites))
+	for i, s := range cfg.Sites {
+		if s.ID == id {
+			return nil
+		}
+		ids[i] = s.ID
+	}
+	return fmt.Errorf("site %q is not in %s: use one of %s, or add the site to %s first",
+		id, config, strings.Join(ids, ", "), config)
 }

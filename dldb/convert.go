@@ -59,6 +59,9 @@ func Convert(opts Options) (files []File, warnings []string, err error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("parsing DLDB locations: %w", err)
 	}
+	if err := checkKinds(services.Data, locations.Data); err != nil {
+		return nil, nil, err
+	}
 
 	im := &importer{
 		defaultCategory: category,
@@ -111,4 +114,29 @@ func dateOf(timestamp string) string {
 		}
 	}
 	return ""
+}
+
+// checkKinds returns an error if the services or the locations are
+// records of the other kind, as when the two files were given swapped.
+// Such records have no field of their own kind and some of the other.
+func checkKinds(services []service, locations []location) error {
+	isService := func(s service) bool {
+		return s.Description != "" || s.Fees != "" || s.Leika != "" || len(s.Locations) > 0
+	}
+	hasLocationFields := func(s service) bool { return s.DisplayName != "" || len(s.Address) > 0 }
+	if !slices.ContainsFunc(services, isService) && slices.ContainsFunc(services, hasLocationFields) {
+		return errors.New("converting DLDB export: the records of the services file have the fields of " +
+			"locations and none of services: check that --services names the services export " +
+			"(services_de.json) and --locations the locations export")
+	}
+	isLocation := func(l location) bool {
+		return l.DisplayName != "" || l.Address.Value != (address{}) || l.Contact.Value != (contact{})
+	}
+	hasServiceFields := func(l location) bool { return l.Description != "" || l.Leika != "" }
+	if !slices.ContainsFunc(locations, isLocation) && slices.ContainsFunc(locations, hasServiceFields) {
+		return errors.New("converting DLDB export: the records of the locations file have the fields of " +
+			"services and none of locations: check that --locations names the locations export " +
+			"(locations_de.json) and --services the services export")
+	}
+	return nil
 }

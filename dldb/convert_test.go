@@ -353,6 +353,8 @@ func TestConvertErrors(t *testing.T) {
 		{"invalid locations JSON", Options{Services: strings.NewReader(valid), Locations: strings.NewReader(`[]`)}, "parsing DLDB locations"},
 		{"invalid id type", Options{Services: strings.NewReader(`{"data": [{"id": true}]}`), Locations: strings.NewReader(valid)}, "parsing DLDB services"},
 		{"non-empty array as object", Options{Services: strings.NewReader(`{"data": [{"id": "1", "meta": [1]}]}`), Locations: strings.NewReader(valid)}, "parsing DLDB services"},
+		{"files swapped", Options{Services: strings.NewReader(testLocations), Locations: strings.NewReader(testServices)}, "check that --services names the services export"},
+		{"locations file twice", Options{Services: strings.NewReader(testServices), Locations: strings.NewReader(testServices)}, "check that --locations names the locations export"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -31,6 +31,10 @@ type service struct {
 	Locations []locationReference   `json:"locations"`
 	Forms     []link                `json:"forms"`
 	Links     []link                `json:"links"`
+	// DisplayName and Address are fields of locations, which a services
+	// file has only when it is the locations file (checkKinds).
+	DisplayName string          `json:"displayName"`
+	Address     json.RawMessage `json:"address"`
 }
 
 // serviceMeta is the meta object of a service.
@@ -71,6 +75,10 @@ type location struct {
 	DisplayNameAlternatives []string          `json:"displayNameAlternatives"`
 	Address                 optional[address] `json:"address"`
 	Contact                 optional[contact] `json:"contact"`
+	// Description and Leika are fields of services, which a locations
+	// file has only when it is the services file (checkKinds).
+	Description string     `json:"description"`
+	Leika       flexString `json:"leika"`
 }
 
 // address is the postal address of a location.
