@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -178,14 +179,17 @@ func (d *document) warnRawHTML(root ast.Node, diags *diag.List) {
 	})
 }
 
-// position turns a byte offset in the body into a line and column of the
-// file.
+// position turns a byte offset in the body into a line of the file and a
+// column counted in characters, as editors count them, so that an umlaut
+// counts once.
 func (d *document) position(off int) (line, col int) {
 	i := sort.Search(len(d.lineStarts), func(i int) bool { return d.lineStarts[i] > off }) - 1
 	if i < 0 {
 		i = 0
 	}
-	return d.src.bodyLine + i, off - d.lineStarts[i] + 1
+	start := min(d.lineStarts[i], len(d.src.body))
+	end := min(max(off, start), len(d.src.body))
+	return d.src.bodyLine + i, utf8.RuneCount(d.src.body[start:end]) + 1 + max(off-end, 0)
 }
 
 // nodeOffset returns the byte offset where n's text starts in the
