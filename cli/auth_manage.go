@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -219,6 +220,9 @@ func parseOneArg(fs *flag.FlagSet, args []string, name string) (string, error) {
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return "", flag.ErrHelp
+			}
 			return "", errUsage
 		}
 		if fs.NArg() == 0 {

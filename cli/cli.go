@@ -61,6 +61,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	verbose := global.Bool("v", false, "print debug logs")
 	global.Usage = func() { usage(stderr) }
 	if err := global.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
 		return exitUsage
 	}
 	rest := global.Args()
@@ -82,9 +85,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		err := c.run(ctx, e, rest[1:])
 		switch {
-		case err == nil:
+		case err == nil, errors.Is(err, flag.ErrHelp):
 			return exitOK
-		case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
+		case errors.Is(err, errUsage):
 			return exitUsage
 		case errors.Is(err, errFound):
 			return exitError
@@ -123,6 +126,10 @@ func newFlags(e *env, name, synopsis string) *flag.FlagSet {
 // parseFlags parses args and rejects arguments left over.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			// The flag set printed the help the user asked for.
+			return flag.ErrHelp
+		}
 		return errUsage
 	}
 	if fs.NArg() > 0 {

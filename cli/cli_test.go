@@ -204,3 +204,17 @@ func TestImportChecksSite(t *testing.T) {
 		t.Error("the import wrote content for an unknown site")
 	}
 }
+
+// TestHelpExitsZero asks commands for their help, which is no error.
+func TestHelpExitsZero(t *testing.T) {
+	for _, args := range [][]string{{"build", "-h"}, {"build", "--help"}, {"import", "dldb", "-help"}, {"check", "-h"},
+		{"diff", "-h"}, {"-h"}} {
+		code, stdout, stderr := run(t, args...)
+		if code != 0 {
+			t.Errorf("%v exited %d, want 0", args, code)
+		}
+		if !strings.Contains(stdout+stderr, "Usage") && !strings.Contains(stdout+stderr, "usage") {
+			t.Errorf("%v printed no help:\n%s%s", args, stdout, stderr)
+		}
+	}
+}
