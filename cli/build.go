@@ -62,8 +62,8 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	for _, w := range res.Warnings {
 		fmt.Fprintln(e.stderr, w.Error())
 	}
-	fmt.Fprintf(e.stdout, "built %d portals, %d pages in %s to %s\n",
-		res.Sites, res.Pages, res.Duration.Round(1e6), res.Output)
+	fmt.Fprintf(e.stdout, "built %s, %s in %s to %s\n",
+		count(res.Sites, "portal"), count(res.Pages, "page"), res.Duration.Round(1e6), res.Output)
 	return nil
 }
 

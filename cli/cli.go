@@ -148,3 +148,8 @@ func (e *env) debugLog() *slog.Logger {
 	}
 	return nil
 }
+
+// isHelp reports whether arg asks for help.
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help"
+}

@@ -174,7 +174,6 @@ func TestBuildReportsErrorCount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src = []byte(strings.Replace(string(src), `content = `, `x = `, 1))
 	cfg := filepath.Join(dir, "sites.toml")
 	if err := os.WriteFile(cfg, append([]byte("contnt = \"x\"\n"), src...), 0o644); err != nil {
 		t.Fatal(err)
@@ -208,7 +207,7 @@ func TestImportChecksSite(t *testing.T) {
 // TestHelpExitsZero asks commands for their help, which is no error.
 func TestHelpExitsZero(t *testing.T) {
 	for _, args := range [][]string{{"build", "-h"}, {"build", "--help"}, {"import", "dldb", "-help"}, {"check", "-h"},
-		{"diff", "-h"}, {"-h"}} {
+		{"diff", "-h"}, {"-h"}, {"import", "-h"}, {"new", "--help"}} {
 		code, stdout, stderr := run(t, args...)
 		if code != 0 {
 			t.Errorf("%v exited %d, want 0", args, code)

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -16,8 +17,12 @@ import (
 
 func runImport(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || args[0] != "dldb" {
-		fmt.Fprintln(e.stderr, "Usage: verbund import dldb --services FILE --locations FILE --site ID [--out DIR]")
+		fmt.Fprintln(e.stderr, "Usage: verbund import dldb --services FILE --locations FILE --site ID [flags]")
 		fmt.Fprintln(e.stderr, "\nFormats:\n  dldb  Dienstleistungsdatenbank JSON export (services and locations)")
+		fmt.Fprintln(e.stderr, "\nverbund import dldb -h lists the flags.")
+		if len(args) > 0 && isHelp(args[0]) {
+			return flag.ErrHelp
+		}
 		return errUsage
 	}
 	return runImportDLDB(ctx, e, args[1:])
@@ -26,7 +31,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 var siteID = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 func runImportDLDB(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "import dldb", "import dldb --services FILE --locations FILE --site ID [--out DIR]")
+	fs := newFlags(e, "import dldb", "import dldb --services FILE --locations FILE --site ID [--out DIR] [--category ID] [--config sites.toml]")
 	services := fs.String("services", "", "the export's services `file` (services_de.json)")
 	locations := fs.String("locations", "", "the export's locations `file` (locations_de.json)")
 	site := fs.String("site", "", "`id` of the site in sites.toml the content is for")
@@ -69,7 +74,7 @@ func runImportDLDB(ctx context.Context, e *env, args []string) error {
 	if err := dldb.Write(*out, files); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "imported %d files into %s (%d warnings)\n", len(files), *out, len(warnings))
+	fmt.Fprintf(e.stdout, "imported %s into %s (%s)\n", count(len(files), "file"), *out, count(len(warnings), "warning"))
 	return nil
 }
 

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 
 	"github.com/verbund/verbund/federation"
@@ -19,6 +20,9 @@ func runNew(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintln(e.stderr, "Usage: verbund new service --site ID [--base ID | --title T --category ID]")
 	fmt.Fprintln(e.stderr, "       verbund new site --id ID --name NAME --kind gemeinde|samtgemeinde|kreis --key KEY --url URL")
+	if len(args) > 0 && isHelp(args[0]) {
+		return flag.ErrHelp
+	}
 	return errUsage
 }
 

@@ -132,6 +132,9 @@ func (l List) Err() error {
 		return nil
 	}
 	errs.Sort()
+	// A problem of a base text is found once for every portal that
+	// shows it, and reported once.
+	errs = slices.Compact(errs)
 	return &Errors{List: errs}
 }
 

@@ -1,6 +1,8 @@
 package dldb
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -123,7 +125,7 @@ func checkKinds(services []service, locations []location) error {
 	isService := func(s service) bool {
 		return s.Description != "" || s.Fees != "" || s.Leika != "" || len(s.Locations) > 0
 	}
-	hasLocationFields := func(s service) bool { return s.DisplayName != "" || len(s.Address) > 0 }
+	hasLocationFields := func(s service) bool { return given(s.DisplayName) || given(s.Address) }
 	if !slices.ContainsFunc(services, isService) && slices.ContainsFunc(services, hasLocationFields) {
 		return errors.New("converting DLDB export: the records of the services file have the fields of " +
 			"locations and none of services: check that --services names the services export " +
@@ -132,11 +134,21 @@ func checkKinds(services []service, locations []location) error {
 	isLocation := func(l location) bool {
 		return l.DisplayName != "" || l.Address.Value != (address{}) || l.Contact.Value != (contact{})
 	}
-	hasServiceFields := func(l location) bool { return l.Description != "" || l.Leika != "" }
+	hasServiceFields := func(l location) bool { return given(l.Description) || given(l.Leika) }
 	if !slices.ContainsFunc(locations, isLocation) && slices.ContainsFunc(locations, hasServiceFields) {
 		return errors.New("converting DLDB export: the records of the locations file have the fields of " +
 			"services and none of locations: check that --locations names the locations export " +
 			"(locations_de.json) and --services the services export")
 	}
 	return nil
+}
+
+// given reports whether a JSON value is present and neither null nor an
+// empty string, array or object.
+func given(v json.RawMessage) bool {
+	switch string(bytes.TrimSpace(v)) {
+	case "", "null", `""`, "[]", "{}":
+		return false
+	}
+	return true
 }

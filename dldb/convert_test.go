@@ -354,7 +354,7 @@ func TestConvertErrors(t *testing.T) {
 		{"invalid id type", Options{Services: strings.NewReader(`{"data": [{"id": true}]}`), Locations: strings.NewReader(valid)}, "parsing DLDB services"},
 		{"non-empty array as object", Options{Services: strings.NewReader(`{"data": [{"id": "1", "meta": [1]}]}`), Locations: strings.NewReader(valid)}, "parsing DLDB services"},
 		{"files swapped", Options{Services: strings.NewReader(testLocations), Locations: strings.NewReader(testServices)}, "check that --services names the services export"},
-		{"locations file twice", Options{Services: strings.NewReader(testServices), Locations: strings.NewReader(testServices)}, "check that --locations names the locations export"},
+		{"services file twice", Options{Services: strings.NewReader(testServices), Locations: strings.NewReader(testServices)}, "check that --locations names the locations export"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -32,8 +32,9 @@ type service struct {
 	Forms     []link                `json:"forms"`
 	Links     []link                `json:"links"`
 	// DisplayName and Address are fields of locations, which a services
-	// file has only when it is the locations file (checkKinds).
-	DisplayName string          `json:"displayName"`
+	// file has only when it is the locations file (checkKinds). They are
+	// kept undecoded, so that no value of theirs fails the decoding.
+	DisplayName json.RawMessage `json:"displayName"`
 	Address     json.RawMessage `json:"address"`
 }
 
@@ -76,9 +77,10 @@ type location struct {
 	Address                 optional[address] `json:"address"`
 	Contact                 optional[contact] `json:"contact"`
 	// Description and Leika are fields of services, which a locations
-	// file has only when it is the services file (checkKinds).
-	Description string     `json:"description"`
-	Leika       flexString `json:"leika"`
+	// file has only when it is the services file (checkKinds). They are
+	// kept undecoded, so that no value of theirs fails the decoding.
+	Description json.RawMessage `json:"description"`
+	Leika       json.RawMessage `json:"leika"`
 }
 
 // address is the postal address of a location.

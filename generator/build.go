@@ -36,8 +36,9 @@ const IndexDir = "_search"
 type Options struct {
 	// ConfigPath is the path of sites.toml.
 	ConfigPath string
-	// ThemeDir is the theme folder; default themes/default beside
-	// sites.toml.
+	// ThemeDir is the theme folder. When empty, the build uses
+	// themes/default beside sites.toml, or the theme built into verbund
+	// without that folder.
 	ThemeDir string
 	// OutputDir replaces the output folder of sites.toml when set.
 	OutputDir string
@@ -458,13 +459,24 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 	var out *output
 	if prev != nil {
 		out = &output{final: prev.out, staging: prev.out, min: st.min, inPlace: true}
-	} else if out, err = newOutput(st.cfg.OutputDir, st.min, opts.DryRun || contentFailed,
-		opts.ConfigPath, st.contentDir); err != nil {
-		return nil, nil, err
+	} else {
+		if !opts.DryRun {
+			// Checked first, so that a wrong output folder shows even
+			// when the content has errors and nothing is written.
+			if err := checkOutputFolder(st.cfg.OutputDir, []string{opts.ConfigPath, st.contentDir}); err != nil {
+				return nil, nil, err
+			}
+		}
+		if out, err = newOutput(st.cfg.OutputDir, st.min, opts.DryRun || contentFailed); err != nil {
+			return nil, nil, err
+		}
 	}
 	st.out = out.final
 	r := &pageRenderer{fc: fc, md: newMarkdown(), theme: st.theme, out: out,
 		reviewMaxAge: opts.ReviewMaxAge, now: b.now(), reparseBases: b.once}
+	if contentFailed {
+		r.failed = failedNames(diags)
+	}
 	r.prepareContent(st, prev, &diags)
 	if prev != nil {
 		r.assets, r.portals, r.chrome = prev.assets, prev.portals, prev.chrome
@@ -651,6 +663,33 @@ func relativeTo(base, p string) string {
 
 // dedupe drops repeated diagnostics, such as a warning in a base text
 // reported once per portal that renders it.
+// failedNames returns the names by which links may reach the content
+// files that have errors in diags: each file's name without .md, which is
+// a base text's id, and its slug, which ends the URL of its page.
+func failedNames(diags diag.List) map[string]bool {
+	names := map[string]bool{}
+	for _, d := range diags.Errors() {
+		if !strings.HasSuffix(d.File, ".md") {
+			continue
+		}
+		stem := strings.TrimSuffix(filepath.Base(d.File), ".md")
+		names[stem] = true
+		names[Slugify(stem)] = true
+	}
+	return names
+}
+
+// linksToFailed reports whether dest, a link destination as written, has
+// a path segment or a base text id in failed.
+func linksToFailed(dest string, failed map[string]bool) bool {
+	for _, part := range strings.FieldsFunc(dest, func(r rune) bool { return r == '/' || r == ':' || r == '#' || r == '?' }) {
+		if failed[part] {
+			return true
+		}
+	}
+	return false
+}
+
 func dedupe(l diag.List) diag.List {
 	var out diag.List
 	for i, d := range l {

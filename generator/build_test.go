@@ -353,6 +353,13 @@ func TestBuildRejectsForeignOutput(t *testing.T) {
 			"choose a folder of its own for the output"},
 		{"content folder", func(t *testing.T, dir string) string { return filepath.Join(dir, "content") },
 			"choose a folder of its own for the output"},
+		{"inside the content folder", func(t *testing.T, dir string) string {
+			out := filepath.Join(dir, "content", "out")
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}, "lies inside"},
 		{"folder of other files", func(t *testing.T, dir string) string {
 			other := filepath.Join(t.TempDir(), "documents")
 			if err := os.MkdirAll(other, 0o755); err != nil {
@@ -443,5 +450,36 @@ func TestBuildMissingThemeFolder(t *testing.T) {
 	_, err := Build(context.Background(), Options{ConfigPath: filepath.Join(dir, "sites.toml"), ThemeDir: missing})
 	if err == nil || !strings.Contains(err.Error(), missing) {
 		t.Errorf("error %v does not name the missing theme folder %s", err, missing)
+	}
+}
+
+// TestBuildErrorsWithoutFollowUps breaks the front matter of a page that
+// another page links to: the link is not reported as broken, because it
+// works once the page's own error is fixed, and a broken link elsewhere
+// is still reported.
+func TestBuildErrorsWithoutFollowUps(t *testing.T) {
+	dir := writeFederation(t, txtar.Parse([]byte(`-- content/nordstadt/pages/notdienste.md --
++++
+title = "Notdienste
++++
+-- content/nordstadt/pages/hinweise.md --
++++
+title = "Hinweise"
++++
+Siehe [Notdienste](/notdienste/) und [Alt](/gibt-es-nicht/).
+`)))
+	_, err := build(t, dir)
+	if err == nil {
+		t.Fatal("build with invalid front matter succeeded")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "notdienste.md:2:") {
+		t.Errorf("error lacks the invalid front matter:\n%s", msg)
+	}
+	if strings.Contains(msg, `broken link "/notdienste/"`) {
+		t.Errorf("error reports the link to the page with the invalid front matter:\n%s", msg)
+	}
+	if !strings.Contains(msg, `hinweise.md:4:44: broken link "/gibt-es-nicht/"`) {
+		t.Errorf("error lacks the other broken link:\n%s", msg)
 	}
 }

@@ -441,6 +441,18 @@ func probeResult(u string, err error) string {
 // every link it resolves.
 func (r *pageRenderer) resolver(s *Site, j *job) linkResolver {
 	resolve := r.fc.resolver(s)
+	if r.failed != nil {
+		inner := resolve
+		resolve = func(dest string) (string, error) {
+			u, err := inner(dest)
+			if err != nil && linksToFailed(dest, r.failed) {
+				// The link may resolve once the target's own error is
+				// fixed, so only that error is reported.
+				return dest, nil
+			}
+			return u, err
+		}
+	}
 	if !r.probes {
 		return resolve
 	}

@@ -180,7 +180,7 @@ func (d *document) warnRawHTML(root ast.Node, diags *diag.List) {
 }
 
 // position turns a byte offset in the body into a line of the file and a
-// column counted in characters, as editors count them, so that an umlaut
+// column counted in characters (Unicode code points), so that an umlaut
 // counts once.
 func (d *document) position(off int) (line, col int) {
 	i := sort.Search(len(d.lineStarts), func(i int) bool { return d.lineStarts[i] > off }) - 1
@@ -189,7 +189,10 @@ func (d *document) position(off int) (line, col int) {
 	}
 	start := min(d.lineStarts[i], len(d.src.body))
 	end := min(max(off, start), len(d.src.body))
-	return d.src.bodyLine + i, utf8.RuneCount(d.src.body[start:end]) + 1 + max(off-end, 0)
+	col = utf8.RuneCount(d.src.body[start:end]) + 1
+	// An offset past the body, which holds no characters, counts bytes.
+	col += max(off-end, 0)
+	return d.src.bodyLine + i, col
 }
 
 // nodeOffset returns the byte offset where n's text starts in the

@@ -31,17 +31,15 @@ type output struct {
 }
 
 // newOutput returns an output for the folder final. Because a build
-// replaces the whole folder, it rejects one that checkOutputFolder rejects.
-func newOutput(final string, min *minify.M, dry bool, keep ...string) (*output, error) {
+// replaces the whole folder, the caller checks final with
+// checkOutputFolder first.
+func newOutput(final string, min *minify.M, dry bool) (*output, error) {
 	final, err := filepath.Abs(final)
 	if err != nil {
 		return nil, fmt.Errorf("finding the output folder: %w", err)
 	}
 	if dry {
 		return &output{final: final, min: min, dry: true}, nil
-	}
-	if err := checkOutputFolder(final, keep); err != nil {
-		return nil, err
 	}
 	parent := filepath.Dir(final)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -60,6 +58,10 @@ func newOutput(final string, min *minify.M, dry bool, keep ...string) (*output, 
 // checkOutputFolder reports an error if replacing final would delete a
 // path of keep, or files that no build wrote: those lack the manifests.
 func checkOutputFolder(final string, keep []string) error {
+	final, err := filepath.Abs(final)
+	if err != nil {
+		return fmt.Errorf("finding the output folder: %w", err)
+	}
 	for _, p := range keep {
 		if p == "" {
 			continue
@@ -68,8 +70,12 @@ func checkOutputFolder(final string, keep []string) error {
 		if err != nil {
 			return fmt.Errorf("finding %s: %w", p, err)
 		}
-		if rel, err := filepath.Rel(final, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		if inFolder(final, abs) {
 			return fmt.Errorf("output folder %s contains %s, which the build would delete: "+
+				"choose a folder of its own for the output, such as public", final, abs)
+		}
+		if info, err := os.Stat(abs); err == nil && info.IsDir() && inFolder(abs, final) {
+			return fmt.Errorf("output folder %s lies inside %s, whose files the build reads: "+
 				"choose a folder of its own for the output, such as public", final, abs)
 		}
 	}
@@ -88,8 +94,14 @@ func checkOutputFolder(final string, keep []string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("output folder %s contains files but no %s folder, so no build wrote it, and the build "+
-		"would delete them: choose a new or empty folder, or delete this one first", final, publish.ManifestDir)
+	return fmt.Errorf("output folder %s contains files but no %s folder, so no build wrote them. "+
+		"The build would delete them: choose a new or empty folder, or delete this one first", final, publish.ManifestDir)
+}
+
+// inFolder reports whether path is dir or lies inside it.
+func inFolder(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // writeHTML minifies a page and writes it as the file of a site's URL.

@@ -148,11 +148,20 @@ func (r *pageRenderer) redirects(s *Site, diags *diag.List) []byte {
 		return rules[i].src.path < rules[j].src.path
 	})
 	var b strings.Builder
+	// first is the rule that the rules with the same alias repeat.
+	first := 0
 	for i, rl := range rules {
-		if i > 0 && rules[i-1].from == rl.from {
+		if i == 0 || rules[first].from != rl.from {
+			first = i
+		} else {
 			p := keyPos(rl.src, "aliases")
-			diags.Errorf(rl.src.path, p.Line, p.Column, "duplicate-url", "keep the alias on one page",
-				"alias %q is also given by %s", rl.from, rules[i-1].src.path)
+			if other := rules[first].src.path; other != rl.src.path {
+				diags.Errorf(rl.src.path, p.Line, p.Column, "duplicate-url", "keep the alias on one page",
+					"alias %q is also given by %s", rl.from, other)
+			} else {
+				diags.Errorf(rl.src.path, p.Line, p.Column, "duplicate-url", "give the alias once",
+					"alias %q is given twice", rl.from)
+			}
 			continue
 		}
 		fmt.Fprintf(&b, "%s %s 301\n", rl.from, rl.to)

@@ -67,6 +67,10 @@ type pageRenderer struct {
 	reads *[]string
 	// only are the sites a build limited to some renders.
 	only []string
+	// failed are the names of the content files with errors, in a build
+	// that renders only to find more errors (failedNames). Links to them
+	// are not reported as broken.
+	failed map[string]bool
 	// index, when set, receives the search documents of each job as it
 	// finishes. With dropText set, the jobs then drop the pages' text,
 	// because nothing reads it later.

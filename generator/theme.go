@@ -122,13 +122,13 @@ func loadTheme(fsys fs.FS, m *minify.M) (*theme, error) {
 	return t, nil
 }
 
-// themeFiles returns the files of the theme a build uses, and the name of
-// their folder for messages: opts.ThemeDir when set, else themes/default
-// beside sites.toml, else the default theme built into verbund.
+// themeFiles returns the files of the theme a build uses, and a name for
+// them in messages: opts.ThemeDir when set, else themes/default beside
+// sites.toml, else the default theme built into verbund.
 func themeFiles(opts Options) (fs.FS, string, error) {
 	if opts.ThemeDir != "" {
 		if _, err := os.Stat(opts.ThemeDir); err != nil {
-			return nil, "", fmt.Errorf("theme folder: %w", err)
+			return nil, "", fmt.Errorf("finding the theme folder: %w", err)
 		}
 		return os.DirFS(opts.ThemeDir), opts.ThemeDir, nil
 	}
@@ -139,7 +139,7 @@ func themeFiles(opts Options) (fs.FS, string, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return themes.Default(), "built into verbund", nil
 	default:
-		return nil, "", fmt.Errorf("theme folder: %w", err)
+		return nil, "", fmt.Errorf("finding the theme folder: %w", err)
 	}
 }
 

@@ -29,8 +29,9 @@ import (
 type Options struct {
 	// ConfigPath is the path of sites.toml.
 	ConfigPath string
-	// ThemeDir is the theme folder; default themes/default beside
-	// sites.toml.
+	// ThemeDir is the theme folder. When empty, the preview uses
+	// themes/default beside sites.toml, or the theme built into verbund
+	// without that folder.
 	ThemeDir string
 	// Host is the loopback address to listen on; default 127.0.0.1.
 	Host string
