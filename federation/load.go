@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 
 	"github.com/verbund/verbund/diag"
+	"github.com/verbund/verbund/internal/suggest"
 	"github.com/verbund/verbund/internal/tomlpos"
 )
 
@@ -58,7 +60,8 @@ func Parse(name string, src []byte) (*Config, error) {
 	for _, key := range md.Undecoded() {
 		for _, p := range positions(src, key) {
 			diags.Errorf(name, p.Line, p.Column, "unknown-key",
-				"check the spelling against the sites.toml reference",
+				"check the spelling against the sites.toml reference"+
+					suggest.Hint(key[len(key)-1], suggest.TOMLKeys(reflect.TypeOf(cfg))),
 				"unknown key %q", key.String())
 		}
 	}

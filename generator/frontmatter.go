@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"reflect"
 	"time"
 
 	"github.com/BurntSushi/toml"
 
 	"github.com/verbund/verbund/diag"
 	"github.com/verbund/verbund/federation"
+	"github.com/verbund/verbund/internal/suggest"
 	"github.com/verbund/verbund/internal/tomlpos"
 )
 
@@ -170,7 +172,8 @@ func decodeFrontMatter(s source, v any, diags *diag.List) bool {
 	for _, key := range md.Undecoded() {
 		p := keyPos(s, key...)
 		diags.Errorf(s.path, p.Line, p.Column, "unknown-key",
-			"check the spelling against the front-matter reference",
+			"check the spelling against the front-matter reference"+
+				suggest.Hint(key[len(key)-1], suggest.TOMLKeys(reflect.TypeOf(v))),
 			"unknown front-matter key %q", key.String())
 		ok = false
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/verbund/verbund/internal/suggest"
 )
 
 // resolver returns the link resolver for pages of site s.
@@ -79,7 +81,7 @@ func (s *Site) checkPath(p string) error {
 func (fc *federationContent) serviceLink(s *Site, id string) (string, error) {
 	b, ok := fc.bases[id]
 	if !ok {
-		return "", fmt.Errorf("link to unknown base text %q%s", id, closest(id, fc.baseIDs))
+		return "", fmt.Errorf("link to unknown base text %q%s", id, suggest.Hint(id, fc.baseIDs))
 	}
 	if svc, ok := s.serviceByBase[id]; ok {
 		return svc.URL, nil

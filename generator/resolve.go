@@ -8,6 +8,7 @@ import (
 
 	"github.com/verbund/verbund/diag"
 	"github.com/verbund/verbund/federation"
+	"github.com/verbund/verbund/internal/suggest"
 )
 
 // URL paths of a portal.
@@ -273,7 +274,7 @@ func (fc *federationContent) layer(svc *Service, diags *diag.List) bool {
 	if !ok {
 		p := keyPos(svc.src, "base")
 		diags.Errorf(svc.src.path, p.Line, p.Column, "unknown-base",
-			"name a file of content/_shared/services/ without .md"+closest(own.Base, fc.baseIDs),
+			"name a file of content/_shared/services/ without .md"+suggest.Hint(own.Base, fc.baseIDs),
 			"unknown base text %q", own.Base)
 		return false
 	}
@@ -362,7 +363,7 @@ func (fc *federationContent) offerBases(s *Site, cfgName string, diags *diag.Lis
 		b, ok := fc.bases[o]
 		if !ok {
 			line, col := fc.cfg.SiteKeyPos(s.ID, "offers")
-			diags.Errorf(cfgName, line, col, "unknown-base", "list ids of files in content/_shared/services/"+closest(o, fc.baseIDs),
+			diags.Errorf(cfgName, line, col, "unknown-base", "list ids of files in content/_shared/services/"+suggest.Hint(o, fc.baseIDs),
 				"site %q offers unknown base text %q", s.ID, o)
 			continue
 		}
@@ -470,40 +471,6 @@ func isLeiKaKey(k string) bool {
 		}
 	}
 	return true
-}
-
-// closest suggests the most similar known id, as a hint suffix.
-func closest(id string, known []string) string {
-	best, dist := "", 4
-	for _, k := range known {
-		if d := levenshtein(id, k); d < dist {
-			best, dist = k, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return "; did you mean \"" + best + "\"?"
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // checkLang checks a page's language tag, which the page's html element
