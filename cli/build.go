@@ -36,7 +36,7 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	opts := generator.Options{ConfigPath: *config, OutputDir: *output, Logger: e.log, SkipIndex: !*withSearch}
+	opts := generator.Options{ConfigPath: *config, OutputDir: *output, Logger: e.debugLog(), SkipIndex: !*withSearch}
 	for _, id := range strings.Split(*sites, ",") {
 		if id = strings.TrimSpace(id); id != "" {
 			opts.Sites = append(opts.Sites, id)
