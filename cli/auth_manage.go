@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -220,10 +219,7 @@ func parseOneArg(fs *flag.FlagSet, args []string, name string) (string, error) {
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return "", flag.ErrHelp
-			}
-			return "", errUsage
+			return "", flagError(err)
 		}
 		if fs.NArg() == 0 {
 			break

@@ -126,11 +126,7 @@ func newFlags(e *env, name, synopsis string) *flag.FlagSet {
 // parseFlags parses args and rejects arguments left over.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			// The flag set printed the help the user asked for.
-			return flag.ErrHelp
-		}
-		return errUsage
+		return flagError(err)
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(fs.Output(), "unexpected arguments: %s\n", strings.Join(fs.Args(), " "))
@@ -149,7 +145,16 @@ func (e *env) debugLog() *slog.Logger {
 	return nil
 }
 
-// isHelp reports whether arg asks for help.
+// flagError returns flag.ErrHelp when err is a request for help, which
+// the flag set has printed, and errUsage for invalid flags.
+func flagError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return flag.ErrHelp
+	}
+	return errUsage
+}
+
+// isHelp reports whether arg requests help.
 func isHelp(arg string) bool {
 	return arg == "-h" || arg == "-help" || arg == "--help"
 }

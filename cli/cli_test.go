@@ -196,15 +196,18 @@ func TestImportChecksSite(t *testing.T) {
 	if code != 1 {
 		t.Errorf("import for an unknown site exited %d, want 1", code)
 	}
-	if !strings.Contains(stderr, `site "gibtsnicht" is not in`) || !strings.Contains(stderr, "lingen") {
-		t.Errorf("stderr does not name the unknown site and the known ones:\n%s", stderr)
+	if !strings.Contains(stderr, `site "gibtsnicht" not found in`) {
+		t.Errorf("stderr does not name the unknown site:\n%s", stderr)
+	}
+	if !strings.Contains(stderr, "lingen") {
+		t.Errorf("stderr does not list the known sites:\n%s", stderr)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "content")); err == nil {
 		t.Error("the import wrote content for an unknown site")
 	}
 }
 
-// TestHelpExitsZero asks commands for their help, which is no error.
+// TestHelpExitsZero requests the help of each command, which is no error.
 func TestHelpExitsZero(t *testing.T) {
 	for _, args := range [][]string{{"build", "-h"}, {"build", "--help"}, {"import", "dldb", "-help"}, {"check", "-h"},
 		{"diff", "-h"}, {"-h"}, {"import", "-h"}, {"new", "--help"}} {

@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 
 	"github.com/verbund/verbund/publish"
@@ -14,10 +12,7 @@ func runDiff(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "diff", "diff [-format text|json] OLD NEW")
 	format := fs.String("format", "text", "output `format`: text for people, json for scripts")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return flag.ErrHelp
-		}
-		return errUsage
+		return flagError(err)
 	}
 	if fs.NArg() != 2 || (*format != "text" && *format != "json") {
 		fs.Usage()

@@ -95,6 +95,6 @@ func checkSite(config, id string) error {
 		}
 		ids[i] = s.ID
 	}
-	return fmt.Errorf("site %q is not in %s: use one of %s, or add the site to %s first",
+	return fmt.Errorf("site %q not found in %s: use one of %s, or add the site to %s first",
 		id, config, strings.Join(ids, ", "), config)
 }

@@ -599,11 +599,13 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 			opts.Written()
 		}
 	}
+	// A warning of a base text comes once for every portal that renders
+	// it and is reported once.
 	warnings := diags.Warnings()
 	warnings.Sort()
 	res := &Result{
 		Output: st.cfg.OutputDir, Sites: len(built), Pages: pages, Rendered: rendered,
-		Updated: prev != nil, Warnings: dedupe(warnings), Duration: time.Since(start),
+		Updated: prev != nil, Warnings: slices.Compact(warnings), Duration: time.Since(start),
 	}
 	if !opts.DryRun {
 		res.Files = files
@@ -661,8 +663,6 @@ func relativeTo(base, p string) string {
 	return p
 }
 
-// dedupe drops repeated diagnostics, such as a warning in a base text
-// reported once per portal that renders it.
 // failedNames returns the names by which links may reach the content
 // files that have errors in diags: each file's name without .md, which is
 // a base text's id, and its slug, which ends the URL of its page.
@@ -688,17 +688,6 @@ func linksToFailed(dest string, failed map[string]bool) bool {
 		}
 	}
 	return false
-}
-
-func dedupe(l diag.List) diag.List {
-	var out diag.List
-	for i, d := range l {
-		if i > 0 && d == l[i-1] {
-			continue
-		}
-		out = append(out, d)
-	}
-	return out
 }
 
 // prepareContent parses the base texts, reusing those of prev that did

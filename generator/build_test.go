@@ -448,7 +448,10 @@ func TestBuildMissingThemeFolder(t *testing.T) {
 	dir := writeFederation(t, nil)
 	missing := filepath.Join(dir, "themes", "eigenes")
 	_, err := Build(context.Background(), Options{ConfigPath: filepath.Join(dir, "sites.toml"), ThemeDir: missing})
-	if err == nil || !strings.Contains(err.Error(), missing) {
+	if err == nil {
+		t.Fatal("build with a missing theme folder succeeded")
+	}
+	if !strings.Contains(err.Error(), missing) {
 		t.Errorf("error %v does not name the missing theme folder %s", err, missing)
 	}
 }

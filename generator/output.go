@@ -55,8 +55,9 @@ func newOutput(final string, min *minify.M, dry bool) (*output, error) {
 	return &output{final: final, staging: staging, min: min}, nil
 }
 
-// checkOutputFolder reports an error if replacing final would delete a
-// path of keep, or files that no build wrote: those lack the manifests.
+// checkOutputFolder returns an error if final contains a path of keep or
+// lies inside a folder of keep, or if it contains files that no build
+// wrote, which lack the folder of manifests that every build writes.
 func checkOutputFolder(final string, keep []string) error {
 	final, err := filepath.Abs(final)
 	if err != nil {
@@ -84,7 +85,7 @@ func checkOutputFolder(final string, keep []string) error {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil
 	case err != nil:
-		return fmt.Errorf("reading output folder: %w", err)
+		return fmt.Errorf("reading the output folder: %w", err)
 	}
 	if len(entries) == 0 {
 		return nil

@@ -148,7 +148,7 @@ func (r *pageRenderer) redirects(s *Site, diags *diag.List) []byte {
 		return rules[i].src.path < rules[j].src.path
 	})
 	var b strings.Builder
-	// first is the rule that the rules with the same alias repeat.
+	// first is the index of the first rule with the alias of rules[i].
 	first := 0
 	for i, rl := range rules {
 		if i == 0 || rules[first].from != rl.from {

@@ -9,7 +9,7 @@ import (
 )
 
 // maxDistance is the largest edit distance at which a known name is
-// suggested. Further apart, a suggestion is more likely wrong than right.
+// suggested, an estimate: further apart, suggestions are mostly wrong.
 const maxDistance = 3
 
 // Closest returns the known name nearest to name by edit distance, or ""
