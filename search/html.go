@@ -202,6 +202,11 @@ func (s *Server) writePage(w http.ResponseWriter, status int, site string, view 
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	origin := ""
+	if ok {
+		origin = s.siteOrigins[site]
+	}
+	setPageSecurityHeaders(w.Header(), origin)
 	w.WriteHeader(status)
 	if ok {
 		_, _ = w.Write([]byte(l.before))
@@ -232,4 +237,23 @@ func (s *Server) writeErrorPage(w http.ResponseWriter, r *http.Request, status i
 	if err := s.writePage(w, status, view.Site, view); err != nil {
 		http.Error(w, view.Error, status)
 	}
+}
+
+// setPageSecurityHeaders sets the security headers of a results page,
+// the same as a portal's _headers gives its pages. The page comes from
+// the search endpoint, which is 'self'. The portal layout around the
+// results loads its style sheet, script, images and fonts from
+// portalOrigin, which is empty for a page without a layout.
+func setPageSecurityHeaders(h http.Header, portalOrigin string) {
+	from := "'self'"
+	if portalOrigin != "" {
+		from += " " + portalOrigin
+	}
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src "+from+"; style-src "+from+
+		"; img-src "+from+" data:; font-src "+from+"; connect-src 'self'; form-action 'self'"+
+		"; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+	h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()")
+	h.Set("X-Frame-Options", "DENY")
 }

@@ -44,9 +44,12 @@ type Server struct {
 	index   *Index
 	log     *slog.Logger
 	origins map[string]bool
-	slots   chan struct{}
-	timeout time.Duration
-	mux     *http.ServeMux
+	// siteOrigins are the origins of the portals by site ID, from which
+	// a results page's layout loads its style sheet and script.
+	siteOrigins map[string]string
+	slots       chan struct{}
+	timeout     time.Duration
+	mux         *http.ServeMux
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -55,11 +58,12 @@ var _ http.Handler = (*Server)(nil)
 // in cfg that is not a scheme and host.
 func NewServer(ix *Index, cfg Config) (*Server, error) {
 	s := &Server{
-		index:   ix,
-		log:     cfg.Logger,
-		origins: map[string]bool{},
-		timeout: cfg.Timeout,
-		mux:     http.NewServeMux(),
+		index:       ix,
+		log:         cfg.Logger,
+		origins:     map[string]bool{},
+		siteOrigins: map[string]string{},
+		timeout:     cfg.Timeout,
+		mux:         http.NewServeMux(),
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -75,6 +79,7 @@ func NewServer(ix *Index, cfg Config) (*Server, error) {
 	for _, site := range ix.sites {
 		if origin, err := originOf(site.URL); err == nil {
 			s.origins[origin] = true
+			s.siteOrigins[site.ID] = origin
 		}
 	}
 	for _, o := range cfg.Origins {

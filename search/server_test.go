@@ -381,6 +381,50 @@ func TestResultsPageWithoutLayout(t *testing.T) {
 	}
 }
 
+func TestResultsPageSecurityHeaders(t *testing.T) {
+	base, _ := startServer(t, search.Config{})
+	tests := []struct {
+		name, path string
+		status     int
+		// from are the sources the page may load scripts and styles from.
+		from string
+	}{
+		{"in a layout", "/suche?q=hund&site=lingen", http.StatusOK, "'self' https://www.lingen.example"},
+		{"without a layout", "/suche?q=hund&site=meppen", http.StatusOK, "'self'"},
+		{"error page", "/suche?q=hund&site=lingen&page=0", http.StatusBadRequest, "'self' https://www.lingen.example"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, _ := get(t, base+tt.path, nil)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tt.status)
+			}
+			csp := resp.Header.Get("Content-Security-Policy")
+			for _, want := range []string{
+				"default-src 'none'", "script-src " + tt.from + ";", "style-src " + tt.from + ";",
+				"frame-ancestors 'none'", "base-uri 'none'", "object-src 'none'", "form-action 'self'",
+			} {
+				if !strings.Contains(csp, want) {
+					t.Errorf("Content-Security-Policy %q lacks %q", csp, want)
+				}
+			}
+			for header, want := range map[string]string{
+				"X-Frame-Options":           "DENY",
+				"Referrer-Policy":           "strict-origin-when-cross-origin",
+				"Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+				"X-Content-Type-Options":    "nosniff",
+			} {
+				if got := resp.Header.Get(header); got != want {
+					t.Errorf("%s = %q, want %q", header, got, want)
+				}
+			}
+			if resp.Header.Get("Permissions-Policy") == "" {
+				t.Error("no Permissions-Policy")
+			}
+		})
+	}
+}
+
 func TestResultsPagePaging(t *testing.T) {
 	base, _ := startServer(t, search.Config{})
 	_, body := get(t, base+"/suche?q=geb%C3%BChren&page=2", nil)
