@@ -4,37 +4,121 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/verbund/verbund/publish"
 )
 
+const diffSynopsis = "diff [-format text|json] [-remove IDS] OLD NEW"
+
 func runDiff(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "diff", "diff [-format text|json] OLD NEW")
+	fs := newFlags(e, "diff", diffSynopsis)
 	format := fs.String("format", "text", "output `format`: text for people, json for scripts")
+	remove := fs.String("remove", "",
+		"comma-separated `IDs` of portals that left the federation: list every file of theirs for deletion "+
+			"instead of failing because NEW lacks them")
 	if err := fs.Parse(args); err != nil {
 		return flagError(err)
 	}
-	if fs.NArg() != 2 || (*format != "text" && *format != "json") {
+	if problem := diffArgsProblem(fs.Args(), *format); problem != "" {
+		fmt.Fprintln(e.stderr, problem)
 		fs.Usage()
 		return errUsage
 	}
-	old, err := publish.ReadManifests(fs.Arg(0))
+	oldDir, newDir := fs.Arg(0), fs.Arg(1)
+	old, err := publish.ReadManifests(oldDir)
 	if err != nil {
 		return err
 	}
-	cur, err := publish.ReadManifests(fs.Arg(1))
+	cur, err := publish.ReadManifests(newDir)
 	if err != nil {
 		return err
 	}
 	if len(cur) == 0 {
-		return fmt.Errorf("no build in %s: run verbund build first", fs.Arg(1))
+		return fmt.Errorf("no build in %s: run verbund build first", newDir)
 	}
+	removed := splitIDs(*remove)
+	for _, id := range removed {
+		if cur[id] != nil {
+			return fmt.Errorf("-remove names %s, but %s has a build of it: name only portals that left the federation",
+				id, newDir)
+		}
+	}
+	if missing := unconfirmedRemovals(old, cur, removed); len(missing) > 0 {
+		reportMissingSites(e, oldDir, newDir, missing)
+		return errFound
+	}
+
 	changes := publish.Diff(old, cur)
 	if *format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(map[string]any{"sites": changes})
 	}
+	printChanges(e, changes)
+	return nil
+}
+
+// diffArgsProblem returns a one-line description of what is wrong with
+// the arguments left after the flags, or "" when they are valid.
+func diffArgsProblem(args []string, format string) string {
+	// The flag package stops at the first folder, so a flag after the
+	// folders arrives here as an argument.
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") && len(a) > 1 {
+			return fmt.Sprintf("flag %s after a folder: put every flag before OLD and NEW", a)
+		}
+	}
+	if len(args) != 2 {
+		return fmt.Sprintf("expected 2 folders, OLD and NEW, got %d", len(args))
+	}
+	if format != "text" && format != "json" {
+		return fmt.Sprintf("invalid -format %q: use text or json", format)
+	}
+	return ""
+}
+
+// splitIDs returns the site IDs of a comma-separated list, without
+// spaces and empty entries.
+func splitIDs(list string) []string {
+	var ids []string
+	for _, id := range strings.Split(list, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// unconfirmedRemovals returns the sorted IDs of the portals that the old
+// build has, the new one lacks and removed does not name.
+func unconfirmedRemovals(old, cur map[string]*publish.Manifest, removed []string) []string {
+	var ids []string
+	for _, id := range publish.MissingSites(old, cur) {
+		if !slices.Contains(removed, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// reportMissingSites prints to the error output why diff lists no
+// changes when the new build lacks portals of the old one.
+func reportMissingSites(e *env, oldDir, newDir string, missing []string) {
+	noun := "portals"
+	if len(missing) == 1 {
+		noun = "a portal"
+	}
+	fmt.Fprintf(e.stderr, "verbund diff: %s lacks %s that %s has: %s\n",
+		newDir, noun, oldDir, strings.Join(missing, ", "))
+	fmt.Fprintf(e.stderr, "If they left the federation, run again with -remove %s to list every file of theirs for deletion.\n",
+		strings.Join(missing, ","))
+	fmt.Fprintf(e.stderr, "Otherwise the build in %s is incomplete: build every portal "+
+		"(in CI, merge the output of every build job) and compare again.\n", newDir)
+}
+
+func printChanges(e *env, changes []publish.Change) {
 	for _, c := range changes {
 		switch {
 		case c.Removed:
@@ -53,5 +137,4 @@ func runDiff(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "  delete %s\n", p)
 		}
 	}
-	return nil
 }

@@ -32,7 +32,8 @@ type Manifest struct {
 
 // ReadManifests reads the manifests of the build in the output folder
 // dir, by site ID. A folder that does not exist is an empty build, so the
-// first publication uploads everything.
+// first publication uploads everything. An existing folder without
+// manifests is an error, because it is not the output of a build.
 func ReadManifests(dir string) (map[string]*Manifest, error) {
 	out := map[string]*Manifest{}
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
@@ -79,9 +80,25 @@ type Change struct {
 	Removed bool `json:"removed,omitempty"`
 }
 
+// MissingSites returns the sorted IDs of the portals that the old build
+// has and the new one lacks. A build that lacks a portal may be
+// incomplete, so callers confirm that the portal left the federation
+// before they delete its files.
+func MissingSites(old, new map[string]*Manifest) []string {
+	var missing []string
+	for id := range old {
+		if new[id] == nil {
+			missing = append(missing, id)
+		}
+	}
+	sort.Strings(missing)
+	return missing
+}
+
 // Diff compares the manifests of two builds and returns one change per
-// portal of either build, sorted by site. Upload before Delete: a portal
-// is never without a page it still links to.
+// portal of either build, sorted by site. Pages of one portal link to
+// pages of others, so a deploy uploads the files of every portal before
+// it deletes any.
 func Diff(old, new map[string]*Manifest) []Change {
 	sites := map[string]bool{}
 	for s := range old {

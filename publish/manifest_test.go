@@ -64,3 +64,18 @@ func TestReadManifestsSiteMismatch(t *testing.T) {
 		t.Error("a manifest for another site was accepted")
 	}
 }
+
+func TestMissingSites(t *testing.T) {
+	old := map[string]*Manifest{
+		"lingen":  manifest("lingen"),
+		"meppen":  manifest("meppen"),
+		"doerpen": manifest("doerpen"),
+	}
+	cur := map[string]*Manifest{"lingen": manifest("lingen"), "twist": manifest("twist")}
+	if got, want := MissingSites(old, cur), []string{"doerpen", "meppen"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("MissingSites = %v, want %v", got, want)
+	}
+	if got := MissingSites(map[string]*Manifest{}, cur); len(got) != 0 {
+		t.Errorf("MissingSites of an empty old build = %v, want none", got)
+	}
+}

@@ -1,0 +1,196 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/verbund/verbund/publish"
+)
+
+// writeBuild writes the manifests of a build into dir/_manifests, one per
+// portal with the given files, as verbund build does. Each file's hash is
+// made from its path, so equal paths in two builds count as unchanged.
+func writeBuild(t *testing.T, dir string, sites map[string][]string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Join(dir, publish.ManifestDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for site, files := range sites {
+		m := publish.Manifest{Site: site, Files: []publish.Entry{}}
+		for _, f := range files {
+			m.Files = append(m.Files, publish.Entry{Path: f, SHA256: "sha-" + f})
+		}
+		data, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, publish.ManifestDir, site+".json"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// diffJSON is the part of diff's JSON output that the tests read.
+type diffJSON struct {
+	Sites []struct {
+		Site           string
+		Upload, Delete []string
+		Removed        bool
+	}
+}
+
+// twoBuilds writes an old build of lingen, doerpen and meppen and a new
+// build of lingen only, and returns their folders.
+func twoBuilds(t *testing.T) (old, cur string) {
+	t.Helper()
+	dir := t.TempDir()
+	old, cur = filepath.Join(dir, "previous"), filepath.Join(dir, "public")
+	writeBuild(t, old, map[string][]string{
+		"lingen":  {"index.html"},
+		"doerpen": {"index.html", "impressum/index.html"},
+		"meppen":  {"index.html"},
+	})
+	writeBuild(t, cur, map[string][]string{"lingen": {"index.html"}})
+	return old, cur
+}
+
+func TestDiffFailsOnMissingPortals(t *testing.T) {
+	old, cur := twoBuilds(t)
+	for _, format := range []string{"text", "json"} {
+		code, stdout, stderr := run(t, "diff", "-format", format, old, cur)
+		if code != 1 {
+			t.Errorf("-format %s: exit %d, want 1", format, code)
+		}
+		if stdout != "" {
+			t.Errorf("-format %s: stdout = %q, want nothing a script could act on", format, stdout)
+		}
+		if !strings.Contains(stderr, "portals that "+old+" has: doerpen, meppen") {
+			t.Errorf("-format %s: message does not name the missing portals:\n%s", format, stderr)
+		}
+		if !strings.Contains(stderr, "run again with -remove doerpen,meppen") {
+			t.Errorf("-format %s: message does not name the flag for a removal:\n%s", format, stderr)
+		}
+		if !strings.Contains(stderr, "incomplete") {
+			t.Errorf("-format %s: message does not mention an incomplete build:\n%s", format, stderr)
+		}
+	}
+}
+
+func TestDiffRemoveConfirmsEveryPortal(t *testing.T) {
+	old, cur := twoBuilds(t)
+	code, stdout, stderr := run(t, "diff", "-remove", "doerpen", old, cur)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if stdout != "" {
+		t.Errorf("stdout = %q, want nothing", stdout)
+	}
+	if !strings.Contains(stderr, "a portal that "+old+" has: meppen\n") {
+		t.Errorf("message does not name meppen alone:\n%s", stderr)
+	}
+}
+
+func TestDiffRemoveListsFiles(t *testing.T) {
+	old, cur := twoBuilds(t)
+	code, stdout, stderr := run(t, "diff", "-format", "json", "-remove", "doerpen, meppen", old, cur)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got diffJSON
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("invalid JSON output: %v\n%s", err, stdout)
+	}
+	deleted := map[string][]string{}
+	for _, s := range got.Sites {
+		if s.Removed {
+			deleted[s.Site] = s.Delete
+		}
+	}
+	want := map[string][]string{
+		"doerpen": {"impressum/index.html", "index.html"},
+		"meppen":  {"index.html"},
+	}
+	if !reflect.DeepEqual(deleted, want) {
+		t.Errorf("removed portals with their deletions = %v, want %v", deleted, want)
+	}
+
+	code, stdout, _ = run(t, "diff", "-remove", "doerpen,meppen", old, cur)
+	if code != 0 {
+		t.Fatalf("text output: exit %d", code)
+	}
+	if !strings.Contains(stdout, "doerpen: removed from the federation, delete 2 files\n") {
+		t.Errorf("text output lacks the removal of doerpen:\n%s", stdout)
+	}
+}
+
+func TestDiffRemoveRejectsBuiltPortal(t *testing.T) {
+	old, cur := twoBuilds(t)
+	code, stdout, stderr := run(t, "diff", "-remove", "doerpen,meppen,lingen", old, cur)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if stdout != "" {
+		t.Errorf("stdout = %q, want nothing", stdout)
+	}
+	if !strings.Contains(stderr, "-remove names lingen") {
+		t.Errorf("message does not name lingen:\n%s", stderr)
+	}
+}
+
+func TestDiffFolders(t *testing.T) {
+	dir := t.TempDir()
+	built := filepath.Join(dir, "public")
+	writeBuild(t, built, map[string][]string{"lingen": {"index.html"}})
+	empty := filepath.Join(dir, "empty")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "missing")
+
+	code, stdout, stderr := run(t, "diff", missing, built)
+	if code != 0 || !strings.Contains(stdout, "upload index.html") {
+		t.Errorf("missing OLD: exit %d, want 0 and every file uploaded\n%s%s", code, stdout, stderr)
+	}
+	for _, args := range [][]string{{missing, missing}, {built, missing}, {empty, built}, {built, empty}} {
+		code, stdout, _ := run(t, append([]string{"diff"}, args...)...)
+		if code != 1 {
+			t.Errorf("diff %v: exit %d, want 1", args, code)
+		}
+		if stdout != "" {
+			t.Errorf("diff %v: stdout = %q, want nothing", args, stdout)
+		}
+	}
+}
+
+func TestDiffUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-format", "xml", "old", "new"}, `invalid -format "xml": use text or json`},
+		{[]string{"old", "new", "-format", "json"}, "flag -format after a folder: put every flag before OLD and NEW"},
+		{[]string{"old", "-remove", "x", "new"}, "flag -remove after a folder: put every flag before OLD and NEW"},
+		{[]string{"old"}, "expected 2 folders, OLD and NEW, got 1"},
+		{[]string{}, "expected 2 folders, OLD and NEW, got 0"},
+		{[]string{"a", "b", "c"}, "expected 2 folders, OLD and NEW, got 3"},
+	} {
+		code, stdout, stderr := run(t, append([]string{"diff"}, tc.args...)...)
+		if code != 2 {
+			t.Errorf("diff %v: exit %d, want 2", tc.args, code)
+		}
+		if stdout != "" {
+			t.Errorf("diff %v: stdout = %q, want nothing", tc.args, stdout)
+		}
+		first, rest, _ := strings.Cut(stderr, "\n")
+		if first != tc.want {
+			t.Errorf("diff %v: first line = %q, want %q", tc.args, first, tc.want)
+		}
+		if !strings.HasPrefix(rest, "Usage: verbund diff") {
+			t.Errorf("diff %v: usage does not follow the message:\n%s", tc.args, stderr)
+		}
+	}
+}
