@@ -191,9 +191,9 @@ func TestCheckSiteIDs(t *testing.T) {
 }
 
 // TestSwapInRestores lets the move of a new part into place fail and
-// checks that the folders moved aside for it are back. The move fails
-// because the folders moved aside include the new part's parent, which
-// no build does, but it fails on a real file system.
+// checks that the folders moved aside for it are back. No build moves
+// the part's parent folder aside, but doing so makes the move fail on a
+// real file system, even for root.
 func TestSwapInRestores(t *testing.T) {
 	final, staging := t.TempDir(), t.TempDir()
 	for _, p := range []string{"_search/index/federation.json", "_search/parts/a/index/federation.json",
@@ -221,4 +221,46 @@ func TestSwapInRestores(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(staging, "_search", "parts", "b")); err != nil {
 		t.Errorf("the new part left the staging folder: %v", err)
 	}
+}
+
+// TestBuildSitesRejectsOtherFederation builds a portal beside a part
+// whose federation.json lists other portals of the federation, as a
+// build from an older sites.toml writes it.
+func TestBuildSitesRejectsOtherFederation(t *testing.T) {
+	dir := writeFederation(t, nil)
+	parent := t.TempDir()
+	out := filepath.Join(parent, "public")
+	if err := buildSites(dir, out, false, "suedheim"); err != nil {
+		t.Fatal(err)
+	}
+	part := filepath.Join(out, IndexDir, search.PartsDirName, "suedheim")
+	path := filepath.Join(part, "index", "federation.json")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info map[string]any
+	if err := json.Unmarshal(data, &info); err != nil {
+		t.Fatal(err)
+	}
+	sites := info["sites"].([]any)
+	info["sites"] = sites[:len(sites)-1]
+	if data, err = json.Marshal(info); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := treeFiles(t, parent, false)
+
+	err = buildSites(dir, out, false, "nordstadt")
+	if err == nil {
+		t.Fatal("the build of nordstadt succeeded")
+	}
+	for _, want := range []string{part, "sites.toml with other portals", "build every portal (without --site)", "-out", "-search=false"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+	checkUnchanged(t, parent, before)
 }
