@@ -12,10 +12,12 @@ import (
 )
 
 func runBuild(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "build", "build [-config sites.toml] [-out folder] [-site id,...]")
+	fs := newFlags(e, "build", "build [-config sites.toml] [-out folder] [-site id,...]...")
 	config := fs.String("config", "sites.toml", "path of the federation's `sites.toml`")
 	output := fs.String("out", "", "write the output to `folder` instead of the output folder of sites.toml")
-	sites := fs.String("site", "", "build only the portals `id,...` and their part of the search index, leaving the rest of the output folder as it is")
+	var sites siteList
+	fs.Var(&sites, "site", "build only the portals `id,...` and their part of the search index, leaving the rest of the output folder as it is; "+
+		"repeat it to add portals")
 	withSearch := fs.Bool("search", true, "build the search index; -search=false builds the portals alone")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the build to `file`, for go tool pprof")
 	memProfile := fs.String("memprofile", "", "write a heap profile at the end of the build to `file`")
@@ -36,12 +38,8 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	opts := generator.Options{ConfigPath: *config, OutputDir: *output, Logger: e.debugLog(), SkipIndex: !*withSearch}
-	for _, id := range strings.Split(*sites, ",") {
-		if id = strings.TrimSpace(id); id != "" {
-			opts.Sites = append(opts.Sites, id)
-		}
-	}
+	opts := generator.Options{ConfigPath: *config, OutputDir: *output, Logger: e.debugLog(), SkipIndex: !*withSearch,
+		Sites: sites}
 	if p := newProgress(e.stderr); p != nil && !e.verbose {
 		opts.Progress = p.update
 		defer p.done()
@@ -77,6 +75,34 @@ func writeHeapProfile(e *env, path string) {
 	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
 		e.log.Error("writing heap profile", "err", err)
 	}
+}
+
+// siteList is the value of the -site flag: the portal IDs of every use,
+// each a comma-separated list. The generator drops repeated IDs.
+type siteList []string
+
+func (l *siteList) String() string {
+	if l == nil {
+		return ""
+	}
+	return strings.Join(*l, ",")
+}
+
+// Set adds the IDs of one use of the flag. It rejects an empty ID, as
+// in "", "," or "lingen,,haren", because a build of no portal would
+// otherwise be a full build.
+func (l *siteList) Set(value string) error {
+	if strings.Trim(value, ", ") == "" {
+		return fmt.Errorf("no portal id in %q: give portal ids separated by commas, such as lingen,haren", value)
+	}
+	for id := range strings.SplitSeq(value, ",") {
+		id = strings.TrimSpace(id)
+		if id == "" {
+			return fmt.Errorf("empty portal id in %q: give portal ids separated by commas, such as lingen,haren", value)
+		}
+		*l = append(*l, id)
+	}
+	return nil
 }
 
 // count returns n and noun, with the plural s unless n is 1.

@@ -65,9 +65,12 @@ type Options struct {
 	// federations whose search runs elsewhere or is built in another job.
 	SkipIndex bool
 	// Sites, when set, limits the build to these portals and their part
-	// of the search index, and the rest of the output folder stays as it
-	// is. The whole federation is still loaded and checked, so links to
-	// other portals are checked too.
+	// of the search index. The part replaces the search index folders
+	// whose portals the build all rebuilds, and the build fails before it
+	// writes anything when a folder contains some of them and others.
+	// The rest of the output folder stays as it is. The whole federation
+	// is still loaded and checked, so links to other portals are checked
+	// too. An ID given twice counts once.
 	Sites []string
 	// Written, when set, is called when a build has written the portals.
 	// An update calls it before it updates the search index.
@@ -155,6 +158,9 @@ type Builder struct {
 
 // NewBuilder returns a Builder for opts.
 func NewBuilder(opts Options) *Builder {
+	// Sorted without repeats, the IDs have the order of the part's
+	// name, and a portal named twice is built and indexed once.
+	opts.Sites = sortedIDs(opts.Sites)
 	return &Builder{opts: opts}
 }
 
@@ -403,10 +409,8 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 	for _, s := range st.cfg.Sites {
 		siteIDs[s.ID] = true
 	}
-	for _, id := range opts.Sites {
-		if !siteIDs[id] {
-			return nil, nil, fmt.Errorf("unknown site %q: name a site id of %s", id, st.cfgName)
-		}
+	if err := checkSiteIDs(opts.Sites, st.cfg, st.cfgName); err != nil {
+		return nil, nil, err
 	}
 	// An edit of the body of files alone leaves the resolved content as
 	// it was, and with it what decoding and resolving reported, so the
@@ -465,6 +469,11 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 			// when the content has errors and nothing is written.
 			if err := checkOutputFolder(st.cfg.OutputDir, []string{opts.ConfigPath, st.contentDir}); err != nil {
 				return nil, nil, err
+			}
+			if len(opts.Sites) > 0 && !opts.SkipIndex {
+				if _, err := supersededIndexes(st.cfg.OutputDir, opts.Sites, st.cfg); err != nil {
+					return nil, nil, err
+				}
 			}
 		}
 		if out, err = newOutput(st.cfg.OutputDir, st.min, opts.DryRun || contentFailed); err != nil {
@@ -589,7 +598,7 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 	if prev == nil {
 		commit := out.commit
 		if len(opts.Sites) > 0 {
-			commit = func() error { return out.commitSites(opts.Sites, partName(opts.Sites)) }
+			commit = func() error { return out.commitSites(opts.Sites, !opts.SkipIndex, st.cfg) }
 		}
 		if err := commit(); err != nil {
 			out.abort()

@@ -13,6 +13,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 
 	"github.com/verbund/verbund/diag"
 	"github.com/verbund/verbund/federation"
+	"github.com/verbund/verbund/internal/suggest"
 	"github.com/verbund/verbund/publish"
 	"github.com/verbund/verbund/search"
 )
@@ -499,47 +501,208 @@ func (r *pageRenderer) builtSites() []*Site {
 // partName returns the name of the search index part of a build of
 // sites: their IDs, sorted and joined with "+".
 func partName(sites []string) string {
-	ids := slices.Clone(sites)
+	return strings.Join(sortedIDs(sites), "+")
+}
+
+// sortedIDs returns a sorted copy of ids without repeats.
+func sortedIDs(ids []string) []string {
+	ids = slices.Clone(ids)
 	slices.Sort(ids)
-	return strings.Join(slices.Compact(ids), "+")
+	return slices.Compact(ids)
+}
+
+// checkSiteIDs returns an error that lists every ID of ids that cfg
+// lacks, with the ID most likely meant, or nil when cfg has them all.
+func checkSiteIDs(ids []string, cfg *federation.Config, cfgName string) error {
+	known := make([]string, len(cfg.Sites))
+	for i, s := range cfg.Sites {
+		known[i] = s.ID
+	}
+	var unknown []string
+	for _, id := range ids {
+		if !slices.Contains(known, id) {
+			unknown = append(unknown, id)
+		}
+	}
+	switch len(unknown) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("unknown site %q: name a site id of %s%s", unknown[0], cfgName, suggest.Hint(unknown[0], known))
+	}
+	var quoted, hints []string
+	for _, id := range unknown {
+		quoted = append(quoted, strconv.Quote(id))
+		if best := suggest.Closest(id, known); best != "" {
+			hints = append(hints, fmt.Sprintf("%q for %q", best, id))
+		}
+	}
+	msg := fmt.Sprintf("unknown sites %s: name site ids of %s", listWords(quoted), cfgName)
+	if len(hints) > 0 {
+		msg += "; did you mean " + listWords(hints) + "?"
+	}
+	return errors.New(msg)
+}
+
+// listWords joins words with commas and a final "and".
+func listWords(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+// supersededIndexes returns the search index folders in the output
+// folder out that a build of sites replaces with its part: those that
+// contain only portals of sites, the part of the same name included. It
+// returns an error for a folder that can neither stay beside the new
+// part nor go, because search.Open would reject the result. That is a
+// folder with portals of sites and others, or one built from a
+// sites.toml whose portals differ from those of cfg.
+func supersededIndexes(out string, sites []string, cfg *federation.Config) ([]string, error) {
+	dir := filepath.Join(out, IndexDir)
+	folders, err := search.ListFolders(dir)
+	if err != nil {
+		return nil, fmt.Errorf("reading the search index in the output folder: %w; "+
+			"delete %s, build into another folder with -out, or build without the search index with -search=false", err, dir)
+	}
+	federationIDs := make([]string, len(cfg.Sites))
+	for i, s := range cfg.Sites {
+		federationIDs[i] = s.ID
+	}
+	var superseded []string
+	for _, f := range folders {
+		var rebuilt, others []string
+		for _, id := range f.Sites {
+			if slices.Contains(sites, id) {
+				rebuilt = append(rebuilt, id)
+			} else {
+				others = append(others, id)
+			}
+		}
+		switch {
+		case len(others) == 0:
+			superseded = append(superseded, f.Path)
+		case len(rebuilt) > 0:
+			return nil, fmt.Errorf("%s contains the search index of %s, which this build rebuilds, and of %s, which it does not, "+
+				"so keeping it would index %s twice and removing it would drop the others from search: %s",
+				f.Path, strings.Join(rebuilt, ", "), strings.Join(others, ", "), strings.Join(rebuilt, ", "),
+				waysOut(f.Path, together(sites, others, federationIDs)))
+		case !slices.Equal(f.FederationSites(), federationIDs):
+			return nil, fmt.Errorf("%s contains the search index of %s, built from a sites.toml with other portals, "+
+				"so the search cannot open it together with the new part: %s",
+				f.Path, strings.Join(others, ", "), waysOut(f.Path, "build every portal (without --site)"))
+		}
+	}
+	return superseded, nil
+}
+
+// waysOut returns the ways out for a build of some portals that cannot
+// replace the search index folder folder, starting with rebuild. They
+// name the flags of verbund build, the only caller that sets
+// Options.Sites.
+func waysOut(folder, rebuild string) string {
+	return rebuild + ", build into another folder with -out, build without the search index with -search=false, " +
+		"or delete " + folder
+}
+
+// together returns the way out that builds the portals others together
+// with sites.
+func together(sites, others, federationIDs []string) string {
+	all := sortedIDs(append(slices.Clone(sites), others...))
+	if len(all) == len(federationIDs) {
+		return "build every portal (without --site)"
+	}
+	return "build them together with --site " + strings.Join(all, ",")
 }
 
 // commitSites moves the portals of sites, their manifests and search
-// layouts, and the search index part part from the staging folder into
-// the output folder, each in place of an earlier one. Other portals in
-// the output folder stay as they are.
-func (o *output) commitSites(sites []string, part string) error {
-	var moves []string
-	for _, id := range sites {
-		moves = append(moves, id, publish.ManifestDir+"/"+id+".json",
-			IndexDir+"/"+SearchLayoutDir+"/"+id+".html")
+// layouts from the staging folder into the output folder, each in place
+// of an earlier one. With withIndex it also moves the search index part
+// of sites in, in place of the index folders that the part supersedes
+// in cfg's federation. Other portals in the output folder stay as they
+// are.
+func (o *output) commitSites(sites []string, withIndex bool, cfg *federation.Config) error {
+	if o.dry {
+		return nil
 	}
-	moves = append(moves, IndexDir+"/"+search.PartsDirName+"/"+part)
-	for _, rel := range moves {
-		src := filepath.Join(o.staging, filepath.FromSlash(rel))
-		dst := filepath.Join(o.final, filepath.FromSlash(rel))
-		if _, err := os.Stat(src); errors.Is(err, fs.ErrNotExist) {
-			continue
+	var superseded []string
+	if withIndex {
+		// Checked again because the output folder may have changed
+		// since the build started, and before anything moves.
+		var err error
+		if superseded, err = supersededIndexes(o.final, sites, cfg); err != nil {
+			return err
 		}
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return fmt.Errorf("creating output folder: %w", err)
+	}
+	for _, id := range sites {
+		for _, rel := range []string{id, publish.ManifestDir + "/" + id + ".json", IndexDir + "/" + SearchLayoutDir + "/" + id + ".html"} {
+			if err := o.swapIn(rel, nil); err != nil {
+				return err
+			}
 		}
-		old := dst + ".old"
-		if err := os.RemoveAll(old); err != nil {
-			return fmt.Errorf("removing %s: %w", old, err)
-		}
-		if err := os.Rename(dst, old); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("moving %s aside: %w", rel, err)
-		}
-		if err := os.Rename(src, dst); err != nil {
-			_ = os.Rename(old, dst)
-			return fmt.Errorf("moving %s into place: %w", rel, err)
-		}
-		if err := os.RemoveAll(old); err != nil {
-			return fmt.Errorf("removing the previous %s: %w", rel, err)
+	}
+	if withIndex {
+		if err := o.swapIn(IndexDir+"/"+search.PartsDirName+"/"+partName(sites), superseded); err != nil {
+			return err
 		}
 	}
 	return os.RemoveAll(o.staging)
+}
+
+// swapIn moves rel from the staging folder into the output folder, in
+// place of rel and the folders of also. It moves those aside first,
+// back when the move fails, and removes them after it. It does nothing
+// when the staging folder lacks rel.
+func (o *output) swapIn(rel string, also []string) error {
+	src := filepath.Join(o.staging, filepath.FromSlash(rel))
+	dst := filepath.Join(o.final, filepath.FromSlash(rel))
+	if _, err := os.Stat(src); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return fmt.Errorf("creating output folder: %w", err)
+	}
+	// Moved aside under hidden names, which search.Open skips.
+	type movedAside struct{ from, to string }
+	var moved []movedAside
+	restore := func() {
+		for _, m := range slices.Backward(moved) {
+			_ = os.Rename(m.to, m.from)
+		}
+	}
+	previous := []string{dst}
+	for _, p := range also {
+		if filepath.Clean(p) != dst {
+			previous = append(previous, p)
+		}
+	}
+	for _, p := range previous {
+		aside := filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+".old")
+		if err := os.RemoveAll(aside); err != nil {
+			restore()
+			return fmt.Errorf("removing %s: %w", aside, err)
+		}
+		if err := os.Rename(p, aside); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			restore()
+			return fmt.Errorf("moving %s aside: %w", p, err)
+		}
+		moved = append(moved, movedAside{from: p, to: aside})
+	}
+	if err := os.Rename(src, dst); err != nil {
+		restore()
+		return fmt.Errorf("moving %s into place: %w", rel, err)
+	}
+	var errs []error
+	for _, m := range moved {
+		if err := os.RemoveAll(m.to); err != nil {
+			errs = append(errs, fmt.Errorf("removing the previous %s: %w", m.from, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // digest sums up strings and numbers.

@@ -49,73 +49,42 @@ func open(dir string, readOnly bool) (*Index, error) {
 	if err := german.Register(); err != nil {
 		return nil, fmt.Errorf("opening search index: registering analyzers: %w", err)
 	}
-	// The index of the whole federation, and the parts that builds of
-	// some portals wrote.
-	var indexDirs []string
-	if _, err := os.Stat(filepath.Join(dir, indexDirName)); err == nil {
-		indexDirs = append(indexDirs, filepath.Join(dir, indexDirName))
-	}
-	parts, err := os.ReadDir(filepath.Join(dir, PartsDirName))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
+	folders, err := ListFolders(dir)
+	if err != nil {
 		return nil, fmt.Errorf("opening search index: %w", err)
 	}
-	for _, p := range parts {
-		if p.IsDir() && !strings.HasPrefix(p.Name(), ".") {
-			indexDirs = append(indexDirs, filepath.Join(dir, PartsDirName, p.Name(), indexDirName))
-		}
-	}
-	if len(indexDirs) == 0 {
+	if len(folders) == 0 {
 		return nil, fmt.Errorf("opening search index: %s contains no index; build the federation first", dir)
 	}
-	if !readOnly && len(indexDirs) > 1 {
+	if !readOnly && len(folders) > 1 {
 		return nil, fmt.Errorf("opening search index: updates need the index of the whole federation, not parts")
 	}
-	var (
-		info       federationInfo
-		partitions []indexPartition
-		covered    = map[string]string{}
-	)
-	closeAll := func() {
-		for _, p := range partitions {
-			p.close()
+	info := folders[0].info
+	for _, f := range folders[1:] {
+		if !sameSites(info.Sites, f.info.Sites) {
+			return nil, fmt.Errorf("opening search index: %s and %s come from different federations; build every part from the same sites.toml",
+				folders[0].Path, f.Path)
 		}
 	}
-	for i, d := range indexDirs {
-		in, err := readFederationInfo(filepath.Join(d, federationFileName))
+	if err := checkDisjoint(folders); err != nil {
+		return nil, fmt.Errorf("opening search index: %w", err)
+	}
+	var partitions []indexPartition
+	for _, f := range folders {
+		ps, err := openPartitions(f.indexDir, f.info.Partitions, len(partitions), readOnly)
 		if err != nil {
-			closeAll()
-			return nil, fmt.Errorf("opening search index: %w", err)
-		}
-		if i == 0 {
-			info = in
-		} else if !sameSites(info.Sites, in.Sites) {
-			closeAll()
-			return nil, fmt.Errorf("opening search index: %s and %s come from different federations; build every part from the same sites.toml",
-				indexDirs[0], d)
-		}
-		only := in.Only
-		if len(only) == 0 {
-			for _, s := range in.Sites {
-				only = append(only, s.ID)
+			for _, p := range partitions {
+				p.close()
 			}
-		}
-		for _, s := range only {
-			if other, dup := covered[s]; dup {
-				closeAll()
-				return nil, fmt.Errorf("opening search index: the pages of %s are in %s and in %s; keep one of them", s, other, d)
-			}
-			covered[s] = d
-		}
-		ps, err := openPartitions(d, in.Partitions, len(partitions), readOnly)
-		if err != nil {
-			closeAll()
 			return nil, fmt.Errorf("opening search index: %w", err)
 		}
 		partitions = append(partitions, ps...)
 	}
 	layouts, err := loadLayouts(filepath.Join(dir, LayoutsDirName))
 	if err != nil {
-		closeAll()
+		for _, p := range partitions {
+			p.close()
+		}
 		return nil, fmt.Errorf("opening search index: %w", err)
 	}
 
@@ -160,6 +129,81 @@ func readFederationInfo(path string) (federationInfo, error) {
 		return info, fmt.Errorf("decoding %s: %w", path, err)
 	}
 	return info, nil
+}
+
+// Folder is an index that Open searches: the index of the whole
+// federation or a part of it.
+type Folder struct {
+	// Path is the folder: dir/index for the index of the whole federation,
+	// dir/parts/<name> for a part. Deleting it removes the index.
+	Path string
+	// Sites are the IDs of the portals whose pages the index contains.
+	Sites []string
+	// indexDir is the folder of federation.json and the partitions.
+	indexDir string
+	info     federationInfo
+}
+
+// FederationSites returns the IDs of the portals of the federation that
+// the index was built from, in the order of its sites.toml.
+func (f Folder) FederationSites() []string {
+	ids := make([]string, len(f.info.Sites))
+	for i, s := range f.info.Sites {
+		ids[i] = s.ID
+	}
+	return ids
+}
+
+// ListFolders reads the federation.json of the index of the whole
+// federation in dir/index and of every part in dir/parts, which Open
+// searches together. It returns none when dir does not exist.
+func ListFolders(dir string) ([]Folder, error) {
+	var folders []Folder
+	if _, err := os.Stat(filepath.Join(dir, indexDirName)); err == nil {
+		path := filepath.Join(dir, indexDirName)
+		folders = append(folders, Folder{Path: path, indexDir: path})
+	}
+	parts, err := os.ReadDir(filepath.Join(dir, PartsDirName))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	for _, p := range parts {
+		// Hidden folders are those that a build moves aside while it
+		// replaces a part.
+		if p.IsDir() && !strings.HasPrefix(p.Name(), ".") {
+			path := filepath.Join(dir, PartsDirName, p.Name())
+			folders = append(folders, Folder{Path: path, indexDir: filepath.Join(path, indexDirName)})
+		}
+	}
+	for i := range folders {
+		f := &folders[i]
+		info, err := readFederationInfo(filepath.Join(f.indexDir, federationFileName))
+		if err != nil {
+			return nil, err
+		}
+		f.info = info
+		f.Sites = info.Only
+		if len(f.Sites) == 0 {
+			f.Sites = f.FederationSites()
+		}
+	}
+	return folders, nil
+}
+
+// checkDisjoint returns an error for the first portal whose pages two
+// of folders contain, because a search would show them twice.
+func checkDisjoint(folders []Folder) error {
+	covered := map[string]string{}
+	for _, f := range folders {
+		for _, s := range f.Sites {
+			// A part of an earlier version may name a portal twice.
+			if other, dup := covered[s]; dup && other != f.Path {
+				return fmt.Errorf("the pages of %s are in %s and in %s; keep one of them", s, other, f.Path)
+			}
+			covered[s] = f.Path
+		}
+	}
+	return nil
 }
 
 // sameSites reports whether two indexes describe the same portals.
