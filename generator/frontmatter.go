@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"hash/maphash"
 	"reflect"
+	"slices"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/BurntSushi/toml"
 
@@ -168,7 +171,7 @@ func decodeFrontMatter(s source, v any, diags *diag.List) bool {
 		diags.Errorf(s.path, 2, 1, "toml-type", "", "invalid front matter: %v", err)
 		return false
 	}
-	ok := true
+	ok := checkText(s, reflect.ValueOf(v), nil, diags)
 	for _, key := range md.Undecoded() {
 		p := keyPos(s, key...)
 		diags.Errorf(s.path, p.Line, p.Column, "unknown-key",
@@ -180,6 +183,70 @@ func decodeFrontMatter(s source, v any, diags *diag.List) bool {
 	return ok
 }
 
+// checkText reports every string of the decoded front matter v that
+// contains a control character other than tab and line feed, or one of
+// the noncharacters U+FFFE and U+FFFF. TOML escapes such as \u0007 can
+// write them. XML 1.0, the format of feeds and sitemaps, forbids most of
+// them, and the others are invisible. key is the TOML key of v.
+func checkText(s source, v reflect.Value, key []string, diags *diag.List) bool {
+	switch v.Kind() {
+	case reflect.Pointer:
+		return checkText(s, v.Elem(), key, diags)
+	case reflect.String:
+		pos := func() tomlpos.Pos { return keyPos(s, key...) }
+		return checkString(s, v.String(), key, pos, diags)
+	case reflect.Slice:
+		ok := true
+		for i := range v.Len() {
+			e := v.Index(i)
+			if e.Kind() == reflect.String && len(key) == 1 {
+				pos := func() tomlpos.Pos { return elementPos(s, key[0], i) }
+				ok = checkString(s, e.String(), key, pos, diags) && ok
+				continue
+			}
+			ok = checkText(s, e, key, diags) && ok
+		}
+		return ok
+	case reflect.Struct:
+		ok := true
+		t := v.Type()
+		for i := range t.NumField() {
+			name, _, _ := strings.Cut(t.Field(i).Tag.Get("toml"), ",")
+			if name == "" || !t.Field(i).IsExported() {
+				continue
+			}
+			ok = checkText(s, v.Field(i), append(slices.Clip(key), name), diags) && ok
+		}
+		return ok
+	}
+	return true
+}
+
+// checkString reports the first character of text that checkText
+// rejects, at the position that pos returns. pos runs only for an error,
+// because it scans the front matter.
+func checkString(s source, text string, key []string, pos func() tomlpos.Pos, diags *diag.List) bool {
+	// n counts the characters, for the message.
+	n := 0
+	for _, c := range text {
+		n++
+		if c == '\t' || c == '\n' || !unicode.IsControl(c) && c != 0xfffe && c != 0xffff {
+			continue
+		}
+		kind := "control character"
+		if c >= 0xfffe {
+			kind = "noncharacter"
+		}
+		p := pos()
+		diags.Errorf(s.path, p.Line, p.Column, "invalid-value",
+			"remove the character: it is invisible, and feeds and sitemaps cannot contain most such characters",
+			"invalid front-matter value of %q: character %d is the %s U+%04X",
+			strings.Join(key, "."), n, kind, c)
+		return false
+	}
+	return true
+}
+
 // keyPos returns the position in the file of a front-matter key, or of
 // the opening +++ line when the key is not written.
 func keyPos(s source, key ...string) tomlpos.Pos {
@@ -189,4 +256,94 @@ func keyPos(s source, key ...string) tomlpos.Pos {
 	}
 	// The front matter starts on the second line of the file.
 	return tomlpos.Pos{Line: ps[0].Line + 1, Column: ps[0].Column}
+}
+
+// elementPos returns the position in the file of element i of the array
+// that the top-level key assigns, such as the second string of
+// aliases = ["/a/", "/b/"] for i = 1. It returns the key's position when
+// it cannot find the element.
+func elementPos(s source, key string, i int) tomlpos.Pos {
+	keyAt := keyPos(s, key)
+	ps := tomlpos.Find(s.frontMatter, []string{key})
+	if len(ps) == 0 {
+		return keyAt
+	}
+	lines := bytes.SplitAfter(s.frontMatter, []byte("\n"))
+	if ps[0].Line > len(lines) {
+		return keyAt
+	}
+	// off is the offset of the key's line in the front matter.
+	off := 0
+	for _, l := range lines[:ps[0].Line-1] {
+		off += len(l)
+	}
+	eq := bytes.IndexByte(s.frontMatter[off:], '=')
+	if eq < 0 {
+		return keyAt
+	}
+	at := scanArrayElement(s.frontMatter, off+eq+1, i)
+	if at < 0 {
+		return keyAt
+	}
+	line := 1 + bytes.Count(s.frontMatter[:at], []byte("\n"))
+	col := at - (bytes.LastIndexByte(s.frontMatter[:at], '\n') + 1) + 1
+	// The front matter starts on the second line of the file.
+	return tomlpos.Pos{Line: line + 1, Column: col}
+}
+
+// scanArrayElement returns the offset in src of element i of the TOML
+// array of strings that starts at or after offset start, or -1 when the
+// value there is no such array.
+func scanArrayElement(src []byte, start, i int) int {
+	opened := false
+	n := 0
+	for p := start; p < len(src); {
+		c := src[p]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || opened && c == ',':
+			p++
+		case c == '#':
+			end := bytes.IndexByte(src[p:], '\n')
+			if end < 0 {
+				return -1
+			}
+			p += end
+		case c == '[' && !opened:
+			opened = true
+			p++
+		case (c == '"' || c == '\'') && opened:
+			if n == i {
+				return p
+			}
+			end := stringEnd(src, p)
+			if end < 0 {
+				return -1
+			}
+			p = end
+			n++
+		default:
+			return -1
+		}
+	}
+	return -1
+}
+
+// stringEnd returns the offset after the TOML string that starts at
+// offset p of src, or -1 when it does not end.
+func stringEnd(src []byte, p int) int {
+	q := src[p]
+	delim := []byte{q}
+	if bytes.HasPrefix(src[p:], []byte{q, q, q}) {
+		delim = []byte{q, q, q}
+	}
+	for e := p + len(delim); e < len(src); e++ {
+		if q == '"' && src[e] == '\\' {
+			e++
+			continue
+		}
+		if bytes.HasPrefix(src[e:], delim) {
+			return e + len(delim)
+		}
+	}
+	return -1
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tdewolff/minify/v2"
 
@@ -222,10 +223,16 @@ func (o *output) abort() {
 	_ = os.RemoveAll(o.staging)
 }
 
-// xmlEscape escapes text for XML content and attributes.
+// xmlEscape escapes text for XML content and attributes. Like
+// encoding/xml's EscapeText, it writes U+FFFD for invalid UTF-8 and for
+// every character that XML 1.0 forbids, so the output is well formed
+// whatever the text.
 func xmlEscape(s string) string {
 	var b bytes.Buffer
 	for _, r := range s {
+		if !isXMLChar(r) {
+			r = utf8.RuneError
+		}
 		switch r {
 		case '&':
 			b.WriteString("&amp;")
@@ -237,9 +244,21 @@ func xmlEscape(s string) string {
 			b.WriteString("&quot;")
 		case '\'':
 			b.WriteString("&apos;")
+		case '\r':
+			// A parser reads a raw carriage return as a line feed.
+			b.WriteString("&#xD;")
 		default:
 			b.WriteRune(r)
 		}
 	}
 	return b.String()
+}
+
+// isXMLChar reports whether XML 1.0 allows r in a document (production
+// Char of the XML 1.0 specification, section 2.2).
+func isXMLChar(r rune) bool {
+	return r == '\t' || r == '\n' || r == '\r' ||
+		0x20 <= r && r <= 0xd7ff ||
+		0xe000 <= r && r <= 0xfffd ||
+		0x10000 <= r && r <= 0x10ffff
 }

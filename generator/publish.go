@@ -8,6 +8,10 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/verbund/verbund/diag"
 	"github.com/verbund/verbund/publish"
@@ -19,6 +23,10 @@ const (
 	redirectsFile = "/_redirects"
 	feedFile      = "/feed.xml"
 )
+
+// sitemapIndexFile lists the sitemaps of every portal. Only the portal
+// that indexSite returns publishes it.
+const sitemapIndexFile = "/sitemap-index.xml"
 
 // Caching: fingerprinted assets never change under their name; HTML and
 // other files are revalidated after a few minutes.
@@ -103,49 +111,76 @@ func (r *pageRenderer) headers(s *Site) []byte {
 	return []byte(b.String())
 }
 
+// maxRedirectRule is the maximum length in bytes of a line of
+// _redirects: Cloudflare Pages documents a limit of 1,000 characters per
+// redirect declaration (developers.cloudflare.com/pages/configuration/redirects/).
+// Canonical aliases are ASCII, so their characters are bytes.
+const maxRedirectRule = 1000
+
+// redirectRule is one line of _redirects.
+type redirectRule struct {
+	// from is the alias in its canonical, percent-encoded form, and
+	// written is the alias as the front matter gives it.
+	from, written, to string
+	// src is the file whose front matter gives the alias, and index is
+	// the alias's position in its aliases array.
+	src   source
+	index int
+	// inherited is set for an alias of a base text on a page that
+	// extends it.
+	inherited bool
+}
+
 // redirects returns the _redirects file of site s: a permanent redirect
-// from every alias of a moved page to its current URL.
+// from every alias of a moved page to its current URL. A service page
+// has the aliases of its own file and those of its base text.
 func (r *pageRenderer) redirects(s *Site, diags *diag.List) []byte {
-	type rule struct {
-		from, to string
-		// src is the file whose front matter gives the alias.
-		src source
-	}
-	var rules []rule
-	add := func(src source, aliases []string, to string) {
-		for _, a := range aliases {
-			if !strings.HasPrefix(a, "/") || strings.ContainsAny(a, " \t\n*:") {
-				p := keyPos(src, "aliases")
-				diags.Errorf(src.path, p.Line, p.Column, "invalid-value",
-					"write the earlier path root-relative, such as /buergerservice/ausweis/",
-					"invalid alias %q", a)
+	var rules []redirectRule
+	add := func(src source, aliases []string, to string, inherited bool) {
+		for i, a := range aliases {
+			p := elementPos(src, "aliases", i)
+			from, problem := canonicalAlias(a)
+			if problem == nil {
+				problem = ruleLengthProblem(from, to)
+			}
+			if problem != nil {
+				diags.Errorf(src.path, p.Line, p.Column, "invalid-value", problem.hint,
+					"invalid alias %q: %s", a, problem.message)
 				continue
 			}
-			if owner, taken := s.urls[a]; taken {
-				p := keyPos(src, "aliases")
+			if owner, taken := s.urls[from]; taken {
 				diags.Errorf(src.path, p.Line, p.Column, "duplicate-url",
-					"remove the alias or the other page", "alias %q is the page of %s", a, owner)
+					"remove the alias or the other page", "alias %s is the page of %s",
+					describeAlias(a, from), owner)
 				continue
 			}
-			rules = append(rules, rule{from: a, to: to, src: src})
+			rules = append(rules, redirectRule{from: from, written: a, to: to,
+				src: src, index: i, inherited: inherited})
 		}
 	}
 	for _, svc := range s.Services {
+		own, inherited := svc.aliases()
 		if svc.src.path != "" {
-			add(svc.src, svc.Matter.Aliases, svc.URL)
+			add(svc.src, own, svc.URL, false)
+		}
+		if svc.Base != nil {
+			add(svc.Base.src, inherited, svc.URL, true)
 		}
 	}
 	for _, o := range s.Offices {
-		add(o.src, o.Aliases, o.URL)
+		add(o.src, o.Aliases, o.URL, false)
 	}
 	for _, p := range s.Pages {
-		add(p.src, p.Aliases, p.URL)
+		add(p.src, p.Aliases, p.URL, false)
 	}
 	sort.Slice(rules, func(i, j int) bool {
 		if rules[i].from != rules[j].from {
 			return rules[i].from < rules[j].from
 		}
-		return rules[i].src.path < rules[j].src.path
+		if rules[i].src.path != rules[j].src.path {
+			return rules[i].src.path < rules[j].src.path
+		}
+		return rules[i].index < rules[j].index
 	})
 	var b strings.Builder
 	// first is the index of the first rule with the alias of rules[i].
@@ -153,20 +188,183 @@ func (r *pageRenderer) redirects(s *Site, diags *diag.List) []byte {
 	for i, rl := range rules {
 		if i == 0 || rules[first].from != rl.from {
 			first = i
-		} else {
-			p := keyPos(rl.src, "aliases")
-			if other := rules[first].src.path; other != rl.src.path {
-				diags.Errorf(rl.src.path, p.Line, p.Column, "duplicate-url", "keep the alias on one page",
-					"alias %q is also given by %s", rl.from, other)
-			} else {
-				diags.Errorf(rl.src.path, p.Line, p.Column, "duplicate-url", "give the alias once",
-					"alias %q is given twice", rl.from)
-			}
+			fmt.Fprintf(&b, "%s %s 301\n", rl.from, rl.to)
 			continue
 		}
-		fmt.Fprintf(&b, "%s %s 301\n", rl.from, rl.to)
+		reportDuplicateAlias(rules[first], rl, diags)
 	}
 	return []byte(b.String())
+}
+
+// aliases splits the aliases of a service page into those of its own
+// file and those it inherits from its base text. merge puts the page's
+// own aliases first.
+func (svc *Service) aliases() (own, inherited []string) {
+	all := svc.Matter.Aliases
+	if svc.Base == nil {
+		return all, nil
+	}
+	n := len(all) - len(svc.Base.Aliases)
+	return all[:n], all[n:]
+}
+
+// reportDuplicateAlias reports rule dup, which redirects the same path as
+// the earlier rule first.
+func reportDuplicateAlias(first, dup redirectRule, diags *diag.List) {
+	p := elementPos(dup.src, "aliases", dup.index)
+	alias := describeAlias(dup.written, dup.from)
+	switch {
+	case first.src.path == dup.src.path:
+		diags.Errorf(dup.src.path, p.Line, p.Column, "duplicate-url", "give the alias once",
+			"alias %s is given twice", alias)
+	case first.inherited != dup.inherited:
+		diags.Errorf(dup.src.path, p.Line, p.Column, "duplicate-url",
+			"remove the alias from the commune page: it inherits the aliases of its base text",
+			"alias %s is also given by %s", alias, first.src.path)
+	default:
+		diags.Errorf(dup.src.path, p.Line, p.Column, "duplicate-url", "keep the alias on one page",
+			"alias %s is also given by %s", alias, first.src.path)
+	}
+}
+
+// describeAlias returns the alias as written for a message, followed by
+// its canonical form when that differs.
+func describeAlias(written, canonical string) string {
+	if written == canonical {
+		return fmt.Sprintf("%q", written)
+	}
+	return fmt.Sprintf("%q (%s)", written, canonical)
+}
+
+// ruleLengthProblem returns a problem when the _redirects rule that
+// redirects the canonical alias from to the URL to is longer than
+// maxRedirectRule.
+func ruleLengthProblem(from, to string) *aliasProblem {
+	line := from + " " + to + " 301"
+	if len(line) <= maxRedirectRule {
+		return nil
+	}
+	return &aliasProblem{
+		fmt.Sprintf("its _redirects rule would have %d bytes, more than the %d that Cloudflare Pages accepts",
+			len(line), maxRedirectRule),
+		"shorten the alias or remove it",
+	}
+}
+
+// aliasProblem is the error message about an invalid alias and its hint.
+type aliasProblem struct {
+	message, hint string
+}
+
+// canonicalAlias returns alias in the form that browsers request, which
+// _redirects gets. The text is normalized to NFC. Every byte outside
+// ASCII and every ASCII character that browsers percent-encode in a path
+// becomes %XX with upper-case hex digits. Percent-escapes of letters,
+// digits, '-', '.', '_' and '~' are decoded (RFC 3986, section 6.2.2).
+// Two spellings of the same path so give the same rule. canonicalAlias
+// returns a problem for an alias that no rule could match or that would
+// break the file.
+//
+// NOTE: Netlify's documentation asks for special characters in paths
+// percent-encoded; how Cloudflare Pages compares encoded paths is not
+// documented, and neither CDN was tried with these rules.
+func canonicalAlias(alias string) (string, *aliasProblem) {
+	alias = norm.NFC.String(alias)
+	if !strings.HasPrefix(alias, "/") {
+		return "", &aliasProblem{"the path does not start with /",
+			"write the earlier path root-relative, such as /buergerservice/ausweis/"}
+	}
+	if p := aliasCharProblem(alias); p != nil {
+		return "", p
+	}
+	if strings.HasPrefix(alias, "//") {
+		return "", &aliasProblem{"browsers read a path that starts with // as the address of another host",
+			"start the path with a single /"}
+	}
+	var b strings.Builder
+	for i := 0; i < len(alias); i++ {
+		c := alias[i]
+		switch {
+		case c == '%':
+			if i+2 >= len(alias) || !isHex(alias[i+1]) || !isHex(alias[i+2]) {
+				return "", &aliasProblem{"% is not followed by two hexadecimal digits",
+					"write % itself as %25"}
+			}
+			v := unhex(alias[i+1])<<4 | unhex(alias[i+2])
+			if v < 0x20 || v == 0x7f {
+				return "", &aliasProblem{fmt.Sprintf("%s encodes the control character U+%04X", alias[i:i+3], v),
+					"remove the escape"}
+			}
+			if isUnreserved(v) {
+				b.WriteByte(v)
+			} else {
+				fmt.Fprintf(&b, "%%%02X", v)
+			}
+			i += 2
+		case c >= 0x80 || strings.IndexByte("\"<>`{}", c) >= 0:
+			fmt.Fprintf(&b, "%%%02X", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	canonical := b.String()
+	for _, seg := range strings.Split(canonical, "/") {
+		if seg == "." || seg == ".." {
+			return "", &aliasProblem{fmt.Sprintf("the path contains the segment %q, which browsers resolve before they send the request", seg),
+				"write the path as the browser requests it, without . and .. segments"}
+		}
+	}
+	return canonical, nil
+}
+
+// aliasCharProblem returns a problem for the first character of alias
+// that a rule of _redirects cannot contain or never matches.
+func aliasCharProblem(alias string) *aliasProblem {
+	if !utf8.ValidString(alias) {
+		return &aliasProblem{"the path is not valid UTF-8", "retype the alias"}
+	}
+	for i, c := range []rune(alias) {
+		at := fmt.Sprintf("character %d", i+1)
+		switch {
+		case unicode.IsSpace(c) || !unicode.IsGraphic(c):
+			return &aliasProblem{
+				fmt.Sprintf("%s is U+%04X, a space, control or invisible character", at, c),
+				"remove it; if the earlier path contains it, write it percent-encoded, such as %20 for a space"}
+		case c == '?':
+			return &aliasProblem{at + " starts a query string, which no rule matches",
+				"remove the part from ? on"}
+		case c == '#':
+			return &aliasProblem{at + " starts a fragment, which browsers do not send",
+				"remove the part from # on"}
+		case c == '*' || c == ':':
+			return &aliasProblem{fmt.Sprintf("%s is %q, which _redirects reads as a splat or placeholder", at, c),
+				"remove the character"}
+		case c == '\\':
+			return &aliasProblem{at + ` is \, which browsers read as /`,
+				"write / between the segments of the path"}
+		}
+	}
+	return nil
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
+}
+
+// isUnreserved reports whether c is an unreserved character of RFC 3986.
+func isUnreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '.' || c == '_' || c == '~'
 }
 
 // feed returns the Atom feed of a portal's services, newest review first.
@@ -228,10 +426,16 @@ func (r *pageRenderer) sitemapIndex() []byte {
 
 // indexSite returns the site that publishes the sitemap index.
 func (r *pageRenderer) indexSite() *Site {
-	if c := r.fc.county(); c != nil {
+	return r.fc.indexSite()
+}
+
+// indexSite returns the site that publishes the sitemap index: the
+// county's portal, or the first portal without a county.
+func (fc *federationContent) indexSite() *Site {
+	if c := fc.county(); c != nil {
 		return c
 	}
-	return r.fc.sites[0]
+	return fc.sites[0]
 }
 
 func hashEntry(data []byte) publish.Entry {

@@ -196,8 +196,11 @@ func (fc *federationContent) collectSite(s *Site, l *loaded, diags *diag.List) {
 		s.register("/"+p.Slug+"/", "sites.toml", diags)
 	}
 	for _, u := range []string{servicesPath, officesPath, categoriesPath, "/404.html",
-		"/sitemap.xml", "/sitemap-index.xml", "/robots.txt", feedFile, headersFile, redirectsFile, "/assets/"} {
+		"/sitemap.xml", "/robots.txt", feedFile, headersFile, redirectsFile, "/assets/"} {
 		s.register(u, "sites.toml", diags)
+	}
+	if fc.indexSite() == s {
+		s.register(sitemapIndexFile, "sites.toml", diags)
 	}
 	for _, c := range fc.cfg.Categories {
 		s.register(categoriesPath+c.ID+"/", "sites.toml", diags)
@@ -296,12 +299,14 @@ func (fc *federationContent) layer(svc *Service, diags *diag.List) bool {
 }
 
 // merge returns base overlaid with the keys own sets; keywords are
-// joined without duplicates.
+// joined without duplicates. Aliases are own's followed by base's,
+// because Service.aliases splits them by that order. Their duplicates
+// stay, so that the _redirects check reports them.
 func merge(base, own serviceMatter) serviceMatter {
 	m := base
 	m.Base = own.Base
 	m.Source = own.Source
-	m.Aliases = own.Aliases
+	m.Aliases = append(slices.Clone(own.Aliases), base.Aliases...)
 	set := func(dst *string, v string) {
 		if v != "" {
 			*dst = v
