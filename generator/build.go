@@ -852,8 +852,8 @@ func (r *pageRenderer) writeSiteFiles(s *Site, j *job) {
 	r.writeFile(j, s.ID, "/sitemap.xml", r.sitemap(s))
 	robots := fmt.Sprintf("User-agent: *\nAllow: /\n\nSitemap: %s\n", absolute(s.Site, "/sitemap.xml"))
 	if r.indexSite() == s {
-		r.writeFile(j, s.ID, "/sitemap-index.xml", r.sitemapIndex())
-		robots += fmt.Sprintf("Sitemap: %s\n", absolute(s.Site, "/sitemap-index.xml"))
+		r.writeFile(j, s.ID, sitemapIndexFile, r.sitemapIndex())
+		robots += fmt.Sprintf("Sitemap: %s\n", absolute(s.Site, sitemapIndexFile))
 	}
 	r.writeFile(j, s.ID, "/robots.txt", []byte(robots))
 	r.writeFile(j, s.ID, feedFile, r.feed(s))

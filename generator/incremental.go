@@ -883,6 +883,10 @@ func (r *pageRenderer) filesDigest(s *Site) uint64 {
 		d.str("p", p.URL).num(uint64(p.Reviewed.Unix()))
 		d.str(p.Aliases...)
 	}
+	if s.Start != nil {
+		d.str("start")
+		d.str(s.Start.Aliases...)
+	}
 	return d.sum()
 }
 

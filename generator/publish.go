@@ -173,6 +173,9 @@ func (r *pageRenderer) redirects(s *Site, diags *diag.List) []byte {
 	for _, p := range s.Pages {
 		add(p.src, p.Aliases, p.URL, false)
 	}
+	if s.Start != nil {
+		add(s.Start.src, s.Start.Aliases, s.Start.URL, false)
+	}
 	sort.Slice(rules, func(i, j int) bool {
 		if rules[i].from != rules[j].from {
 			return rules[i].from < rules[j].from
