@@ -116,8 +116,9 @@ func notice(r *http.Request) string {
 func (s *Service) loginPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	ret := validReturn(q.Get("return"), s.targets)
+	next := continuePath(q.Get("weiter"))
 	return s.render(w, http.StatusOK, "login", page{Title: "Anmelden", Return: ret,
-		Next: continuePath(q.Get("weiter")), Notice: notice(r)})
+		Next: next, RelyingParty: s.relyingPartyOf(r.Context(), next), Notice: notice(r)})
 }
 
 // continuePath returns p if it is a path on this service to continue at
@@ -242,7 +243,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	if acc == nil {
 		return s.render(w, http.StatusOK, "login", page{Title: "Anmelden", Return: ret,
-			Next: next, Error: msgLoginFailed})
+			Next: next, RelyingParty: s.relyingPartyOf(r.Context(), next), Error: msgLoginFailed})
 	}
 	totp, passkeys, err := s.hasFactor(r.Context(), acc.ID)
 	if err != nil {
@@ -317,7 +318,8 @@ func (s *Service) factorPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.render(w, http.StatusOK, "factor", page{Title: "Zweiter Faktor",
-		Data: map[string]any{"TOTP": totp, "Passkeys": passkeys}})
+		RelyingParty: s.relyingPartyOf(r.Context(), f.ReturnTo),
+		Data:         map[string]any{"TOTP": totp, "Passkeys": passkeys}})
 }
 
 func (s *Service) factorTOTP(w http.ResponseWriter, r *http.Request) error {
@@ -371,8 +373,9 @@ func (s *Service) factorFailed(w http.ResponseWriter, r *http.Request, f *store.
 		return err
 	}
 	return s.render(w, http.StatusOK, "factor", page{Title: "Zweiter Faktor",
-		Error: "Der Code ist falsch oder schon benutzt.",
-		Data:  map[string]any{"TOTP": totp, "Passkeys": passkeys}})
+		Error:        "Der Code ist falsch oder schon benutzt.",
+		RelyingParty: s.relyingPartyOf(ctx, f.ReturnTo),
+		Data:         map[string]any{"TOTP": totp, "Passkeys": passkeys}})
 }
 
 // completeFactor finishes a flow whose second factor was just checked
@@ -431,8 +434,9 @@ func (s *Service) reauthPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || cur == nil {
 		return err
 	}
+	next := localPath(r.URL.Query().Get("weiter"))
 	return s.render(w, http.StatusOK, "reauth", page{Title: "Anmeldung bestätigen",
-		Account: cur.account, Data: localPath(r.URL.Query().Get("weiter"))})
+		Account: cur.account, RelyingParty: s.relyingPartyOf(r.Context(), next), Data: next})
 }
 
 func (s *Service) reauth(w http.ResponseWriter, r *http.Request) error {
@@ -455,7 +459,8 @@ func (s *Service) reauth(w http.ResponseWriter, r *http.Request) error {
 	}
 	if acc == nil || acc.ID != cur.account.ID {
 		return s.render(w, http.StatusOK, "reauth", page{Title: "Anmeldung bestätigen",
-			Account: cur.account, Data: next, Error: "Das Passwort ist falsch."})
+			Account: cur.account, RelyingParty: s.relyingPartyOf(ctx, next), Data: next,
+			Error: "Das Passwort ist falsch."})
 	}
 	totp, passkeys, err := s.hasFactor(ctx, acc.ID)
 	if err != nil {

@@ -228,6 +228,9 @@ func checkRedirectURI(raw string) error {
 		strings.ContainsAny(raw, " \t\r\n#") {
 		return fmt.Errorf("invalid redirect URI %q: want an absolute URL without user info or fragment", raw)
 	}
+	if strings.Contains(u.Host, "*") {
+		return fmt.Errorf("invalid redirect URI %q: give each callback URL in full, without wildcards", raw)
+	}
 	switch {
 	case u.Scheme == "https":
 	case u.Scheme == "http" && isLoopbackHost(u.Hostname()):

@@ -160,6 +160,9 @@ func (req *authRequest) check(q url.Values) *oidcError {
 	if q.Get("response_type") != "code" {
 		return &oidcError{"unsupported_response_type", "only response_type=code is supported"}
 	}
+	if m := q.Get("response_mode"); m != "" && m != "query" {
+		return &oidcError{"invalid_request", "only response_mode=query is supported"}
+	}
 	if !slices.Contains(strings.Fields(q.Get("scope")), "openid") {
 		return &oidcError{"invalid_scope", "the scope must contain openid"}
 	}
@@ -214,10 +217,35 @@ func isPKCEChars(v string) bool {
 	return true
 }
 
+// relyingPartyOf returns the origin of the redirect URI of the
+// authorization request that the local path next continues with, or ""
+// when next is no authorization request with a registered client and
+// redirect URI. A login or confirmation form that continues there ends
+// in a redirect to that origin.
+func (s *Service) relyingPartyOf(ctx context.Context, next string) string {
+	path, query, _ := strings.Cut(next, "?")
+	if path != authorizePath {
+		return ""
+	}
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		return ""
+	}
+	req, _, err := s.parseAuthRequest(ctx, q)
+	if err != nil || req == nil {
+		return ""
+	}
+	origin, _ := originOf(req.redirectURI)
+	return origin
+}
+
+// authorizePath is the path of the authorization endpoint.
+const authorizePath = "/oidc/authorize"
+
 // continuePath is the authorization request as a local path, to come
 // back to after login or re-authentication.
 func (req *authRequest) continuePath() string {
-	return "/oidc/authorize?" + req.params.Encode()
+	return authorizePath + "?" + req.params.Encode()
 }
 
 func (req *authRequest) wantsSecondFactor() bool {
@@ -302,7 +330,7 @@ func (s *Service) handleAuthorize(w http.ResponseWriter, r *http.Request, q url.
 	case errors.Is(err, store.ErrNotFound) && !consent:
 		return s.consentPage(w, cur, req)
 	case errors.Is(err, store.ErrNotFound):
-		if h, err = s.createHandle(ctx, req.client.Site, cur.account.ID); err != nil {
+		if h, err = s.createHandle(ctx, req.client.Site, cur.account.ID, s.clientIP(r)); err != nil {
 			return err
 		}
 	case err != nil:
@@ -352,15 +380,17 @@ func (s *Service) consentPage(w http.ResponseWriter, cur *current, req *authRequ
 	for k := range req.params {
 		params[k] = req.params.Get(k)
 	}
+	rp, _ := originOf(req.redirectURI)
 	return s.render(w, http.StatusOK, "oidc_consent", page{Title: "Anmelden bei einem Online-Dienst",
-		Account: cur.account, Data: map[string]any{
+		Account: cur.account, RelyingParty: rp, Data: map[string]any{
 			"Client": req.client.Name, "Sender": s.senderName(req.client.Site), "Params": params,
 		}})
 }
 
-// createHandle gives the account a new random handle at site. A handle
-// made meanwhile by a parallel request wins.
-func (s *Service) createHandle(ctx context.Context, site, accountID string) (*store.Handle, error) {
+// createHandle gives the account a new random handle at site, for the
+// citizen's consent from the address ip. A handle made meanwhile by a
+// parallel request wins.
+func (s *Service) createHandle(ctx context.Context, site, accountID, ip string) (*store.Handle, error) {
 	subject, err := randomToken(16)
 	if err != nil {
 		return nil, err
@@ -374,7 +404,7 @@ func (s *Service) createHandle(ctx context.Context, site, accountID string) (*st
 		return nil, err
 	}
 	s.audit.record(ctx, h.CreatedAt, auditEntry{Event: "oidc.consent", AccountID: accountID,
-		Actor: accountID, Result: "ok", Detail: "handle for " + site})
+		Actor: accountID, IP: ip, Result: "ok", Detail: "handle for " + site})
 	return h, nil
 }
 

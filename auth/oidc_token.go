@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -49,12 +50,22 @@ type idTokenClaims struct {
 // and an access token for the userinfo endpoint.
 func (s *Service) token(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
+		if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
+			writeTokenError(w, &tokenError{http.StatusRequestEntityTooLarge, "invalid_request",
+				fmt.Sprintf("the request body is larger than %d bytes", tooLarge.Limit)})
+			return nil
+		}
 		writeTokenError(w, &tokenError{http.StatusBadRequest, "invalid_request",
 			"send the parameters as application/x-www-form-urlencoded"})
 		return nil
 	}
 	client, terr := s.authenticateClient(r)
 	if terr != nil {
+		if terr.status == http.StatusUnauthorized {
+			// RFC 6749, section 5.2: a 401 names the authentication
+			// scheme the client may use.
+			w.Header().Set("WWW-Authenticate", `Basic realm="`+s.origin+`"`)
+		}
 		writeTokenError(w, terr)
 		return nil
 	}

@@ -38,7 +38,12 @@ type page struct {
 	// Next is a path on this service to continue at after login, such
 	// as a mailbox page or an OpenID Connect authorization request.
 	Next string
-	Data any
+	// RelyingParty is the origin of the online service that the page's
+	// form leads to in the end, or "". Browsers check form-action against
+	// every redirect after a form is sent, so the page's policy allows
+	// it.
+	RelyingParty string
+	Data         any
 }
 
 var templateFuncs = template.FuncMap{
@@ -112,6 +117,9 @@ func (s *Service) render(w http.ResponseWriter, status int, name string, p page)
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
+	if p.RelyingParty != "" {
+		h.Set("Content-Security-Policy", s.contentSecurityPolicy(p.RelyingParty))
+	}
 	// With the length known, the page goes out in one piece rather than
 	// in chunked encoding.
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))

@@ -3,6 +3,7 @@ package auth
 import (
 	"io/fs"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -145,12 +146,18 @@ func (s *Service) protect(next http.Handler) http.Handler {
 }
 
 // contentSecurityPolicy allows only this origin's own files: no inline
-// script or style. Forms may also be sent on to the portals, since
-// browsers apply form-action to the redirect after login.
-func (s *Service) contentSecurityPolicy() string {
+// script or style. Browsers apply form-action to the redirects after a
+// form is sent, so forms may also lead on to the portals (after login)
+// and to the origins in formTargets (online services after their login).
+func (s *Service) contentSecurityPolicy(formTargets ...string) string {
 	formAction := []string{"'self'"}
 	for o := range s.corsOrigins {
 		formAction = append(formAction, o)
+	}
+	for _, o := range formTargets {
+		if !slices.Contains(formAction, o) {
+			formAction = append(formAction, o)
+		}
 	}
 	return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
 		"connect-src 'self'; form-action " + strings.Join(sorted(formAction), " ") +
