@@ -168,7 +168,10 @@ func (s *server) run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+		hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second,
+			// Requests end with ctx, so a page's live-reload stream, which
+			// never ends by itself, does not hold up the shutdown.
+			BaseContext: func(net.Listener) context.Context { return ctx }}
 		servers = append(servers, hs)
 		go func() {
 			if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -178,9 +181,12 @@ func (s *server) run(ctx context.Context) error {
 		return nil
 	}
 	defer func() {
+		cancel()
 		for _, hs := range servers {
 			shutdown, done := context.WithTimeout(context.Background(), 5*time.Second)
-			_ = hs.Shutdown(shutdown)
+			if err := hs.Shutdown(shutdown); err != nil {
+				_ = hs.Close()
+			}
 			done()
 		}
 		s.closeIndex()

@@ -34,6 +34,10 @@ type harness struct {
 	builds  atomic.Int64
 	mu      sync.Mutex
 	lastErr error
+	// stop ends the preview server, and stopped is closed when Run has
+	// returned.
+	stop    context.CancelFunc
+	stopped chan struct{}
 }
 
 // start writes the small test federation of the generator's tests into a
@@ -44,14 +48,16 @@ func start(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, dir: t.TempDir()}
+	h := &harness{t: t, dir: t.TempDir(), stopped: make(chan struct{})}
 	for _, f := range a.Files {
 		h.write(f.Name, string(f.Data))
 	}
 	ready := make(chan map[string]string, 1)
 	ctx, cancel := context.WithCancel(context.Background())
+	h.stop = cancel
 	done := make(chan error, 1)
 	go func() {
+		defer close(h.stopped)
 		done <- Run(ctx, Options{
 			ConfigPath: filepath.Join(h.dir, "sites.toml"),
 			ThemeDir:   filepath.Join(repoRoot, "themes", "default"),
@@ -68,7 +74,7 @@ func start(t *testing.T) *harness {
 	t.Cleanup(func() {
 		cancel()
 		select {
-		case <-done:
+		case <-h.stopped:
 		case <-time.After(waitLimit):
 			t.Error("the preview server did not stop")
 		}
@@ -310,4 +316,37 @@ func (h *harness) subscribe(t *testing.T, site string) <-chan string {
 		t.Fatal("the event stream did not open")
 	}
 	return out
+}
+
+// TestPreviewStopsWithLiveReloadOpen stops the preview server while a
+// page's live-reload stream, which never ends by itself, is open.
+func TestPreviewStopsWithLiveReloadOpen(t *testing.T) {
+	h := start(t)
+	resp, err := http.Get(h.portals["nordstadt"] + eventsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	stream := bufio.NewReader(resp.Body)
+	// The stream starts with a comment, so it is open once that arrives.
+	if _, err := stream.ReadString('\n'); err != nil {
+		t.Fatalf("reading the live-reload stream: %v", err)
+	}
+	ended := make(chan struct{})
+	go func() {
+		_, _ = io.Copy(io.Discard, stream)
+		close(ended)
+	}()
+
+	h.stop()
+	select {
+	case <-h.stopped:
+	case <-time.After(waitLimit):
+		t.Fatal("the preview server did not stop")
+	}
+	select {
+	case <-ended:
+	case <-time.After(waitLimit):
+		t.Fatal("the live-reload stream stayed open after the server stopped")
+	}
 }
