@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/verbund/verbund/federation"
@@ -103,69 +102,4 @@ func writeNew(path string, data []byte) error {
 		return err
 	}
 	return f.Close()
-}
-
-// SiteOptions describe a new site.
-type SiteOptions struct {
-	ID, Name, Kind, Key, URL, Parent string
-}
-
-// NewSite appends a [[site]] table to the sites.toml at configPath and
-// creates the site's content folder with a start page and an office.
-// The legal, privacy and accessibility tables are written with empty
-// values, which the build reports until they are filled in. It returns
-// the paths written.
-func NewSite(configPath string, cfg *federation.Config, opts SiteOptions) ([]string, error) {
-	if _, exists := cfg.Site(opts.ID); exists {
-		return nil, fmt.Errorf("site %q exists already in %s", opts.ID, configPath)
-	}
-	if opts.ID == "" || opts.Name == "" || opts.Kind == "" {
-		return nil, errors.New("a new site needs an id, a name and a kind")
-	}
-	if opts.Parent == "" && opts.Kind != federation.KindCounty {
-		if county, ok := cfg.County(); ok {
-			opts.Parent = county.ID
-		}
-	}
-	office := "rathaus"
-	var b strings.Builder
-	b.WriteString("\n[[site]]\n")
-	fmt.Fprintf(&b, "id = %s\n", strconv.Quote(opts.ID))
-	fmt.Fprintf(&b, "name = %s\n", strconv.Quote(opts.Name))
-	fmt.Fprintf(&b, "kind = %s\n", strconv.Quote(opts.Kind))
-	fmt.Fprintf(&b, "key = %s\n", strconv.Quote(opts.Key))
-	fmt.Fprintf(&b, "url = %s\n", strconv.Quote(opts.URL))
-	if opts.Parent != "" {
-		fmt.Fprintf(&b, "parent = %s\n", strconv.Quote(opts.Parent))
-	}
-	if opts.Kind != federation.KindCounty {
-		b.WriteString("offers = [\"*\"]\n")
-	}
-	fmt.Fprintf(&b, "office = %s\n", strconv.Quote(office))
-	b.WriteString("\n[site.legal]\nname = \"\"\nstreet = \"\"\npostal_code = \"\"\ncity = \"\"\nhead = \"\"\nphone = \"\"\nemail = \"\"\n")
-	b.WriteString("\n[site.privacy]\nofficer = \"\"\nemail = \"\"\n")
-	b.WriteString("\n[site.accessibility]\ncontact = \"\"\nemail = \"\"\nenforcement = \"\"\n")
-
-	src, err := os.ReadFile(configPath)
-	if err != nil {
-		return nil, err
-	}
-	dir := filepath.Join(cfg.ContentDir, opts.ID)
-	start := filepath.Join(dir, "_index.md")
-	officePath := filepath.Join(dir, "offices", office+".md")
-	if err := writeNew(start, []byte(fmt.Sprintf("+++\ntitle = %s\n+++\n", strconv.Quote("Willkommen in "+opts.Name)))); err != nil {
-		return nil, err
-	}
-	officeText := fmt.Sprintf("+++\nname = %s\nstreet = \"\"\npostal_code = \"\"\ncity = %s\n+++\n",
-		strconv.Quote("Rathaus "+opts.Name), strconv.Quote(opts.Name))
-	if err := writeNew(officePath, []byte(officeText)); err != nil {
-		return nil, err
-	}
-	if !bytes.HasSuffix(src, []byte("\n")) {
-		src = append(src, '\n')
-	}
-	if err := os.WriteFile(configPath, append(src, b.String()...), 0o644); err != nil {
-		return nil, err
-	}
-	return []string{configPath, start, officePath}, nil
 }
