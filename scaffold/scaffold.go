@@ -8,8 +8,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/verbund/verbund/federation"
 	"github.com/verbund/verbund/generator"
@@ -40,35 +41,41 @@ func NewService(cfg *federation.Config, opts ServiceOptions) (string, error) {
 	if today.IsZero() {
 		today = time.Now()
 	}
+	title := strings.TrimSpace(opts.Title)
+	if strings.ContainsFunc(title, unicode.IsControl) {
+		return "", fmt.Errorf("invalid title %q: remove the control characters and line breaks", opts.Title)
+	}
 	var b bytes.Buffer
 	b.WriteString("+++\n")
 	slug := ""
 	if opts.Base != "" {
-		base := filepath.Join(cfg.ContentDir, generator.SharedDir, "services", opts.Base+".md")
-		if _, err := os.Stat(base); err != nil {
-			return "", fmt.Errorf("unknown base text %q: no file %s", opts.Base, base)
+		if err := checkBase(cfg, site, opts.Base); err != nil {
+			return "", err
 		}
 		slug = opts.Base
-		fmt.Fprintf(&b, "base = %s\n", strconv.Quote(opts.Base))
-		if opts.Title != "" {
-			fmt.Fprintf(&b, "title = %s\n", strconv.Quote(opts.Title))
+		fmt.Fprintf(&b, "base = %s\n", tomlString(opts.Base))
+		if title != "" {
+			fmt.Fprintf(&b, "title = %s\n", tomlString(title))
 		}
 	} else {
-		if opts.Title == "" || opts.Category == "" {
+		if title == "" || opts.Category == "" {
 			return "", errors.New("a service without a base text needs a title and a category")
 		}
 		if _, ok := cfg.Category(opts.Category); !ok {
 			return "", fmt.Errorf("unknown category %q: use an id of a [[category]] in sites.toml", opts.Category)
 		}
-		slug = generator.Slugify(opts.Title)
-		fmt.Fprintf(&b, "title = %s\n", strconv.Quote(opts.Title))
+		var err error
+		if slug, err = titleSlug(title); err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "title = %s\n", tomlString(title))
 		b.WriteString("summary = \"\"\n")
-		fmt.Fprintf(&b, "category = %s\n", strconv.Quote(opts.Category))
+		fmt.Fprintf(&b, "category = %s\n", tomlString(opts.Category))
 		b.WriteString("tier = \"gemeinde\"\n")
 		b.WriteString("keywords = []\n")
 	}
 	if site.Office != "" {
-		fmt.Fprintf(&b, "office = %s\n", strconv.Quote(site.Office))
+		fmt.Fprintf(&b, "office = %s\n", tomlString(site.Office))
 	}
 	fmt.Fprintf(&b, "reviewed = %s\n", today.Format(time.DateOnly))
 	b.WriteString("+++\n")
