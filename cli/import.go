@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/verbund/verbund/dldb"
@@ -46,7 +47,8 @@ func runImportDLDB(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	if err := checkSite(*config, *site); err != nil {
+	categories, err := checkSite(*config, *site)
+	if err != nil {
 		return err
 	}
 	if *out == "" {
@@ -64,37 +66,55 @@ func runImportDLDB(ctx context.Context, e *env, args []string) error {
 	}
 	defer lf.Close()
 
-	files, warnings, err := dldb.Convert(dldb.Options{Services: sf, Locations: lf, DefaultCategory: *category})
+	files, warnings, err := dldb.Convert(dldb.Options{
+		Services: sf, Locations: lf, DefaultCategory: *category, Categories: categories,
+	})
 	if err != nil {
 		return err
 	}
 	for _, w := range warnings {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
 	}
-	if err := dldb.Write(*out, files); err != nil {
+	report, err := dldb.Write(*out, files)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "imported %s into %s (%s)\n", count(len(files), "file"), *out, count(len(warnings), "warning"))
+	for _, path := range report.Kept {
+		fmt.Fprintf(e.stderr, "kept %s: changed since the last import, so the new version was not written\n",
+			filepath.Join(*out, filepath.FromSlash(path)))
+	}
+	fmt.Fprintf(e.stdout, "imported into %s: %s written, %d unchanged, %d kept (%s)\n", *out,
+		count(len(report.Written), "file"), len(report.Unchanged), len(report.Kept), count(len(warnings), "warning"))
+	if len(report.Kept) > 0 {
+		return fmt.Errorf("kept %s changed since the last import: merge the new version by hand "+
+			"(import with --out into an empty folder to see it), or delete or rename the page and import again",
+			count(len(report.Kept), "page"))
+	}
 	return nil
 }
 
 // checkSite returns an error if the federation at config exists and has
-// no site id. Without the file, there is nothing to check against.
-func checkSite(config, id string) error {
+// no site id, and otherwise the federation's category ids. Without the
+// file, there is nothing to check against, and the ids are nil.
+func checkSite(config, id string) ([]string, error) {
 	if _, err := os.Stat(config); errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return nil, nil
 	}
 	cfg, err := federation.Load(config)
 	if err != nil {
-		return fmt.Errorf("checking --site against %s: %w", config, err)
+		return nil, fmt.Errorf("checking --site against %s: %w", config, err)
 	}
 	ids := make([]string, len(cfg.Sites))
 	for i, s := range cfg.Sites {
-		if s.ID == id {
-			return nil
-		}
 		ids[i] = s.ID
 	}
-	return fmt.Errorf("site %q not found in %s: use one of %s, or add the site to %s first",
-		id, config, strings.Join(ids, ", "), config)
+	if !slices.Contains(ids, id) {
+		return nil, fmt.Errorf("site %q not found in %s: use one of %s, or add the site to %s first",
+			id, config, strings.Join(ids, ", "), config)
+	}
+	categories := make([]string, len(cfg.Categories))
+	for i, c := range cfg.Categories {
+		categories[i] = c.ID
+	}
+	return categories, nil
 }

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/verbund/verbund/federation"
 	"github.com/verbund/verbund/scaffold"
 )
 
@@ -40,7 +39,7 @@ func runNewService(e *env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	cfg, err := federation.Load(*config)
+	cfg, err := scaffold.LoadDraft(*config)
 	if err != nil {
 		return err
 	}
@@ -61,13 +60,13 @@ func runNewSite(e *env, args []string) error {
 	fs.StringVar(&o.ID, "id", "", "`id` of the new site: lower-case letters, digits and hyphens")
 	fs.StringVar(&o.Name, "name", "", "short `name`, such as \"Lingen (Ems)\"")
 	fs.StringVar(&o.Kind, "kind", "gemeinde", "`kind`: kreis, gemeinde or samtgemeinde")
-	fs.StringVar(&o.Key, "key", "", "official `key`: 8-digit AGS or 9-digit regional key")
+	fs.StringVar(&o.Key, "key", "", "official `key`: the AGS of 5 or 8 digits of a county or gemeinde, the regional key of 9 digits of a samtgemeinde")
 	fs.StringVar(&o.URL, "url", "", "public origin of the portal, such as https://www.lingen.de")
 	fs.StringVar(&o.Parent, "parent", "", "`id` of the site one tier up; default the county")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := federation.Load(*config)
+	cfg, err := scaffold.LoadDraft(*config)
 	if err != nil {
 		return err
 	}
@@ -78,6 +77,8 @@ func runNewSite(e *env, args []string) error {
 	for _, p := range paths {
 		fmt.Fprintf(e.stdout, "wrote %s\n", p)
 	}
-	fmt.Fprintln(e.stdout, "fill in the empty values; verbund check lists what is missing")
+	fmt.Fprintf(e.stdout, "fill in the empty values of site %q in %s ([site.legal], [site.privacy] and "+
+		"[site.accessibility]) and the address in %s: until then, verbund build and verbund check report them\n",
+		o.ID, paths[0], paths[2])
 	return nil
 }

@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/verbund/verbund/internal/suggest"
 )
 
 // Options are the input of one import.
@@ -19,6 +22,10 @@ type Options struct {
 	// DefaultCategory is the id of the category for services that no
 	// category rule matches; default "verwaltung".
 	DefaultCategory string
+	// Categories are the category ids of the federation. When set, the
+	// default category must be one of them, and a service whose rule
+	// gives another category gets the default category and a warning.
+	Categories []string
 }
 
 // File is a content file, with a slash-separated path relative to the
@@ -52,6 +59,10 @@ func Convert(opts Options) (files []File, warnings []string, err error) {
 	if !categoryID.MatchString(category) {
 		return nil, nil, fmt.Errorf("converting DLDB export: invalid default category %q: use lower case letters, digits and hyphens", category)
 	}
+	if opts.Categories != nil && !slices.Contains(opts.Categories, category) {
+		return nil, nil, fmt.Errorf("converting DLDB export: unknown default category %q: use one of %s%s",
+			category, strings.Join(opts.Categories, ", "), suggest.Hint(category, opts.Categories))
+	}
 
 	services, err := decodeExport[service](opts.Services)
 	if err != nil {
@@ -64,17 +75,28 @@ func Convert(opts Options) (files []File, warnings []string, err error) {
 	if err := checkKinds(services.Data, locations.Data); err != nil {
 		return nil, nil, err
 	}
+	if len(services.Data) == 0 {
+		return nil, nil, errors.New("converting DLDB export: the services file contains no services " +
+			`(its "data" array is missing or empty): check that --services names the services export ` +
+			"(services_de.json) and that the export is complete")
+	}
 
 	im := &importer{
 		defaultCategory: category,
+		categories:      opts.Categories,
 		exportDate:      dateOf(services.Meta.Generated),
 		offices:         make(map[string]*office),
 	}
 	officeFiles := im.convertLocations(locations.Data)
+	if len(locations.Data) == 0 {
+		im.warnf("the locations file contains no locations: the service pages name no office; " +
+			"check that --locations names the locations export (locations_de.json)")
+	}
 	serviceFiles, err := im.convertServices(services.Data)
 	if err != nil {
 		return nil, nil, err
 	}
+	im.warnUnknownCategories()
 
 	files = append(officeFiles, serviceFiles...)
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
@@ -84,12 +106,45 @@ func Convert(opts Options) (files []File, warnings []string, err error) {
 // importer holds the state of one Convert call.
 type importer struct {
 	defaultCategory string
+	// categories are the federation's category ids, or nil when unknown.
+	categories []string
+	// unknownCategories counts the services by rule category that is not
+	// one of categories.
+	unknownCategories map[string]int
 	// exportDate is the date of the export, the fallback for services
 	// without a valid date of their last change.
 	exportDate string
 	// offices are the converted locations by id.
 	offices  map[string]*office
 	warnings []string
+}
+
+// category returns the category of a service: the one its rule gives,
+// or the default category when the federation has no such category.
+func (im *importer) category(name string, leikaKeys []string) string {
+	category := categorize(name, leikaKeys, im.defaultCategory)
+	if im.categories == nil || slices.Contains(im.categories, category) {
+		return category
+	}
+	if im.unknownCategories == nil {
+		im.unknownCategories = make(map[string]int)
+	}
+	im.unknownCategories[category]++
+	return im.defaultCategory
+}
+
+// warnUnknownCategories reports the rule categories the federation lacks.
+func (im *importer) warnUnknownCategories() {
+	for _, category := range slices.Sorted(maps.Keys(im.unknownCategories)) {
+		n := im.unknownCategories[category]
+		pages := fmt.Sprintf("%d service pages", n)
+		if n == 1 {
+			pages = "1 service page"
+		}
+		im.warnf("sites.toml has no category %q, so %s got category %q instead: "+
+			"add the category to sites.toml and import again, or change the category by hand",
+			category, pages, im.defaultCategory)
+	}
 }
 
 func (im *importer) warnf(format string, args ...any) {

@@ -115,7 +115,7 @@ source = "dldb:200"
 
 Sie erhalten einen **Reisepass**. Er gilt zehn Jahre.
 
-#### Ablauf
+### Ablauf
 
 Termin buchen.
 

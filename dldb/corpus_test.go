@@ -190,10 +190,10 @@ func TestWriteMunich(t *testing.T) {
 		t.Fatalf("Convert: %v", err)
 	}
 	dir := t.TempDir()
-	if err := Write(dir, files); err != nil {
+	if _, err := Write(dir, files); err != nil {
 		t.Fatalf("first Write: %v", err)
 	}
-	if err := Write(dir, files); err != nil {
+	if _, err := Write(dir, files); err != nil {
 		t.Fatalf("second Write over the first import: %v", err)
 	}
 	written, err := filepath.Glob(filepath.Join(dir, "*", "*.md"))

@@ -7,8 +7,9 @@
 // them. [Convert] maps every service to a standalone service page
 // services/<slug>.md and every location to an office page
 // offices/<slug>.md, both relative to a site's content folder.
-// [Write] stores the result and never overwrites a page that an editor
-// wrote by hand.
+// [Write] stores the result. It never overwrites a page that an editor
+// wrote by hand, nor an imported page that an editor changed since, which
+// it detects by the digests of the import record [RecordName].
 //
 // A service page takes its title, LeiKa keys, keywords and forms from the
 // record, its category from keyword rules on the LeiKa key and the name,

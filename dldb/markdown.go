@@ -2,6 +2,8 @@ package dldb
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,14 +16,43 @@ import (
 // breaks, strong text, emphasis, links, lists, headings and tables,
 // drops other markup but keeps its text, and escapes text so that none
 // of it reads as Markdown or HTML. Headings start at level 3, because
-// levels 1 and 2 belong to the page and its parts. The result has no
+// levels 1 and 2 belong to the page and its parts: the highest level the
+// fragment uses becomes 3, and each lower level used becomes the next one
+// down, up to 6, so that no level is skipped. The result has no
 // leading or trailing blank line, and one blank line between blocks.
 func markdown(fragment string) (string, error) {
 	nodes, err := parseFragment(fragment)
 	if err != nil {
 		return "", err
 	}
-	return joinBlocks(convertBlocks(nodes), false), nil
+	return joinBlocks(convertBlocks(nodes, headingLevels(nodes)), false), nil
+}
+
+// headingLevels maps each heading level that occurs under nodes to its
+// level in Markdown: the highest to 3, the next lower one to 4, and so
+// on, up to 6.
+func headingLevels(nodes []*html.Node) map[int]int {
+	used := make(map[int]bool)
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type != html.ElementNode || isSkipped(n) {
+			return
+		}
+		if level := headingLevel(n); level > 0 {
+			used[level] = true
+		}
+		for child := range n.ChildNodes() {
+			walk(child)
+		}
+	}
+	for _, n := range nodes {
+		walk(n)
+	}
+	levels := make(map[int]int, len(used))
+	for i, level := range slices.Sorted(maps.Keys(used)) {
+		levels[level] = min(3+i, 6)
+	}
+	return levels
 }
 
 // parseFragment parses HTML as the content of a body element, the way a
@@ -80,11 +111,14 @@ type blockConverter struct {
 	inline []*inlineNode
 	// pre counts the enclosing pre elements, whose line breaks are kept.
 	pre int
+	// levels maps HTML heading levels to Markdown ones.
+	levels map[int]int
 }
 
-// convertBlocks converts HTML nodes to Markdown blocks.
-func convertBlocks(nodes []*html.Node) []block {
-	c := &blockConverter{}
+// convertBlocks converts HTML nodes to Markdown blocks, with the heading
+// levels that levels gives.
+func convertBlocks(nodes []*html.Node, levels map[int]int) []block {
+	c := &blockConverter{levels: levels}
 	for _, n := range nodes {
 		c.node(n)
 	}
@@ -164,7 +198,7 @@ func (c *blockConverter) heading(n *html.Node) {
 	if strings.HasSuffix(text, "#") {
 		text = text[:len(text)-1] + "\\#"
 	}
-	level := min(headingLevel(n)+2, 6)
+	level := c.levels[headingLevel(n)]
 	c.blocks = append(c.blocks, block{kind: headingBlock, text: strings.Repeat("#", level) + " " + text})
 }
 
@@ -173,7 +207,7 @@ func (c *blockConverter) quote(n *html.Node) {
 	for child := range n.ChildNodes() {
 		nodes = append(nodes, child)
 	}
-	text := joinBlocks(convertBlocks(nodes), false)
+	text := joinBlocks(convertBlocks(nodes, c.levels), false)
 	if text == "" {
 		return
 	}
@@ -217,7 +251,7 @@ func (c *blockConverter) list(n *html.Node) {
 
 	var lines []string
 	for _, item := range items {
-		text := joinBlocks(convertBlocks(item), true)
+		text := joinBlocks(convertBlocks(item, c.levels), true)
 		if text == "" {
 			continue
 		}

@@ -77,11 +77,14 @@ var markdownCases = []struct {
 
 	// Headings.
 	{"h1 becomes level 3", "<h1>Title</h1><p>a</p>", "### Title\n\na"},
-	{"h2 becomes level 4", "<h2>Title</h2>", "#### Title"},
-	{"h3 becomes level 5", "<h3>Title</h3>", "##### Title"},
-	{"h4 to h6 become level 6", "<h4>a</h4><h5>b</h5><h6>c</h6>", "###### a\n\n###### b\n\n###### c"},
-	{"heading line break becomes space", "<h2>a<br>b</h2>", "#### a b"},
-	{"heading trailing hash escaped", "<h2>C#</h2>", "#### C\\#"},
+	{"only h2 becomes level 3", "<h2>Title</h2>", "### Title"},
+	{"only h3 becomes level 3", "<h3>Title</h3>", "### Title"},
+	{"h2 and h3 become 3 and 4", "<h2>a</h2><h3>b</h3><h2>c</h2>", "### a\n\n#### b\n\n### c"},
+	{"skipped level closed", "<h2>a</h2><h4>b</h4>", "### a\n\n#### b"},
+	{"levels below 6 stay 6", "<h1>a</h1><h2>b</h2><h3>c</h3><h4>d</h4><h5>e</h5>",
+		"### a\n\n#### b\n\n##### c\n\n###### d\n\n###### e"},
+	{"heading line break becomes space", "<h2>a<br>b</h2>", "### a b"},
+	{"heading trailing hash escaped", "<h2>C#</h2>", "### C\\#"},
 	{"empty heading dropped", "<h2> </h2>", ""},
 
 	// Tables.

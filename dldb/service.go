@@ -67,6 +67,15 @@ func (im *importer) servicePage(s service) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fees: %w", err)
 	}
+	for _, field := range []struct{ name, html string }{{"description", s.Description}, {"fees", s.Fees}} {
+		dropped, err := droppedContent(field.html)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", field.name, err)
+		}
+		for _, d := range dropped {
+			im.warnf("service %s (%s): %s: %s; add it by hand or fix it in the source system", id, s.Name, field.name, d)
+		}
+	}
 
 	keys, invalid := parseLeika(string(s.Leika))
 	for _, key := range invalid {
@@ -81,7 +90,7 @@ func (im *importer) servicePage(s service) ([]byte, error) {
 	fm.setString("title", s.Name)
 	fm.setString("summary", summary)
 	fm.setStringOrStrings("leika", keys)
-	fm.setString("category", categorize(s.Name, keys, im.defaultCategory))
+	fm.setString("category", im.category(s.Name, keys))
 	fm.setString("tier", "gemeinde")
 	fm.setStrings("keywords", cleanList(s.Meta.Value.Keywords))
 	fm.setDate("reviewed", reviewed)

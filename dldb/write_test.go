@@ -27,7 +27,7 @@ func TestWriteCreatesFolders(t *testing.T) {
 		{Path: "services/a.md", Data: importedPage("dldb:1", "a")},
 		{Path: "offices/b.md", Data: importedPage("dldb:2", "b")},
 	}
-	if err := Write(dir, files); err != nil {
+	if _, err := Write(dir, files); err != nil {
 		t.Fatalf("Write: %v", err)
 	}
 	for _, f := range files {
@@ -51,10 +51,10 @@ func TestWriteCreatesFolders(t *testing.T) {
 
 func TestWriteReplacesImportedFile(t *testing.T) {
 	dir := t.TempDir()
-	if err := Write(dir, []File{{Path: "services/a.md", Data: importedPage("dldb:1", "old")}}); err != nil {
+	if _, err := Write(dir, []File{{Path: "services/a.md", Data: importedPage("dldb:1", "old")}}); err != nil {
 		t.Fatalf("first Write: %v", err)
 	}
-	if err := Write(dir, []File{{Path: "services/a.md", Data: importedPage("dldb:1", "new")}}); err != nil {
+	if _, err := Write(dir, []File{{Path: "services/a.md", Data: importedPage("dldb:1", "new")}}); err != nil {
 		t.Fatalf("second Write: %v", err)
 	}
 	if got := readFile(t, filepath.Join(dir, "services", "a.md")); !strings.Contains(got, "new") {
@@ -84,7 +84,7 @@ func TestWriteRejectsEditedFile(t *testing.T) {
 				{Path: "offices/b.md", Data: importedPage("dldb:2", "b")},
 				{Path: "services/a.md", Data: importedPage("dldb:1", "import")},
 			}
-			err := Write(dir, files)
+			_, err := Write(dir, files)
 			if err == nil {
 				t.Fatal("Write replaced a file that no import wrote")
 			}
@@ -106,7 +106,7 @@ func TestWriteRejectsDirectory(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(dir, "services", "a.md"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	err := Write(dir, []File{{Path: "services/a.md", Data: importedPage("dldb:1", "x")}})
+	_, err := Write(dir, []File{{Path: "services/a.md", Data: importedPage("dldb:1", "x")}})
 	if err == nil || !strings.Contains(err.Error(), "not a regular file") {
 		t.Errorf("Write error = %v, want one about a file that is not regular", err)
 	}
@@ -114,7 +114,7 @@ func TestWriteRejectsDirectory(t *testing.T) {
 
 func TestWriteRejectsInvalidPath(t *testing.T) {
 	for _, path := range []string{"../a.md", "/tmp/a.md", "services/../../a.md", "", "services/a.txt"} {
-		err := Write(t.TempDir(), []File{{Path: path, Data: importedPage("dldb:1", "x")}})
+		_, err := Write(t.TempDir(), []File{{Path: path, Data: importedPage("dldb:1", "x")}})
 		if err == nil || !strings.Contains(err.Error(), "invalid path") {
 			t.Errorf("Write(%q) error = %v, want invalid path", path, err)
 		}
@@ -124,7 +124,7 @@ func TestWriteRejectsInvalidPath(t *testing.T) {
 func TestWriteKeepsUnchangedFile(t *testing.T) {
 	dir := t.TempDir()
 	f := File{Path: "services/a.md", Data: importedPage("dldb:1", "same")}
-	if err := Write(dir, []File{f}); err != nil {
+	if _, err := Write(dir, []File{f}); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "services", "a.md")
@@ -132,7 +132,7 @@ func TestWriteKeepsUnchangedFile(t *testing.T) {
 	if err := os.Chtimes(path, past, past); err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(dir, []File{f}); err != nil {
+	if _, err := Write(dir, []File{f}); err != nil {
 		t.Fatal(err)
 	}
 	info, err := os.Stat(path)
@@ -146,10 +146,10 @@ func TestWriteKeepsUnchangedFile(t *testing.T) {
 
 func TestWriteRemovesNothing(t *testing.T) {
 	dir := t.TempDir()
-	if err := Write(dir, []File{{Path: "services/old.md", Data: importedPage("dldb:1", "x")}}); err != nil {
+	if _, err := Write(dir, []File{{Path: "services/old.md", Data: importedPage("dldb:1", "x")}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(dir, []File{{Path: "services/new.md", Data: importedPage("dldb:2", "y")}}); err != nil {
+	if _, err := Write(dir, []File{{Path: "services/new.md", Data: importedPage("dldb:2", "y")}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "services", "old.md")); err != nil {

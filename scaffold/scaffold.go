@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/verbund/verbund/federation"
 	"github.com/verbund/verbund/generator"
@@ -41,35 +41,41 @@ func NewService(cfg *federation.Config, opts ServiceOptions) (string, error) {
 	if today.IsZero() {
 		today = time.Now()
 	}
+	title := strings.TrimSpace(opts.Title)
+	if strings.ContainsFunc(title, unicode.IsControl) {
+		return "", fmt.Errorf("invalid title %q: remove the control characters and line breaks", opts.Title)
+	}
 	var b bytes.Buffer
 	b.WriteString("+++\n")
 	slug := ""
 	if opts.Base != "" {
-		base := filepath.Join(cfg.ContentDir, generator.SharedDir, "services", opts.Base+".md")
-		if _, err := os.Stat(base); err != nil {
-			return "", fmt.Errorf("unknown base text %q: no file %s", opts.Base, base)
+		if err := checkBase(cfg, site, opts.Base); err != nil {
+			return "", err
 		}
 		slug = opts.Base
-		fmt.Fprintf(&b, "base = %s\n", strconv.Quote(opts.Base))
-		if opts.Title != "" {
-			fmt.Fprintf(&b, "title = %s\n", strconv.Quote(opts.Title))
+		fmt.Fprintf(&b, "base = %s\n", tomlString(opts.Base))
+		if title != "" {
+			fmt.Fprintf(&b, "title = %s\n", tomlString(title))
 		}
 	} else {
-		if opts.Title == "" || opts.Category == "" {
+		if title == "" || opts.Category == "" {
 			return "", errors.New("a service without a base text needs a title and a category")
 		}
 		if _, ok := cfg.Category(opts.Category); !ok {
 			return "", fmt.Errorf("unknown category %q: use an id of a [[category]] in sites.toml", opts.Category)
 		}
-		slug = generator.Slugify(opts.Title)
-		fmt.Fprintf(&b, "title = %s\n", strconv.Quote(opts.Title))
+		var err error
+		if slug, err = titleSlug(title); err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "title = %s\n", tomlString(title))
 		b.WriteString("summary = \"\"\n")
-		fmt.Fprintf(&b, "category = %s\n", strconv.Quote(opts.Category))
+		fmt.Fprintf(&b, "category = %s\n", tomlString(opts.Category))
 		b.WriteString("tier = \"gemeinde\"\n")
 		b.WriteString("keywords = []\n")
 	}
 	if site.Office != "" {
-		fmt.Fprintf(&b, "office = %s\n", strconv.Quote(site.Office))
+		fmt.Fprintf(&b, "office = %s\n", tomlString(site.Office))
 	}
 	fmt.Fprintf(&b, "reviewed = %s\n", today.Format(time.DateOnly))
 	b.WriteString("+++\n")
@@ -103,69 +109,4 @@ func writeNew(path string, data []byte) error {
 		return err
 	}
 	return f.Close()
-}
-
-// SiteOptions describe a new site.
-type SiteOptions struct {
-	ID, Name, Kind, Key, URL, Parent string
-}
-
-// NewSite appends a [[site]] table to the sites.toml at configPath and
-// creates the site's content folder with a start page and an office.
-// The legal, privacy and accessibility tables are written with empty
-// values, which the build reports until they are filled in. It returns
-// the paths written.
-func NewSite(configPath string, cfg *federation.Config, opts SiteOptions) ([]string, error) {
-	if _, exists := cfg.Site(opts.ID); exists {
-		return nil, fmt.Errorf("site %q exists already in %s", opts.ID, configPath)
-	}
-	if opts.ID == "" || opts.Name == "" || opts.Kind == "" {
-		return nil, errors.New("a new site needs an id, a name and a kind")
-	}
-	if opts.Parent == "" && opts.Kind != federation.KindCounty {
-		if county, ok := cfg.County(); ok {
-			opts.Parent = county.ID
-		}
-	}
-	office := "rathaus"
-	var b strings.Builder
-	b.WriteString("\n[[site]]\n")
-	fmt.Fprintf(&b, "id = %s\n", strconv.Quote(opts.ID))
-	fmt.Fprintf(&b, "name = %s\n", strconv.Quote(opts.Name))
-	fmt.Fprintf(&b, "kind = %s\n", strconv.Quote(opts.Kind))
-	fmt.Fprintf(&b, "key = %s\n", strconv.Quote(opts.Key))
-	fmt.Fprintf(&b, "url = %s\n", strconv.Quote(opts.URL))
-	if opts.Parent != "" {
-		fmt.Fprintf(&b, "parent = %s\n", strconv.Quote(opts.Parent))
-	}
-	if opts.Kind != federation.KindCounty {
-		b.WriteString("offers = [\"*\"]\n")
-	}
-	fmt.Fprintf(&b, "office = %s\n", strconv.Quote(office))
-	b.WriteString("\n[site.legal]\nname = \"\"\nstreet = \"\"\npostal_code = \"\"\ncity = \"\"\nhead = \"\"\nphone = \"\"\nemail = \"\"\n")
-	b.WriteString("\n[site.privacy]\nofficer = \"\"\nemail = \"\"\n")
-	b.WriteString("\n[site.accessibility]\ncontact = \"\"\nemail = \"\"\nenforcement = \"\"\n")
-
-	src, err := os.ReadFile(configPath)
-	if err != nil {
-		return nil, err
-	}
-	dir := filepath.Join(cfg.ContentDir, opts.ID)
-	start := filepath.Join(dir, "_index.md")
-	officePath := filepath.Join(dir, "offices", office+".md")
-	if err := writeNew(start, []byte(fmt.Sprintf("+++\ntitle = %s\n+++\n", strconv.Quote("Willkommen in "+opts.Name)))); err != nil {
-		return nil, err
-	}
-	officeText := fmt.Sprintf("+++\nname = %s\nstreet = \"\"\npostal_code = \"\"\ncity = %s\n+++\n",
-		strconv.Quote("Rathaus "+opts.Name), strconv.Quote(opts.Name))
-	if err := writeNew(officePath, []byte(officeText)); err != nil {
-		return nil, err
-	}
-	if !bytes.HasSuffix(src, []byte("\n")) {
-		src = append(src, '\n')
-	}
-	if err := os.WriteFile(configPath, append(src, b.String()...), 0o644); err != nil {
-		return nil, err
-	}
-	return []string{configPath, start, officePath}, nil
 }

@@ -1,0 +1,154 @@
+package scaffold
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestNewSiteRejectsInvalidOptions(t *testing.T) {
+	valid := SiteOptions{ID: "lahn", Name: "Lahn", Kind: "gemeinde", Key: "03454027", URL: "https://lahn.example"}
+	cases := []struct {
+		name    string
+		change  func(o *SiteOptions)
+		message string
+	}{
+		{"path traversal", func(o *SiteOptions) { o.ID = "../evil" }, `invalid id "../evil"`},
+		{"shared folder", func(o *SiteOptions) { o.ID = "_shared" }, `invalid id "_shared"`},
+		{"upper case id", func(o *SiteOptions) { o.ID = "Bad_ID" }, `invalid id "Bad_ID"`},
+		{"missing id", func(o *SiteOptions) { o.ID = "" }, "missing --id"},
+		{"existing id", func(o *SiteOptions) { o.ID = "lingen" }, `site "lingen" exists already`},
+		{"blank name", func(o *SiteOptions) { o.Name = "  " }, "missing --name"},
+		{"control character in name", func(o *SiteOptions) { o.Name = "La\x07hn" }, "invalid name"},
+		{"short key", func(o *SiteOptions) { o.Key = "123" }, `invalid key "123"`},
+		{"eight digits for a Samtgemeinde", func(o *SiteOptions) { o.Kind = "samtgemeinde" }, "regional key of 9 digits"},
+		{"key in use", func(o *SiteOptions) { o.Key = "03454" }, `key 03454 is used by site "emsland"`},
+		{"ftp url", func(o *SiteOptions) { o.URL = "ftp://x" }, `invalid url "ftp://x"`},
+		{"url with path", func(o *SiteOptions) { o.URL = "https://lahn.example/portal" }, "without a path"},
+		{"relative url", func(o *SiteOptions) { o.URL = "lahn.example" }, `invalid url "lahn.example"`},
+		{"missing url", func(o *SiteOptions) { o.URL = "" }, "missing --url"},
+		{"url in use", func(o *SiteOptions) { o.URL = "https://LINGEN.emsland.example/" }, `is used by site "lingen"`},
+		{"second county", func(o *SiteOptions) { o.Kind, o.Key = "kreis", "03455" }, `has a county already, "emsland"`},
+		{"unknown kind", func(o *SiteOptions) { o.Kind = "stadt" }, `invalid kind "stadt"`},
+		{"unknown parent", func(o *SiteOptions) { o.Parent = "lingne" }, `unknown parent "lingne"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			config := copyExample(t)
+			before, err := os.ReadFile(config)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := LoadDraft(config)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts := valid
+			tc.change(&opts)
+
+			_, err = NewSite(config, cfg, opts)
+			if err == nil {
+				t.Fatalf("NewSite accepted %+v", opts)
+			}
+			if !strings.Contains(err.Error(), tc.message) {
+				t.Errorf("error %q does not contain %q", err, tc.message)
+			}
+			if after, _ := os.ReadFile(config); string(after) != string(before) {
+				t.Error("NewSite changed sites.toml despite the error")
+			}
+			root := filepath.Dir(config)
+			for _, dir := range []string{filepath.Join(root, "evil"), filepath.Join(root, "content", "lahn"),
+				filepath.Join(root, "content", "_shared", "_index.md")} {
+				if _, err := os.Stat(dir); err == nil {
+					t.Errorf("NewSite wrote %s despite the error", dir)
+				}
+			}
+		})
+	}
+}
+
+func TestNewSiteSuggestsParent(t *testing.T) {
+	config := copyExample(t)
+	cfg, err := LoadDraft(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = NewSite(config, cfg, SiteOptions{ID: "lahn", Name: "Lahn", Kind: "gemeinde", Key: "03454027",
+		URL: "https://lahn.example", Parent: "lingne"})
+	if err == nil || !strings.Contains(err.Error(), `did you mean "lingen"?`) {
+		t.Errorf("error %v suggests no parent", err)
+	}
+}
+
+// TestNewSiteTwice adds a second site while the first one still has the
+// empty values that NewSite wrote.
+func TestNewSiteTwice(t *testing.T) {
+	config := copyExample(t)
+	for _, opts := range []SiteOptions{
+		{ID: "lahn", Name: "Lahn", Kind: "gemeinde", Key: "03454027", URL: "https://lahn.example"},
+		{ID: "haren-sued", Name: "Haren-Süd \"Mitte\"", Kind: "samtgemeinde", Key: "034549999",
+			URL: "https://haren-sued.example", Parent: "lahn"},
+	} {
+		cfg, err := LoadDraft(config)
+		if err != nil {
+			t.Fatalf("LoadDraft before site %s: %v", opts.ID, err)
+		}
+		if _, err := NewSite(config, cfg, opts); err != nil {
+			t.Fatalf("NewSite %s: %v", opts.ID, err)
+		}
+	}
+	cfg, err := LoadDraft(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, ok := cfg.Site("haren-sued")
+	if !ok {
+		t.Fatal("LoadDraft lacks the new site haren-sued")
+	}
+	if site.Name != `Haren-Süd "Mitte"` {
+		t.Errorf("name = %q, want it as given", site.Name)
+	}
+	if site.Parent != "lahn" {
+		t.Errorf("parent = %q, want lahn", site.Parent)
+	}
+	if site.Legal.Name != "" {
+		t.Errorf("legal.name = %q, want it empty until an editor fills it in", site.Legal.Name)
+	}
+	lahn, _ := cfg.Site("lahn")
+	if lahn.Parent != "emsland" {
+		t.Errorf("parent of lahn = %q, want the county emsland", lahn.Parent)
+	}
+	if want := filepath.Join(filepath.Dir(config), "content"); cfg.ContentDir != want {
+		t.Errorf("content folder = %q, want %q", cfg.ContentDir, want)
+	}
+}
+
+// TestLoadDraftReportsOtherErrors loads a file with a draft site and an
+// invalid key: only the empty required values are accepted.
+func TestLoadDraftReportsOtherErrors(t *testing.T) {
+	config := copyExample(t)
+	cfg, err := LoadDraft(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewSite(config, cfg, SiteOptions{ID: "lahn", Name: "Lahn", Kind: "gemeinde", Key: "03454027",
+		URL: "https://lahn.example"}); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(string(src), `key = "03454027"`, `key = "12"`, 1)
+	if err := os.WriteFile(config, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = LoadDraft(config)
+	if err == nil {
+		t.Fatal("LoadDraft accepted an invalid key")
+	}
+	if !strings.Contains(err.Error(), `invalid key "12"`) {
+		t.Errorf("error %q does not name the invalid key", err)
+	}
+}
