@@ -229,7 +229,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return errBadForm
 	}
-	if !s.limits.allow(rateLogin, s.clientIP(r), s.now()) {
+	if !s.limits.allowClient(rateLogin, s.clientIP(r), s.now()) {
 		return errTooMany
 	}
 	ret := validReturn(r.PostForm.Get("return"), s.targets)
@@ -324,7 +324,7 @@ func (s *Service) factorTOTP(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return errBadForm
 	}
-	if !s.limits.allow(rateCode, s.clientIP(r), s.now()) {
+	if !s.limits.allowClient(rateCode, s.clientIP(r), s.now()) {
 		return errTooMany
 	}
 	f, err := s.loadFlow(r, flowLogin, flowReset, flowReauth)
@@ -443,7 +443,7 @@ func (s *Service) reauth(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || cur == nil {
 		return err
 	}
-	if !s.limits.allow(rateLogin, s.clientIP(r), s.now()) {
+	if !s.limits.allowClient(rateLogin, s.clientIP(r), s.now()) {
 		return errTooMany
 	}
 	ctx := r.Context()

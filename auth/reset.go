@@ -20,7 +20,7 @@ func (s *Service) forgot(w http.ResponseWriter, r *http.Request) error {
 	}
 
 	ip := s.clientIP(r)
-	if !s.limits.allow(rateReset, ip, s.now()) {
+	if !s.limits.allowClient(rateReset, ip, s.now()) {
 		return errTooMany
 	}
 
@@ -82,7 +82,7 @@ func (s *Service) resetLink(w http.ResponseWriter, r *http.Request) error {
 		return errBadForm
 	}
 
-	if !s.limits.allow(rateCode, s.clientIP(r), s.now()) {
+	if !s.limits.allowClient(rateCode, s.clientIP(r), s.now()) {
 		return errTooMany
 	}
 
