@@ -40,6 +40,11 @@ func OpenManager(ctx context.Context, opts Options) (*Manager, error) {
 	if err := s.loadConfig(); err != nil {
 		return nil, err
 	}
+	if s.opts.DataDir != "" {
+		if err := prepareDataDir(s.opts.DataDir, s.log); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.openStore(ctx); err != nil {
 		return nil, err
 	}

@@ -175,6 +175,11 @@ func New(ctx context.Context, opts Options) (*Service, error) {
 	if err := s.checkMode(); err != nil {
 		return nil, err
 	}
+	if s.opts.DataDir != "" {
+		if err := prepareDataDir(s.opts.DataDir, s.log); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.openStore(ctx); err != nil {
 		return nil, err
 	}
