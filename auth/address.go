@@ -9,9 +9,10 @@ import (
 	"golang.org/x/net/idna"
 )
 
-// Bounds of an e-mail address in bytes, from RFC 5321 section 4.5.3.1:
-// a path is at most 256 octets including the angle brackets, and a
-// local part at most 64.
+// Bounds of an e-mail address in bytes. RFC 5321 section 4.5.3.1 allows
+// a path of 256 octets including the angle brackets and a local part of
+// 64. A domain name has at most 253 characters in text form and a label
+// 63 (RFC 1035 section 2.3.4).
 const (
 	maxAddressLength   = 254
 	maxLocalPartLength = 64

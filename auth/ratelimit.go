@@ -38,8 +38,8 @@ var defaultBudgets = map[rateClass]rateBudget{
 	rateMail:     {burst: 5, interval: 2 * time.Minute},
 }
 
-// maxLimiterKeys bounds the limiter's memory: past it, the least recently
-// used bucket goes.
+// maxLimiterKeys bounds the limiter's memory. Beyond it, the least
+// recently used bucket is dropped.
 const maxLimiterKeys = 50000
 
 // idleBucket is how long a bucket must go unused before the limiter may

@@ -14,9 +14,9 @@ func (s *Service) forgotPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // forgot sends a reset link to a known address and a short note to an
-// unknown one. Both get the same response, and it is sent before the
-// address is looked up: a known address costs a token and an audit
-// record in the store, and the time until the response would tell.
+// unknown one. Both get the same response, sent before the address is
+// looked up. A known address costs a token and an audit record in the
+// store, so waiting for them would reveal whether an account exists.
 func (s *Service) forgot(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return errBadForm
