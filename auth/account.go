@@ -33,7 +33,7 @@ func (s *Service) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 
-	if !s.limits.allow(rateLogin, s.clientIP(r), s.now()) {
+	if !s.limits.allowClient(rateLogin, s.clientIP(r), s.now()) {
 		return errTooMany
 	}
 
@@ -259,7 +259,7 @@ func (s *Service) emailConfirm(w http.ResponseWriter, r *http.Request) error {
 		return errBadForm
 	}
 
-	if !s.limits.allow(rateCode, s.clientIP(r), s.now()) {
+	if !s.limits.allowClient(rateCode, s.clientIP(r), s.now()) {
 		return errTooMany
 	}
 

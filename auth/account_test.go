@@ -173,8 +173,8 @@ func TestAuditLog(t *testing.T) {
 			t.Errorf("audit log contains a secret: %q", secret)
 		}
 	}
-	if !strings.Contains(raw, `x@example.org\\n{`) {
-		t.Error("the line break of the injected address is not kept encoded")
+	if strings.Contains(raw, "x@example.org") {
+		t.Error("the audit log records the injected address, which is no valid address")
 	}
 	stored, err := h.store.ListAudit(context.Background(), acc.ID)
 	if err != nil || len(stored) == 0 {

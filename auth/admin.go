@@ -58,7 +58,7 @@ func (s *Service) adminRoutes() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		got, ok := bearerToken(r)
 		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.adminToken)) != 1 {
 			s.audit.record(r.Context(), s.now(), auditEntry{Event: "admin.denied", Actor: "admin",
 				IP: s.clientIP(r), Result: "bad token", Detail: r.Method + " " + r.URL.Path})

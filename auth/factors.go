@@ -130,7 +130,7 @@ func (s *Service) totpConfirm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 
-	if !s.limits.allow(rateCode, s.clientIP(r), s.now()) {
+	if !s.limits.allowClient(rateCode, s.clientIP(r), s.now()) {
 		return errTooMany
 	}
 

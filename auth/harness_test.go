@@ -245,6 +245,8 @@ var linkPattern = regexp.MustCompile(`https?://\S+`)
 // mails returns the messages in the outbox sent to addr, oldest first.
 func (h *harness) mails(addr string) []string {
 	h.t.Helper()
+	// Some handlers send mail after their response.
+	h.svc.afterResponse.Wait()
 	entries, _ := os.ReadDir(h.outbox)
 	var names []string
 	for _, e := range entries {

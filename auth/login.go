@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/mail"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/verbund/verbund/auth/store"
@@ -41,21 +39,6 @@ const msgLoginFailed = "E-Mail-Adresse oder Passwort ist falsch."
 func sorted(s []string) []string {
 	slices.Sort(s)
 	return s
-}
-
-// normalizeEmail trims and lowercases an address and checks that it is a
-// plain addr-spec without a display name.
-func normalizeEmail(raw string) (string, bool) {
-	e := strings.ToLower(strings.TrimSpace(raw))
-	if e == "" || len(e) > 254 || strings.ContainsAny(e, " \r\n\t<>\"(),;") {
-		return e, false
-	}
-	a, err := mail.ParseAddress(e)
-	if err != nil || a.Address != e || a.Name != "" {
-		return e, false
-	}
-	local, domain, _ := strings.Cut(e, "@")
-	return e, local != "" && strings.Contains(domain, ".")
 }
 
 func (s *Service) home(w http.ResponseWriter, r *http.Request) error {
@@ -142,8 +125,19 @@ func afterLoginTarget(ret, next string) string {
 	return next
 }
 
-// checkPassword verifies a login or re-authentication for an address and
-// applies the per-account lockout. It returns nil for every failure:
+// auditAddress returns what the audit trail records of an address typed
+// at login: the address if normalizeEmail accepted it, else a fixed
+// marker, since people type their password into the wrong field.
+func auditAddress(email string) string {
+	if email == "" {
+		return "invalid address"
+	}
+	return email
+}
+
+// checkPassword verifies a login or re-authentication for an address, ""
+// for one that normalizeEmail rejected, and applies the per-account
+// lockout. It returns nil for every failure:
 // unknown address, disabled or locked account, wrong password. Each
 // failure costs one argon2id hash, so timing does not tell them apart.
 //
@@ -159,7 +153,7 @@ func (s *Service) checkPassword(ctx context.Context, r *http.Request, email, pas
 			return nil, err
 		}
 		s.audit.record(ctx, now, auditEntry{Event: "login.failure", IP: ip, Result: "unknown address",
-			Detail: email})
+			Detail: auditAddress(email)})
 		return nil, nil
 	}
 	if err != nil {
@@ -230,7 +224,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return errBadForm
 	}
-	if !s.limits.allow(rateLogin, s.clientIP(r), s.now()) {
+	if !s.limits.allowClient(rateLogin, s.clientIP(r), s.now()) {
 		return errTooMany
 	}
 	ret := validReturn(r.PostForm.Get("return"), s.targets)
@@ -326,7 +320,7 @@ func (s *Service) factorTOTP(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return errBadForm
 	}
-	if !s.limits.allow(rateCode, s.clientIP(r), s.now()) {
+	if !s.limits.allowClient(rateCode, s.clientIP(r), s.now()) {
 		return errTooMany
 	}
 	f, err := s.loadFlow(r, flowLogin, flowReset, flowReauth)
@@ -447,7 +441,7 @@ func (s *Service) reauth(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || cur == nil {
 		return err
 	}
-	if !s.limits.allow(rateLogin, s.clientIP(r), s.now()) {
+	if !s.limits.allowClient(rateLogin, s.clientIP(r), s.now()) {
 		return errTooMany
 	}
 	ctx := r.Context()

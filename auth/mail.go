@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"mime"
 	"net"
@@ -72,6 +71,11 @@ func newSMTPMailer(opts SMTPOptions) (*smtpMailer, error) {
 }
 
 func (m *smtpMailer) Send(ctx context.Context, msg Message) error {
+	to, err := mailAddress(msg.To)
+	if err != nil {
+		return err
+	}
+	msg.To = to
 	host, _, _ := net.SplitHostPort(m.opts.Addr)
 	d := net.Dialer{Timeout: 15 * time.Second}
 	conn, err := d.DialContext(ctx, "tcp", m.opts.Addr)
@@ -183,9 +187,11 @@ func newOutboxMailer(dir string, now func() time.Time) (*outboxMailer, error) {
 }
 
 func (m *outboxMailer) Send(_ context.Context, msg Message) error {
-	if strings.ContainsAny(msg.To, "\r\n") {
-		return errors.New("recipient contains a line break")
+	to, err := mailAddress(msg.To)
+	if err != nil {
+		return err
 	}
+	msg.To = to
 	id := make([]byte, 6)
 	rand.Read(id)
 	name := fmt.Sprintf("%s-%s.eml", time.Now().UTC().Format("20060102T150405.000000000"),

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/verbund/verbund/auth/store"
@@ -39,6 +38,11 @@ func OpenManager(ctx context.Context, opts Options) (*Manager, error) {
 
 	if err := s.loadConfig(); err != nil {
 		return nil, err
+	}
+	if s.opts.DataDir != "" {
+		if err := prepareDataDir(s.opts.DataDir, s.log); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.openStore(ctx); err != nil {
 		return nil, err
@@ -214,8 +218,9 @@ func checkLabel(field, v string) (string, error) {
 	if v == "" {
 		return "", fmt.Errorf("missing %s", field)
 	}
-	if utf8.RuneCountInString(v) > 100 || !utf8.ValidString(v) || strings.ContainsFunc(v, unicode.IsControl) {
-		return "", fmt.Errorf("invalid %s %q: at most 100 characters, no control characters", field, v)
+	if utf8.RuneCountInString(v) > 100 || !utf8.ValidString(v) || strings.ContainsFunc(v, isControlOrFormat) {
+		return "", fmt.Errorf("invalid %s %+q: at most 100 characters, no control characters, "+
+			"bidirectional controls or zero-width characters", field, v)
 	}
 	return v, nil
 }

@@ -136,7 +136,7 @@ func (s *Service) passkeyLoginVerify(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 
-	if !s.limits.allow(rateCode, s.clientIP(r), s.now()) {
+	if !s.limits.allowClient(rateCode, s.clientIP(r), s.now()) {
 		return errTooMany
 	}
 

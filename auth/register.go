@@ -29,7 +29,7 @@ func (s *Service) register(w http.ResponseWriter, r *http.Request) error {
 	}
 
 	ip := s.clientIP(r)
-	if !s.limits.allow(rateRegister, ip, s.now()) {
+	if !s.limits.allowClient(rateRegister, ip, s.now()) {
 		return errTooMany
 	}
 
@@ -65,7 +65,7 @@ func (s *Service) register(w http.ResponseWriter, r *http.Request) error {
 // allowMail applies the per-IP and per-recipient limits on mail.
 func (s *Service) allowMail(ip, email string) error {
 	now := s.now()
-	if !s.limits.allow(rateMail, ip, now) || !s.limits.allow(rateMail, "to:"+email, now) {
+	if !s.limits.allowClient(rateMail, ip, now) || !s.limits.allow(rateMail, "to:"+email, now) {
 		return errTooMany
 	}
 	return nil

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -13,14 +14,16 @@ func (s *Service) forgotPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // forgot sends a reset link to a known address and a short note to an
-// unknown one, so both cases do the same work and get the same response.
+// unknown one. Both get the same response, sent before the address is
+// looked up. A known address costs a token and an audit record in the
+// store, so waiting for them would reveal whether an account exists.
 func (s *Service) forgot(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return errBadForm
 	}
 
 	ip := s.clientIP(r)
-	if !s.limits.allow(rateReset, ip, s.now()) {
+	if !s.limits.allowClient(rateReset, ip, s.now()) {
 		return errTooMany
 	}
 
@@ -34,33 +37,51 @@ func (s *Service) forgot(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 
-	ctx := r.Context()
-	acc, err := s.store.AccountByEmail(ctx, email)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		err = s.sendMail(ctx, Message{To: email, Subject: "Passwort zurücksetzen",
-			Body: mailNoAccount(s.cfg.Name, s.link("/registrieren", nil))})
-	case err == nil && !acc.DisabledAt.IsZero():
-		// A disabled account gets no link, and the mail reveals no more
-		// than the page.
-		err = s.sendMail(ctx, Message{To: email, Subject: "Passwort zurücksetzen",
-			Body: mailNoAccount(s.cfg.Name, s.link("/registrieren", nil))})
-	case err == nil:
-		var tok string
-		if tok, err = s.newToken(ctx, purposeReset, acc.ID, acc.Email); err == nil {
-			link := s.link("/passwort-neu", url.Values{"t": {tok}})
-			err = s.sendMail(ctx, Message{To: email, Subject: "Passwort zurücksetzen",
-				Body: mailReset(s.cfg.Name, link)})
-		}
-		s.audit.record(ctx, s.now(), auditEntry{Event: "reset.requested", AccountID: acc.ID,
-			IP: ip, Result: "mail sent"})
-	}
-
+	s.afterResponse.Add(1)
+	defer s.afterResponse.Done()
+	err := s.render(w, http.StatusOK, "message", page{Title: "E-Mail verschickt", Notice: msgMailSent})
 	if err != nil {
 		return err
 	}
+	if err := http.NewResponseController(w).Flush(); err != nil {
+		s.log.Warn("sending the password reset response early failed", "err", err)
+	}
 
-	return s.render(w, http.StatusOK, "message", page{Title: "E-Mail verschickt", Notice: msgMailSent})
+	// The response is out, so a failure can only be logged. The client
+	// may close the connection, which must not cancel the work.
+	ctx := context.WithoutCancel(r.Context())
+	if err := s.sendResetMail(ctx, ip, email); err != nil {
+		s.log.Error("password reset request failed", "err", err)
+	}
+	return nil
+}
+
+// sendResetMail sends a reset link to email if it has an enabled
+// account, and a note that it has none otherwise.
+func (s *Service) sendResetMail(ctx context.Context, ip, email string) error {
+	acc, err := s.store.AccountByEmail(ctx, email)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return s.sendMail(ctx, Message{To: email, Subject: "Passwort zurücksetzen",
+			Body: mailNoAccount(s.cfg.Name, s.link("/registrieren", nil))})
+	case err != nil:
+		return err
+	case !acc.DisabledAt.IsZero():
+		// A disabled account gets no link, and the mail reveals no more
+		// than the page.
+		return s.sendMail(ctx, Message{To: email, Subject: "Passwort zurücksetzen",
+			Body: mailNoAccount(s.cfg.Name, s.link("/registrieren", nil))})
+	}
+
+	tok, err := s.newToken(ctx, purposeReset, acc.ID, acc.Email)
+	if err == nil {
+		link := s.link("/passwort-neu", url.Values{"t": {tok}})
+		err = s.sendMail(ctx, Message{To: email, Subject: "Passwort zurücksetzen",
+			Body: mailReset(s.cfg.Name, link)})
+	}
+	s.audit.record(ctx, s.now(), auditEntry{Event: "reset.requested", AccountID: acc.ID,
+		IP: ip, Result: "mail sent"})
+	return err
 }
 
 // resetLinkPage renders the page the mailed link opens, with a button
@@ -82,7 +103,7 @@ func (s *Service) resetLink(w http.ResponseWriter, r *http.Request) error {
 		return errBadForm
 	}
 
-	if !s.limits.allow(rateCode, s.clientIP(r), s.now()) {
+	if !s.limits.allowClient(rateCode, s.clientIP(r), s.now()) {
 		return errTooMany
 	}
 

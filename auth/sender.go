@@ -96,11 +96,16 @@ var errBadCredential = &apiError{http.StatusUnauthorized, "invalid_credential",
 
 // authenticateSender checks the bearer token "vbs_<id>.<secret>".
 func (s *Service) authenticateSender(r *http.Request) (*sender, error) {
-	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	raw, ok := bearerToken(r)
 	rest, prefixed := strings.CutPrefix(raw, credentialPrefix)
 	id, secret, split := strings.Cut(rest, ".")
 	if !ok || !prefixed || !split || id == "" || secret == "" || len(raw) > 200 {
 		return nil, errBadCredential
+	}
+	if !validCredentialID(id) {
+		// Not the form of any credential: nothing to look up, and the
+		// audit trail records no typed text.
+		return nil, s.senderDenied(r, "(invalid)", "malformed credential")
 	}
 	c, err := s.store.CredentialByID(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
@@ -119,6 +124,31 @@ func (s *Service) authenticateSender(r *http.Request) (*sender, error) {
 		return nil, s.senderDenied(r, id, "site "+c.Site+" is no longer in sites.toml")
 	}
 	return &sender{credential: c}, nil
+}
+
+// validCredentialID reports whether id has the form of a credential ID:
+// 16 lower-case hexadecimal digits.
+func validCredentialID(id string) bool {
+	if len(id) != 16 {
+		return false
+	}
+	for _, c := range []byte(id) {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// bearerToken returns the token of an Authorization header with the
+// Bearer scheme. The scheme is case-insensitive (RFC 7235 section 2.1).
+func bearerToken(r *http.Request) (string, bool) {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimLeft(token, " ")
+	return token, token != ""
 }
 
 func (s *Service) senderDenied(r *http.Request, id, result string) error {

@@ -201,6 +201,13 @@ func checkSubject(v string) (string, error) {
 		return "", apiErr(http.StatusBadRequest, "invalid_subject",
 			"subject must be 1 to %d characters without control characters", maxSubject)
 	}
+	if i := strings.IndexFunc(v, isControlOrFormat); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(v[i:])
+		return "", apiErr(http.StatusBadRequest, "invalid_subject",
+			"subject contains the invisible format character %U; bidirectional controls and "+
+				"zero-width characters are not allowed, because they can make text look different "+
+				"from what it is", r)
+	}
 	return v, nil
 }
 

@@ -145,6 +145,9 @@ func TestSenderValidation(t *testing.T) {
 		{"no subject", "subject", "", "invalid_subject"},
 		{"long subject", "subject", strings.Repeat("ä", maxSubject+1), "invalid_subject"},
 		{"line break in subject", "subject", "Hallo\r\nBcc: x", "invalid_subject"},
+		{"right-to-left override in subject", "subject", "Rechnung \u202Efdp.exe", "invalid_subject"},
+		{"zero-width space in subject", "subject", "Stadt\u200bLingen", "invalid_subject"},
+		{"bidi isolate in subject", "subject", "Bescheid \u2067x\u2069", "invalid_subject"},
 		{"long body", "body", strings.Repeat("x", maxMessageBody+1), "invalid_body"},
 		{"login strength", "required_login", "eid", "invalid_required_login"},
 		{"reply date format", "reply_by", "31.12.2026", "invalid_reply_by"},
@@ -272,4 +275,41 @@ func TestSenderAPINotOnCitizensListener(t *testing.T) {
 
 func storeFilter(h *harness, email string) store.MailboxFilter {
 	return store.MailboxFilter{AccountID: h.account(email).ID, Now: h.clock.Now(), Limit: 100}
+}
+
+func TestSenderBearerScheme(t *testing.T) {
+	h := newHarness(t)
+	lingen := h.senderToken("lingen")
+	for _, header := range []string{"Bearer " + lingen, "bearer " + lingen, "BEARER  " + lingen} {
+		req, _ := http.NewRequest("GET", h.senderAPI()+"/v1/messages", nil)
+		req.Header.Set("Authorization", header)
+		if r := h.do(http.DefaultClient, req); r.StatusCode != http.StatusOK {
+			t.Errorf("Authorization %q: status %d, want 200", strings.Replace(header, lingen, "<token>", 1),
+				r.StatusCode)
+		}
+	}
+}
+
+func TestSenderDeniedAuditsNoTypedText(t *testing.T) {
+	h := newHarness(t)
+	typed := "vbs_MeinGeheimesPasswort2026.x"
+	if r := h.callSender("GET", "/v1/messages", typed, nil); r.StatusCode != http.StatusUnauthorized {
+		t.Errorf("malformed credential: status %d, want 401", r.StatusCode)
+	}
+	_, raw := auditLines(t, h)
+	if strings.Contains(raw, "MeinGeheimesPasswort") {
+		t.Errorf("audit log contains the typed credential ID:\n%s", raw)
+	}
+	if !strings.Contains(raw, "malformed credential") {
+		t.Errorf("audit log lacks the denied request:\n%s", raw)
+	}
+}
+
+func TestLabelsRejectSpoofingCharacters(t *testing.T) {
+	h := newHarness(t)
+	for _, name := range []string{"Hundesteuer \u202Etxt", "Hunde\u200dsteuer"} {
+		if _, _, err := h.manager().CreateCredential(context.Background(), "lingen", name); err == nil {
+			t.Errorf("credential name %+q accepted", name)
+		}
+	}
 }

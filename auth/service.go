@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-webauthn/webauthn/protocol"
@@ -156,6 +157,9 @@ type Service struct {
 	hashSlots chan struct{}
 	markdown  goldmark.Markdown
 	sender    http.Handler
+	// afterResponse counts handlers still working after they sent their
+	// response; Close waits for them.
+	afterResponse sync.WaitGroup
 }
 
 // New sets up the service: it loads the configuration, opens the store
@@ -174,6 +178,11 @@ func New(ctx context.Context, opts Options) (*Service, error) {
 	}
 	if err := s.checkMode(); err != nil {
 		return nil, err
+	}
+	if s.opts.DataDir != "" {
+		if err := prepareDataDir(s.opts.DataDir, s.log); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.openStore(ctx); err != nil {
 		return nil, err
@@ -458,6 +467,7 @@ func (s *Service) SenderHandler() http.Handler { return s.sender }
 
 // Close releases the store (if the service opened it) and the audit log.
 func (s *Service) Close() error {
+	s.afterResponse.Wait()
 	var errs []error
 	if s.ownsStore && s.store != nil {
 		errs = append(errs, s.store.Close())

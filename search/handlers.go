@@ -65,8 +65,9 @@ func (s *Server) serveSuggest(w http.ResponseWriter, r *http.Request) error {
 	}
 	limit := MaxSuggestions
 	if raw := params.Get("limit"); raw != "" {
-		if limit, err = strconv.Atoi(raw); err != nil || limit < 1 {
-			return &QueryError{Reason: "limit must be a positive number"}
+		var ok bool
+		if limit, ok = parsePositive(raw); !ok {
+			return &QueryError{Reason: "limit must be a positive number", Param: "limit"}
 		}
 	}
 	q := params.Get("q")
@@ -102,11 +103,27 @@ func parseRequest(r *http.Request) (Request, error) {
 		Category: params.Get("category"),
 	}
 	if raw := params.Get("page"); raw != "" {
-		page, err := strconv.Atoi(raw)
-		if err != nil || page < 1 {
-			return Request{}, &QueryError{Reason: "page must be a number from 1"}
+		page, ok := parsePositive(raw)
+		if !ok {
+			return Request{}, &QueryError{Reason: "page must be a number from 1", Param: "page"}
 		}
 		req.Page = page
 	}
 	return req, nil
+}
+
+// parsePositive parses a number of at most 9 decimal digits, without
+// sign or spaces, that is at least 1. strconv.Atoi alone would also take
+// "+1".
+func parsePositive(raw string) (int, bool) {
+	if raw == "" || len(raw) > 9 {
+		return 0, false
+	}
+	for _, c := range []byte(raw) {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.Atoi(raw)
+	return n, err == nil && n >= 1
 }

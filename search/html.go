@@ -3,6 +3,7 @@ package search
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -220,15 +221,14 @@ func (s *Server) writePage(w http.ResponseWriter, status int, site string, view 
 
 // writeErrorPage writes the results page of r with a message for status
 // in place of results.
-func (s *Server) writeErrorPage(w http.ResponseWriter, r *http.Request, status int) {
+func (s *Server) writeErrorPage(w http.ResponseWriter, r *http.Request, status int, err error) {
 	params, _ := url.ParseQuery(r.URL.RawQuery)
 	query := strings.ToValidUTF8(params.Get("q"), "")
 	req := Request{Query: truncate(query, MaxQueryBytes), Site: params.Get("site")}
 	view := s.newView(req)
 	switch status {
 	case http.StatusBadRequest:
-		view.Error = "Diese Suchanfrage können wir nicht ausführen. Bitte geben Sie " +
-			"höchstens " + strconv.Itoa(MaxQueryBytes) + " Zeichen ein und prüfen Sie die Adresse."
+		view.Error = badRequestMessage(err)
 	case http.StatusServiceUnavailable:
 		view.Error = "Die Suche ist gerade ausgelastet. Bitte versuchen Sie es in einem Moment noch einmal."
 	default:
@@ -236,6 +236,32 @@ func (s *Server) writeErrorPage(w http.ResponseWriter, r *http.Request, status i
 	}
 	if err := s.writePage(w, status, view.Site, view); err != nil {
 		http.Error(w, view.Error, status)
+	}
+}
+
+// badRequestMessage returns the message of a results page for a rejected
+// request, chosen by the parameter at fault.
+func badRequestMessage(err error) string {
+	qe, _ := errors.AsType[*QueryError](err)
+	if qe == nil {
+		qe = &QueryError{}
+	}
+	switch qe.Param {
+	case "site":
+		return "Diese Suche kennt das Portal nicht, von dem aus Sie suchen. Bitte nutzen Sie " +
+			"das Suchfeld auf der Seite Ihres Portals."
+	case "commune", "category":
+		return "Diesen Filter gibt es nicht. Bitte starten Sie die Suche ohne Filter neu."
+	case "page":
+		return "Diese Ergebnisseite gibt es nicht. Bitte beginnen Sie mit der ersten Seite."
+	case "q":
+		if qe.Reason == reasonTooBroad {
+			return "Diese Suchanfrage ist zu allgemein. Bitte geben Sie genauere Wörter ein."
+		}
+		return "Diese Suchanfrage können wir nicht ausführen. Bitte geben Sie " +
+			"höchstens " + strconv.Itoa(MaxQueryBytes) + " Zeichen ein."
+	default:
+		return "Diese Suchanfrage können wir nicht ausführen. Bitte prüfen Sie die Adresse."
 	}
 }
 

@@ -64,11 +64,18 @@ var searchedFields = []weightedField{
 var partFields = searchedFields[:3]
 
 // QueryError is a query that the index rejects: too long, not valid
-// UTF-8, or too broad to run.
+// UTF-8, too broad to run, or with an unknown site, category or page.
 type QueryError struct {
 	// Reason describes the problem, such as "not valid UTF-8".
 	Reason string
+	// Param is the request parameter at fault, such as "q" or "site",
+	// and empty when the query string as a whole is malformed.
+	Param string
 }
+
+// reasonTooBroad is the Reason of a query that expands to too many terms
+// even without typos.
+const reasonTooBroad = "too broad"
 
 func (e *QueryError) Error() string { return "invalid query: " + e.Reason }
 
@@ -94,10 +101,10 @@ type queryUnit struct {
 // valid UTF-8.
 func checkQueryText(text string) error {
 	if len(text) > MaxQueryBytes {
-		return &QueryError{Reason: fmt.Sprintf("longer than %d bytes", MaxQueryBytes)}
+		return &QueryError{Reason: fmt.Sprintf("longer than %d bytes", MaxQueryBytes), Param: "q"}
 	}
 	if !utf8.ValidString(text) {
-		return &QueryError{Reason: "not valid UTF-8"}
+		return &QueryError{Reason: "not valid UTF-8", Param: "q"}
 	}
 	return nil
 }

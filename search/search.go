@@ -176,15 +176,19 @@ func (ix *Index) checkRequest(r *Request) error {
 		r.Page = 1
 	}
 	if r.Page < 1 || r.Page > MaxPage {
-		return &QueryError{Reason: fmt.Sprintf("page %d out of range 1 to %d", r.Page, MaxPage)}
+		return &QueryError{Reason: fmt.Sprintf("page %d out of range 1 to %d", r.Page, MaxPage),
+			Param: "page"}
 	}
-	for _, id := range []string{r.Site, r.Commune} {
-		if id != "" && ix.siteByID[id] == nil {
-			return &QueryError{Reason: fmt.Sprintf("unknown site %q", truncate(id, 40))}
-		}
+	if r.Site != "" && ix.siteByID[r.Site] == nil {
+		return &QueryError{Reason: fmt.Sprintf("unknown site %q", truncate(r.Site, 40)), Param: "site"}
+	}
+	if r.Commune != "" && ix.siteByID[r.Commune] == nil {
+		return &QueryError{Reason: fmt.Sprintf("unknown site %q", truncate(r.Commune, 40)),
+			Param: "commune"}
 	}
 	if _, ok := ix.categories[r.Category]; r.Category != "" && !ok {
-		return &QueryError{Reason: fmt.Sprintf("unknown category %q", truncate(r.Category, 40))}
+		return &QueryError{Reason: fmt.Sprintf("unknown category %q", truncate(r.Category, 40)),
+			Param: "category"}
 	}
 	return nil
 }
@@ -212,7 +216,7 @@ func (ix *Index) find(ctx context.Context, plan *queryPlan, r Request, sc *scrat
 			hits, err = ix.window(ctx, plan, all, typos, filters, sc)
 		}
 		if isTooBroad(err) {
-			return nil, false, &QueryError{Reason: "too broad"}
+			return nil, false, &QueryError{Reason: reasonTooBroad, Param: "q"}
 		}
 		if err != nil {
 			return nil, false, err

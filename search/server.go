@@ -109,8 +109,24 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /api/search", s.api(s.serveSearch))
 	s.mux.Handle("GET /api/suggest", s.api(s.serveSuggest))
 	s.mux.HandleFunc("OPTIONS /api/", s.servePreflight)
+	s.mux.HandleFunc("/api/", s.serveUnknownAPI)
 	s.mux.Handle("GET /suche", s.page(s.serveResultsPage))
 	s.mux.HandleFunc("GET /healthz", s.serveHealth)
+}
+
+// serveUnknownAPI handles the requests under /api/ that no other route
+// matches: 405 for an endpoint that exists, 404 for any other path.
+// Without it, the preflight route would make the mux return 405 for
+// every path under /api/.
+func (s *Server) serveUnknownAPI(w http.ResponseWriter, r *http.Request) {
+	s.setCORS(w, r)
+	switch r.URL.Path {
+	case "/api/search", "/api/suggest":
+		w.Header().Set("Allow", "GET, HEAD, OPTIONS")
+		writeError(w, http.StatusMethodNotAllowed, "method not allowed")
+	default:
+		writeError(w, http.StatusNotFound, "not found")
+	}
 }
 
 // Handler returns the server's HTTP handler.
@@ -244,7 +260,7 @@ func (s *Server) writeFailure(w http.ResponseWriter, r *http.Request, err error,
 		}
 	}
 	if html {
-		s.writeErrorPage(w, r, status)
+		s.writeErrorPage(w, r, status, err)
 		return
 	}
 	writeError(w, status, message)

@@ -144,6 +144,9 @@ func TestAPIHostileInput(t *testing.T) {
 		{"long word", "q=" + strings.Repeat("x", 150), http.StatusOK},
 		{"page text", "q=hund&page=zwei", http.StatusBadRequest},
 		{"page zero", "q=hund&page=0", http.StatusBadRequest},
+		{"page with plus sign", "q=hund&page=%2B1", http.StatusBadRequest},
+		{"page with space", "q=hund&page=+1", http.StatusBadRequest},
+		{"page negative", "q=hund&page=-1", http.StatusBadRequest},
 		{"page far", "q=hund&page=100000", http.StatusBadRequest},
 		{"unknown site", "q=hund&site=" + url.QueryEscape("<script>"), http.StatusBadRequest},
 		{"unknown category", "q=hund&category=x", http.StatusBadRequest},
@@ -477,5 +480,66 @@ func TestHTTPServerServes(t *testing.T) {
 	}
 	if err := <-done; err != http.ErrServerClosed {
 		t.Errorf("Serve = %v, want http.ErrServerClosed", err)
+	}
+}
+
+func TestAPIUnknownPath(t *testing.T) {
+	base, _ := startServer(t, search.Config{})
+	for _, path := range []string{"/api/anything", "/api/", "/api/search/x"} {
+		resp, body := get(t, base+path, nil)
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: status %d, want 404", path, resp.StatusCode)
+		}
+		if !json.Valid(body) {
+			t.Errorf("GET %s: body is not JSON: %.200s", path, body)
+		}
+	}
+	resp, err := http.Post(base+"/api/suggest?q=hund", "text/plain", strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST /api/suggest: status %d, want 405", resp.StatusCode)
+	}
+	if allow := resp.Header.Get("Allow"); !strings.Contains(allow, "GET") {
+		t.Errorf("POST /api/suggest: Allow %q lacks GET", allow)
+	}
+}
+
+func TestSuggestLimitDigitsOnly(t *testing.T) {
+	base, _ := startServer(t, search.Config{})
+	for _, limit := range []string{"%2B3", "-3", "0", "3x"} {
+		if resp, _ := get(t, base+"/api/suggest?q=hund&limit="+limit, nil); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("limit=%s: status %d, want 400", limit, resp.StatusCode)
+		}
+	}
+	if resp, _ := get(t, base+"/api/suggest?q=hund&limit=3", nil); resp.StatusCode != http.StatusOK {
+		t.Errorf("limit=3: status %d, want 200", resp.StatusCode)
+	}
+}
+
+func TestResultsPageErrorMessages(t *testing.T) {
+	base, _ := startServer(t, search.Config{})
+	cases := []struct {
+		query, want string
+	}{
+		{"q=hund&site=nope", "kennt das Portal nicht"},
+		{"q=hund&site=lingen&category=nope", "Diesen Filter gibt es nicht"},
+		{"q=hund&site=lingen&page=%2B1", "Diese Ergebnisseite gibt es nicht"},
+		{"q=" + strings.Repeat("a", search.MaxQueryBytes+1) + "&site=lingen", "höchstens"},
+	}
+	for _, c := range cases {
+		resp, body := get(t, base+"/suche?"+c.query, nil)
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%.60s: status %d, want 400", c.query, resp.StatusCode)
+		}
+		if !strings.Contains(string(body), c.want) {
+			t.Errorf("%.60s: page lacks %q", c.query, c.want)
+		}
+	}
+	_, body := get(t, base+"/suche?q=hund&site=nope", nil)
+	if strings.Contains(string(body), "höchstens") {
+		t.Error("the message for an unknown portal speaks of the query's length")
 	}
 }

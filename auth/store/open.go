@@ -57,6 +57,9 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 		if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
 			return nil, fmt.Errorf("creating folder for SQLite store: %w", err)
 		}
+		if err := privateSQLiteFiles(abs); err != nil {
+			return nil, fmt.Errorf("opening SQLite store %s: %w", path, err)
+		}
 		ephemeral = isTempPath(abs)
 		dsn = "file:" + abs
 	}
@@ -114,6 +117,35 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 		}
 	}
 	return s, nil
+}
+
+// privateSQLiteFiles creates the database file at path readable by its
+// owner only, and tightens an existing one and its -wal and -shm files
+// to that mode. SQLite creates the -wal and -shm files with the mode of
+// the database file, so they stay private as well.
+func privateSQLiteFiles(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, 0o600); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // sqliteReaders is the number of connections that read a SQLite file.
