@@ -65,6 +65,23 @@ func normalizeEmail(raw string) (string, bool) {
 	return e, true
 }
 
+// loginEmail returns the address a login looks the account up by: the
+// form of normalizeEmail, or for an address that normalizeEmail rejects
+// but versions before its checks accepted, such as one with a non-ASCII
+// local part, the trimmed lower-case form those versions stored. So
+// accounts registered then can still log in, and no new ones are made.
+func loginEmail(raw string) string {
+	if e, ok := normalizeEmail(raw); ok {
+		return e
+	}
+	e := strings.ToLower(strings.TrimSpace(raw))
+	if e == "" || len(e) > maxAddressLength || !utf8.ValidString(raw) ||
+		strings.ContainsFunc(e, isControlOrFormat) || !strings.Contains(e, "@") {
+		return ""
+	}
+	return e
+}
+
 // isControlOrFormat reports control characters and invisible format
 // characters such as U+200B (zero width space) and U+202E (right-to-left
 // override).

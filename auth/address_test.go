@@ -133,3 +133,30 @@ func TestAuditRecordsOnlyValidAddresses(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginWithEarlierAddress logs in to an account whose address an
+// earlier version accepted and the address checks now reject, a
+// non-ASCII local part, as that version stored it.
+func TestLoginWithEarlierAddress(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	hash, err := h.svc.hashPassword(ctx, testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, err := newAccount("jürgen@example.org", hash, h.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.store.CreateAccount(ctx, acc); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := normalizeEmail("Jürgen@example.org"); ok {
+		t.Fatal("normalizeEmail accepts a non-ASCII local part; the case needs another address")
+	}
+	c := h.client()
+	h.login(c, " Jürgen@Example.org ", testPassword)
+	if !h.loggedIn(c) {
+		t.Error("the account of an earlier version's address cannot log in")
+	}
+}

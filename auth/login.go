@@ -229,7 +229,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	ret := validReturn(r.PostForm.Get("return"), s.targets)
 	next := continuePath(r.PostForm.Get("weiter"))
-	email, _ := normalizeEmail(r.PostForm.Get("email"))
+	email := loginEmail(r.PostForm.Get("email"))
 	password := normalizePassword(r.PostForm.Get("password"))
 	acc, err := s.checkPassword(r.Context(), r, email, password)
 	if err != nil {
