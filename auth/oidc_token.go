@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/verbund/verbund/auth/store"
 )
@@ -239,8 +238,8 @@ func (s *Service) userinfo(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_token"})
 		return nil
 	}
-	raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || raw == "" || len(raw) > 100 {
+	raw, ok := bearerToken(r)
+	if !ok || len(raw) > 100 {
 		return invalid()
 	}
 	t, err := s.store.AccessTokenByHash(r.Context(), hashSecret(raw), s.now())
