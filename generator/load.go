@@ -119,19 +119,28 @@ func newRawFile(p, prefix string, src []byte) rawFile {
 // matter, or src when the front matter is missing or not closed, so that
 // decoding reports the same errors.
 func frontMatterHead(name string, src []byte) []byte {
-	s, err := splitFrontMatter(name, src)
-	if err != nil {
-		return src
-	}
-	return bytes.Clone(src[:len(src)-len(s.body)])
+	return bytes.Clone(src[:headLength(name, src)])
 }
 
-// normalize removes a byte-order mark and turns CRLF line endings into
-// LF, which keeps line numbers as they are.
+// headLength returns the length of src up to the end of its front
+// matter, or len(src) when the front matter is missing or not closed.
+func headLength(name string, src []byte) int {
+	s, err := splitFrontMatter(name, src)
+	if err != nil {
+		return len(src)
+	}
+	return len(src) - len(s.body)
+}
+
+// normalize removes a UTF-8 byte-order mark and turns CRLF line endings
+// and lone carriage returns, the line endings of old Mac editors, into
+// LF. Markdown reads a lone carriage return as a line ending too, so line
+// numbers stay as editors show them.
 func normalize(src []byte) []byte {
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
 	if bytes.IndexByte(src, '\r') >= 0 {
 		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+		src = bytes.ReplaceAll(src, []byte("\r"), []byte("\n"))
 	}
 	return src
 }
@@ -297,6 +306,11 @@ func decodeFile(f rawFile, siteIDs map[string]bool, diags *diag.List) *decoded {
 		return nil
 	}
 
+	// The body's encoding is checked when it is parsed, because a build
+	// may hold only the front matter here.
+	if !checkEncoding(f.name, f.src[:headLength(f.name, f.src)], diags) {
+		return nil
+	}
 	src, err := splitFrontMatter(f.name, f.src)
 	if err != nil {
 		d, _ := diag.AsList(err)

@@ -94,6 +94,10 @@ func (m *markdown) parseMarkdown(src source, structured bool, diags *diag.List) 
 		diags.Errorf(src.path, 0, 0, "read", "", "reading the body: %v", err)
 	}
 	src.body = body
+	if i := invalidUTF8(body); i >= 0 {
+		line, col := offsetPosition(body, i)
+		reportInvalidByte(src.path, src.bodyLine+line-1, col, body[i], diags)
+	}
 	ctx := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	root := m.md.Parser().Parse(text.NewReader(src.body), parser.WithContext(ctx))
 	d := &document{src: src, parts: map[string][]ast.Node{}, titles: map[string]string{}}
