@@ -35,6 +35,9 @@ type rawFile struct {
 	src  []byte
 	// hash identifies the content, to find what changed between builds.
 	hash uint64
+	// problem, when not nil, is why the file cannot be read, such as a
+	// symbolic link that leads out of the project folder.
+	problem *diag.Diagnostic
 }
 
 // loaded is the result of reading and decoding the content folder.
@@ -79,6 +82,10 @@ func readContent(ctx context.Context, fsys fs.FS, prefix string, headOnly bool) 
 		g.Go(func() error {
 			if err := ctx.Err(); err != nil {
 				return err
+			}
+			if lp := checkLink(fsys, p); lp != nil {
+				files[i] = linkFile(p, prefix, lp)
+				return nil
 			}
 			src, err := fs.ReadFile(fsys, p)
 			if err != nil {
@@ -291,6 +298,10 @@ func (l *loaded) file(d *decoded, fresh bool, diags *diag.List) {
 
 // decodeFile decodes one file. It returns nil for an unusable file.
 func decodeFile(f rawFile, siteIDs map[string]bool, diags *diag.List) *decoded {
+	if f.problem != nil {
+		diags.Add(*f.problem)
+		return nil
+	}
 	parts := strings.Split(f.rel, "/")
 	if !strings.HasSuffix(f.rel, ".md") {
 		diags.Warnf(f.name, 0, 0, "unknown-file", "move it out of the content folder",
