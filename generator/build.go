@@ -446,7 +446,7 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 				st.files[i].src = nil
 			}
 		}
-		fc = resolve(st.cfg, st.cfgName, l, &diags)
+		fc = resolve(st.cfg, st.cfgName, l, b.now(), &diags)
 	}
 	st.fc = fc
 	st.contentDiags = slices.Clone(diags)

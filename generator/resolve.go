@@ -5,10 +5,12 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/verbund/verbund/diag"
 	"github.com/verbund/verbund/federation"
 	"github.com/verbund/verbund/internal/suggest"
+	"github.com/verbund/verbund/internal/tomlpos"
 )
 
 // URL paths of a portal.
@@ -52,11 +54,15 @@ type federationContent struct {
 	origins map[string][]*Site
 	// services is the number of services of all portals.
 	services int
+	// today is the day of the build, at midnight UTC like a Date.
+	today time.Time
 }
 
-// resolve checks references and layering and assigns URLs.
-func resolve(cfg *federation.Config, cfgName string, l *loaded, diags *diag.List) *federationContent {
-	fc := &federationContent{cfg: cfg, byID: map[string]*Site{}, bases: l.bases}
+// resolve checks references and layering and assigns URLs. now is the
+// time of the build, which review dates may not be after.
+func resolve(cfg *federation.Config, cfgName string, l *loaded, now time.Time, diags *diag.List) *federationContent {
+	fc := &federationContent{cfg: cfg, byID: map[string]*Site{}, bases: l.bases,
+		today: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
 	for id := range l.bases {
 		fc.baseIDs = append(fc.baseIDs, id)
 	}
@@ -107,24 +113,35 @@ func (fc *federationContent) checkBase(b *Base, diags *diag.List) {
 		diags.Errorf(b.src.path, p.Line, p.Column, "invalid-key",
 			"remove base: base texts cannot extend other base texts", "base text with a base")
 	}
-	fc.checkServiceMatter(b.src, m, true, diags)
+	fc.checkServiceMatter(b.src, m, baseText, diags)
 }
 
-// checkServiceMatter validates the effective front matter of a service.
-// isBase requires the keys a base text must set.
-func (fc *federationContent) checkServiceMatter(src source, m *serviceMatter, isBase bool, diags *diag.List) {
-	missing := func(key, example string) {
-		diags.Errorf(src.path, 1, 1, "missing-key", "add "+key+" = "+example+" to the front matter",
-			"missing required front-matter key %q", key)
-	}
-	if strings.TrimSpace(m.Title) == "" {
-		missing("title", `"..."`)
-	}
-	if isBase && strings.TrimSpace(m.Summary) == "" {
-		missing("summary", `"..."`)
-	}
-	if isBase && len(m.LeiKa) == 0 {
-		missing("leika", `"99..."`)
+// serviceKind is the kind of service page whose front matter
+// checkServiceMatter checks.
+type serviceKind int
+
+const (
+	baseText serviceKind = iota
+	standalonePage
+	// communePage extends a base text, so it requires no key and
+	// inherits the values that the base text's check covers.
+	communePage
+)
+
+// checkServiceMatter validates the front matter m of a service page of
+// the given kind: for a commune page, its own keys before merging.
+func (fc *federationContent) checkServiceMatter(src source, m *serviceMatter, kind serviceKind, diags *diag.List) {
+	if kind != communePage {
+		requireKey(src, "title", m.Title, `"..."`, diags)
+		requireKey(src, "summary", m.Summary, `"..."`, diags)
+		if kind == baseText && len(m.LeiKa) == 0 {
+			requireKey(src, "leika", "", `"99..."`, diags)
+		}
+		requireKey(src, "category", m.Category, `"<category id>"`, diags)
+		requireKey(src, "tier", m.Tier, `"gemeinde" or "kreis"`, diags)
+		if m.Reviewed.IsZero() {
+			requireKey(src, "reviewed", "", "2026-01-31", diags)
+		}
 	}
 	for _, k := range m.LeiKa {
 		if !isLeiKaKey(k) {
@@ -133,10 +150,7 @@ func (fc *federationContent) checkServiceMatter(src source, m *serviceMatter, is
 				"a LeiKa key has 14 digits and starts with 99", "invalid LeiKa key %q", k)
 		}
 	}
-	switch {
-	case m.Category == "":
-		missing("category", `"<category id>"`)
-	default:
+	if m.Category != "" {
 		if _, ok := fc.cfg.Category(m.Category); !ok {
 			p := keyPos(src, "category")
 			diags.Errorf(src.path, p.Line, p.Column, "unknown-category",
@@ -144,17 +158,13 @@ func (fc *federationContent) checkServiceMatter(src source, m *serviceMatter, is
 		}
 	}
 	switch m.Tier {
-	case "":
-		missing("tier", `"gemeinde" or "kreis"`)
-	case TierCounty, TierLocal:
+	case "", TierCounty, TierLocal:
 	default:
 		p := keyPos(src, "tier")
 		diags.Errorf(src.path, p.Line, p.Column, "invalid-value",
 			`use "gemeinde" or "kreis"`, "invalid tier %q", m.Tier)
 	}
-	if m.Reviewed.IsZero() {
-		missing("reviewed", "2026-01-31")
-	}
+	fc.checkReviewed(src, m.Reviewed, diags)
 	checkLang(src, m.Lang, diags)
 	for i, f := range m.Forms {
 		if f.Title == "" || f.URL == "" {
@@ -163,6 +173,34 @@ func (fc *federationContent) checkServiceMatter(src source, m *serviceMatter, is
 				"give every form a title and a url", "form %d lacks a title or url", i+1)
 		}
 	}
+}
+
+// requireKey reports the required front-matter key of src when its
+// value is empty: as missing at the opening +++ line when the key is not
+// written, else as empty at the key.
+func requireKey(src source, key, value, example string, diags *diag.List) {
+	if strings.TrimSpace(value) != "" {
+		return
+	}
+	if len(tomlpos.Find(src.frontMatter, []string{key})) == 0 {
+		diags.Errorf(src.path, 1, 1, "missing-key", "add "+key+" = "+example+" to the front matter",
+			"missing required front-matter key %q", key)
+		return
+	}
+	p := keyPos(src, key)
+	diags.Errorf(src.path, p.Line, p.Column, "missing-key", "write the value: "+key+" = "+example,
+		"empty value of required front-matter key %q", key)
+}
+
+// checkReviewed reports a review date after the day of the build.
+func (fc *federationContent) checkReviewed(src source, d Date, diags *diag.List) {
+	if fc.today.IsZero() || !d.After(fc.today) {
+		return
+	}
+	p := keyPos(src, "reviewed")
+	diags.Errorf(src.path, p.Line, p.Column, "invalid-value",
+		"set reviewed to the day you checked the page, today or earlier",
+		"review date %s is in the future", d)
 }
 
 func (fc *federationContent) categoryIDs() []string {
@@ -210,6 +248,7 @@ func (fc *federationContent) collectSite(s *Site, l *loaded, diags *diag.List) {
 	if s.Start != nil {
 		s.Start.Site = s
 		s.Start.URL = "/"
+		fc.checkReviewed(s.Start.src, s.Start.Reviewed, diags)
 	}
 
 	offices := l.offices[s.ID]
@@ -230,10 +269,8 @@ func (fc *federationContent) collectSite(s *Site, l *loaded, diags *diag.List) {
 	for _, p := range pages {
 		p.Site = s
 		p.URL = "/" + p.Slug + "/"
-		if strings.TrimSpace(p.Title) == "" {
-			diags.Errorf(p.src.path, 1, 1, "missing-key", `add title = "..." to the front matter`,
-				`missing required front-matter key "title"`)
-		}
+		requireKey(p.src, "title", p.Title, `"..."`, diags)
+		fc.checkReviewed(p.src, p.Reviewed, diags)
 		checkLang(p.src, p.Lang, diags)
 		if s.register(p.URL, p.src.path, diags) {
 			s.Pages = append(s.Pages, p)
@@ -269,7 +306,7 @@ func (fc *federationContent) collectSite(s *Site, l *loaded, diags *diag.List) {
 func (fc *federationContent) layer(svc *Service, diags *diag.List) bool {
 	own := svc.Matter
 	if own.Base == "" {
-		fc.checkServiceMatter(svc.src, &svc.Matter, false, diags)
+		fc.checkServiceMatter(svc.src, &svc.Matter, standalonePage, diags)
 		svc.officeSrc = &svc.src
 		return true
 	}
@@ -294,7 +331,7 @@ func (fc *federationContent) layer(svc *Service, diags *diag.List) bool {
 	if own.Office == "" {
 		svc.officeSrc = &b.src
 	}
-	fc.checkServiceMatter(svc.src, &svc.Matter, false, diags)
+	fc.checkServiceMatter(svc.src, &own, communePage, diags)
 	return true
 }
 
@@ -433,10 +470,7 @@ func checkOffice(o *Office, diags *diag.List) {
 	for _, k := range []struct{ key, value string }{
 		{"name", o.Name}, {"street", o.Street}, {"postal_code", o.PostalCode}, {"city", o.City},
 	} {
-		if strings.TrimSpace(k.value) == "" {
-			diags.Errorf(o.src.path, 1, 1, "missing-key", "add "+k.key+` = "..." to the front matter`,
-				"missing required front-matter key %q", k.key)
-		}
+		requireKey(o.src, k.key, k.value, `"..."`, diags)
 	}
 	if o.PostalCode != "" && !postalCode.MatchString(o.PostalCode) {
 		p := keyPos(o.src, "postal_code")
