@@ -47,6 +47,10 @@ type loaded struct {
 	offices  map[string][]*Office
 	pages    map[string][]*Page
 	starts   map[string]*Page
+	// failed has the key failedKey returns for each base text and
+	// office that has errors of its own, so that references to it are
+	// not reported too.
+	failed map[string]bool
 }
 
 // readContent reads every file under the content folder in parallel.
@@ -215,9 +219,13 @@ func decodeContent(files []rawFile, siteIDs map[string]bool, prev, next map[stri
 		offices:  map[string][]*Office{},
 		pages:    map[string][]*Page{},
 		starts:   map[string]*Page{},
+		failed:   map[string]bool{},
 	}
 	for i, r := range results {
 		diags.Add(r.diags...)
+		if r.dec == nil && len(r.diags.Errors()) > 0 {
+			l.failed[failedKey(files[i].rel)] = true
+		}
 		if next == nil {
 			// No later build reuses the decoded content, so resolving
 			// may fill in its fields.
@@ -232,6 +240,21 @@ func decodeContent(files []rawFile, siteIDs map[string]bool, prev, next map[stri
 		}
 	}
 	return l
+}
+
+// failedKey returns the key of loaded.failed for the content file at
+// rel: the id of a base text or the site and slug of an office, which
+// references name.
+func failedKey(rel string) string {
+	parts := strings.Split(rel, "/")
+	stem := Slugify(strings.TrimSuffix(parts[len(parts)-1], ".md"))
+	switch {
+	case len(parts) == 3 && parts[0] == SharedDir && parts[1] == "services":
+		return "base " + stem
+	case len(parts) == 3 && parts[1] == "offices":
+		return "office " + parts[0] + "/" + stem
+	}
+	return rel
 }
 
 // dropBody replaces the body of d's source with the way to read it

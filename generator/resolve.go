@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"sort"
@@ -56,13 +57,17 @@ type federationContent struct {
 	services int
 	// today is the day of the build, at midnight UTC like a Date.
 	today time.Time
+	// failed marks the base texts and offices that have errors of
+	// their own, as loaded.failed does.
+	failed map[string]bool
 }
 
 // resolve checks references and layering and assigns URLs. now is the
 // time of the build, which review dates may not be after.
 func resolve(cfg *federation.Config, cfgName string, l *loaded, now time.Time, diags *diag.List) *federationContent {
 	fc := &federationContent{cfg: cfg, byID: map[string]*Site{}, bases: l.bases,
-		today: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
+		today:  time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC),
+		failed: l.failed}
 	for id := range l.bases {
 		fc.baseIDs = append(fc.baseIDs, id)
 	}
@@ -311,6 +316,10 @@ func (fc *federationContent) layer(svc *Service, diags *diag.List) bool {
 		return true
 	}
 	b, ok := fc.bases[own.Base]
+	if !ok && fc.failed["base "+own.Base] {
+		// The base text's own errors are reported.
+		return false
+	}
 	if !ok {
 		p := keyPos(svc.src, "base")
 		diags.Errorf(svc.src.path, p.Line, p.Column, "unknown-base",
@@ -379,7 +388,7 @@ func merge(base, own serviceMatter) serviceMatter {
 // a page itself: the commune-tier texts it lists in offers, and for the
 // county every county-tier text.
 func (fc *federationContent) offerBases(s *Site, cfgName string, diags *diag.List) {
-	if s.Office != "" && s.officeBySlug[s.Office] == nil {
+	if s.Office != "" && s.officeBySlug[s.Office] == nil && !fc.failed["office "+s.ID+"/"+s.Office] {
 		line, col := fc.cfg.SiteKeyPos(s.ID, "office")
 		diags.Errorf(cfgName, line, col, "unknown-office",
 			"add the office file content/"+s.ID+"/offices/"+s.Office+".md or name an existing one",
@@ -429,12 +438,31 @@ func (fc *federationContent) offerBases(s *Site, cfgName string, diags *diag.Lis
 			svc.Matter.Office = s.Office
 			svc.officeSrc = nil
 		}
-		if !s.register(svc.URL, b.src.path+" (offered by "+s.ID+")", diags) {
+		if prev, taken := s.urls[svc.URL]; taken {
+			reportOfferConflict(s, b, svc.URL, prev, diags)
 			continue
 		}
+		s.urls[svc.URL] = b.src.path + " (offered by " + s.ID + ")"
 		s.serviceByBase[id] = svc
 		s.Services = append(s.Services, svc)
 	}
+}
+
+// reportOfferConflict reports that the page of base text b, which site s
+// offers, would have the address url, which the file prev already
+// produces: a standalone service page named like the base text, or a
+// page the portal makes from sites.toml.
+func reportOfferConflict(s *Site, b *Base, url, prev string, diags *diag.List) {
+	if prev == "sites.toml" {
+		diags.Errorf(b.src.path, 1, 1, "duplicate-url", "rename the base text",
+			"base text %q, which portal %q offers, has the address %s, which the portal makes from sites.toml",
+			b.ID, s.ID, url)
+		return
+	}
+	diags.Errorf(prev, 1, 1, "duplicate-url",
+		fmt.Sprintf("add base = %q to extend the base text, or rename the file", b.ID),
+		"standalone service page has the address %s of base text %q, which portal %q offers",
+		url, b.ID, s.ID)
 }
 
 // linkOffice resolves a service's office reference.
@@ -454,6 +482,10 @@ func (fc *federationContent) linkOffice(svc *Service, diags *diag.List) {
 	if o == nil {
 		if svc.officeSrc == nil {
 			// The site's office in sites.toml; offerBases reports it.
+			return
+		}
+		if site != nil && fc.failed["office "+site.ID+"/"+slug] {
+			// The office file's own errors are reported.
 			return
 		}
 		p := keyPos(*svc.officeSrc, "office")
@@ -478,7 +510,7 @@ func checkOffice(o *Office, diags *diag.List) {
 			"invalid postal code %q", o.PostalCode)
 	}
 	for i, h := range o.Hours {
-		p := keyPos(o.src, "hours")
+		p := tablePos(o.src, "hours", i)
 		for _, d := range h.Days {
 			if _, ok := weekdays[d]; !ok {
 				diags.Errorf(o.src.path, p.Line, p.Column, "invalid-value",
