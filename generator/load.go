@@ -319,6 +319,9 @@ func (l *loaded) file(d *decoded, fresh bool, diags *diag.List) {
 	}
 }
 
+// placesHint names the places of content files.
+const placesHint = "put base texts in _shared/services/, and a site's files in <site>/services/, <site>/offices/, <site>/pages/ or <site>/_index.md"
+
 // decodeFile decodes one file. It returns nil for an unusable file.
 func decodeFile(f rawFile, siteIDs map[string]bool, diags *diag.List) *decoded {
 	if f.problem != nil {
@@ -333,6 +336,11 @@ func decodeFile(f rawFile, siteIDs map[string]bool, diags *diag.List) *decoded {
 	}
 	stem := strings.TrimSuffix(parts[len(parts)-1], ".md")
 	site := parts[0]
+	if len(parts) == 1 {
+		diags.Errorf(f.name, 0, 0, "unknown-location", placesHint,
+			"content file outside a site's folder")
+		return nil
+	}
 	if site != SharedDir && !siteIDs[site] {
 		diags.Errorf(f.name, 0, 0, "unknown-site",
 			"name the folder after a site id from sites.toml",
@@ -381,8 +389,7 @@ func decodeFile(f rawFile, siteIDs map[string]bool, diags *diag.List) *decoded {
 		d.page = &Page{src: src}
 		ok = decodeFrontMatter(src, &d.page.pageMatter, diags)
 	default:
-		diags.Errorf(f.name, 0, 0, "unknown-location",
-			"put base texts in _shared/services/, and a site's files in <site>/services/, <site>/offices/, <site>/pages/ or <site>/_index.md",
+		diags.Errorf(f.name, 0, 0, "unknown-location", placesHint,
 			"content file in an unknown place")
 		return nil
 	}
