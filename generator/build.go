@@ -831,7 +831,7 @@ func (r *pageRenderer) prepareSites(diags *diag.List) {
 	for _, s := range fc.sites {
 		c, err := r.renderChrome(s)
 		if err != nil {
-			diags.Errorf("themes", 0, 0, "template", "", "%v", err)
+			r.theme.reportTemplateError(err, diags)
 			continue
 		}
 		r.chrome[s.ID] = c

@@ -149,6 +149,7 @@ func (b *Builder) load(ctx context.Context, prev *state, changed []string) (*sta
 	if st.theme, err = loadTheme(themeFS, st.min); err != nil {
 		return nil, fmt.Errorf("loading theme %s: %w", themeName, err)
 	}
+	st.theme.name = relativeTo(root, themeName)
 	if st.contentDir, err = filepath.Abs(cfg.ContentDir); err != nil {
 		return nil, fmt.Errorf("finding the content folder: %w", err)
 	}
