@@ -104,8 +104,14 @@ func parseError(name string, src []byte, err error) error {
 			Hint: strings.TrimSpace(firstLine(pe.Usage)),
 		}
 	}
-	// Type mismatches carry no position; the message names the key.
-	return diag.Diagnostic{File: name, ID: "toml-type", Message: err.Error()}
+	if te, ok := tomlpos.FindTypeError(src, err); ok {
+		return diag.Diagnostic{
+			File: name, Line: te.Pos.Line, Column: te.Pos.Column, ID: "toml-type",
+			Message: fmt.Sprintf("invalid value of %q: %s", strings.Join(te.Key, "."), te.Problem()),
+			Hint:    te.Hint(),
+		}
+	}
+	return diag.Diagnostic{File: name, Line: 1, Column: 1, ID: "toml-type", Message: err.Error()}
 }
 
 // ParseErrorPos returns the line and column of a TOML parse error in src.

@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -109,5 +110,21 @@ func TestContrast(t *testing.T) {
 		if got := Contrast(tt.a, tt.b); got < tt.want-0.01 || got > tt.want+0.01 {
 			t.Errorf("Contrast(%s, %s) = %.2f, want %.2f", tt.a, tt.b, got, tt.want)
 		}
+	}
+}
+
+func TestParseTypeErrorPosition(t *testing.T) {
+	second := strings.Replace(validConfig, `id = "kreis"`, `id = "nord"`, 1)
+	second = strings.Replace(second, `postal_code = "49000"`, `postal_code = 49001`, 1)
+	second = second[strings.Index(second, "[[site]]"):]
+	src := validConfig + "\n" + second
+	_, err := Parse("sites.toml", []byte(src))
+	if err == nil {
+		t.Fatal("parsed a number as postal code")
+	}
+	line := 1 + strings.Count(src[:strings.Index(src, "postal_code = 49001")], "\n")
+	want := fmt.Sprintf(`sites.toml:%d:1: invalid value of "site.legal.postal_code": an integer where the key takes a string (write the value in quotes: postal_code = "49001")`, line)
+	if err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
 	}
 }

@@ -446,7 +446,7 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 				st.files[i].src = nil
 			}
 		}
-		fc = resolve(st.cfg, st.cfgName, l, &diags)
+		fc = resolve(st.cfg, st.cfgName, l, b.now(), &diags)
 	}
 	st.fc = fc
 	st.contentDiags = slices.Clone(diags)
@@ -831,7 +831,7 @@ func (r *pageRenderer) prepareSites(diags *diag.List) {
 	for _, s := range fc.sites {
 		c, err := r.renderChrome(s)
 		if err != nil {
-			diags.Errorf("themes", 0, 0, "template", "", "%v", err)
+			r.theme.reportTemplateError(err, diags)
 			continue
 		}
 		r.chrome[s.ID] = c

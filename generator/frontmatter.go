@@ -26,25 +26,46 @@ type Date struct {
 	time.Time
 }
 
-// UnmarshalTOML accepts a TOML local date, a date-time or a string of the
-// form 2006-01-02.
+// UnmarshalTOML accepts a TOML local date or a string of the form
+// 2006-01-02. It rejects a date with a time of day, which a review date
+// does not have.
 func (d *Date) UnmarshalTOML(v any) error {
 	switch v := v.(type) {
 	case time.Time:
+		// BurntSushi/toml v1 marks a local date by the zone's name.
+		if v.Location().String() != "date-local" {
+			return valueError{"a date with a time of day",
+				fmt.Sprintf("write the date alone, such as %s", v.Format(time.DateOnly))}
+		}
 		// BurntSushi/toml gives local dates the machine's offset; the
 		// written calendar fields are what counts.
 		d.Time = time.Date(v.Year(), v.Month(), v.Day(), 0, 0, 0, 0, time.UTC)
 	case string:
 		t, err := time.Parse(time.DateOnly, v)
 		if err != nil {
-			return fmt.Errorf("invalid date %q: write it as 2026-10-01", v)
+			return valueError{fmt.Sprintf("invalid date %q", v),
+				"write a date such as 2026-03-01, without quotes"}
 		}
 		d.Time = t
 	default:
-		return fmt.Errorf("invalid date of type %T: write it as 2026-10-01", v)
+		return valueError{fmt.Sprintf("invalid date of type %T", v),
+			"write a date such as 2026-03-01, without quotes"}
 	}
 	return nil
 }
+
+// valueError is an error of an UnmarshalTOML method: a value that is
+// valid TOML but not one its key takes.
+type valueError struct {
+	message, hint string
+}
+
+// valueErrorSeparator separates message and hint in the text of a
+// valueError, which reaches decodeFrontMatter as the text of a
+// toml.ParseError only.
+const valueErrorSeparator = "\x00"
+
+func (e valueError) Error() string { return e.message + valueErrorSeparator + e.hint }
 
 // String returns the date as 2006-01-02, or "" for the zero date.
 func (d Date) String() string {
@@ -68,13 +89,15 @@ func (s *Strings) UnmarshalTOML(v any) error {
 		for _, e := range v {
 			str, ok := e.(string)
 			if !ok {
-				return fmt.Errorf("invalid list element of type %T: want a string", e)
+				return valueError{fmt.Sprintf("invalid list element of type %T", e),
+					"write each element in quotes"}
 			}
 			out = append(out, str)
 		}
 		*s = out
 	default:
-		return fmt.Errorf("invalid value of type %T: want a string or an array of strings", v)
+		return valueError{fmt.Sprintf("invalid value of type %T", v),
+			`write a string or an array of strings, such as ["a", "b"]`}
 	}
 	return nil
 }
@@ -163,9 +186,21 @@ func decodeFrontMatter(s source, v any, diags *diag.List) bool {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
+			if message, hint, ok := strings.Cut(pe.Message, valueErrorSeparator); ok {
+				p := keyPos(s, strings.Split(pe.LastKey, ".")...)
+				diags.Errorf(s.path, p.Line, p.Column, "invalid-value", hint,
+					"invalid front-matter value of %q: %s", pe.LastKey, message)
+				return false
+			}
 			line, col := federation.ParseErrorPos(s.frontMatter, pe)
 			diags.Errorf(s.path, line+1, col, "toml-syntax",
 				"fix the TOML syntax of the front matter", "invalid front matter: %s", pe.Message)
+			return false
+		}
+		if te, ok := tomlpos.FindTypeError(s.frontMatter, err); ok {
+			// The front matter starts on the second line of the file.
+			diags.Errorf(s.path, te.Pos.Line+1, te.Pos.Column, "toml-type", te.Hint(),
+				"invalid front-matter value of %q: %s", strings.Join(te.Key, "."), te.Problem())
 			return false
 		}
 		diags.Errorf(s.path, 2, 1, "toml-type", "", "invalid front matter: %v", err)
@@ -256,6 +291,18 @@ func keyPos(s source, key ...string) tomlpos.Pos {
 	}
 	// The front matter starts on the second line of the file.
 	return tomlpos.Pos{Line: ps[0].Line + 1, Column: ps[0].Column}
+}
+
+// tablePos returns the position in the file of the header of table i
+// of the array of tables that key names, such as the second [[hours]]
+// for i = 1, or the key's position when there is no such header.
+func tablePos(s source, key string, i int) tomlpos.Pos {
+	ps := tomlpos.Find(s.frontMatter, []string{key})
+	if i >= len(ps) {
+		return keyPos(s, key)
+	}
+	// The front matter starts on the second line of the file.
+	return tomlpos.Pos{Line: ps[i].Line + 1, Column: ps[i].Column}
 }
 
 // elementPos returns the position in the file of element i of the array

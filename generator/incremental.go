@@ -122,7 +122,7 @@ func (b *Builder) load(ctx context.Context, prev *state, changed []string) (*sta
 	if prev != nil {
 		st.cfg, st.cfgName, st.contentDir, st.contentName = prev.cfg, prev.cfgName, prev.contentDir, prev.contentName
 		st.theme, st.min = prev.theme, prev.min
-		files, err := rereadContent(newDirFS(st.contentDir), st.contentName, prev.files, changed)
+		files, err := rereadContent(newContentFS(st.contentDir, filepath.Dir(opts.ConfigPath)), st.contentName, prev.files, changed)
 		if err != nil {
 			return nil, err
 		}
@@ -149,11 +149,12 @@ func (b *Builder) load(ctx context.Context, prev *state, changed []string) (*sta
 	if st.theme, err = loadTheme(themeFS, st.min); err != nil {
 		return nil, fmt.Errorf("loading theme %s: %w", themeName, err)
 	}
+	st.theme.name = relativeTo(root, themeName)
 	if st.contentDir, err = filepath.Abs(cfg.ContentDir); err != nil {
 		return nil, fmt.Errorf("finding the content folder: %w", err)
 	}
 	st.contentName = relativeTo(root, cfg.ContentDir)
-	if st.files, err = readContent(ctx, newDirFS(cfg.ContentDir), st.contentName, b.once); err != nil {
+	if st.files, err = readContent(ctx, newContentFS(cfg.ContentDir, root), st.contentName, b.once); err != nil {
 		return nil, err
 	}
 	st.cfg = cfg
@@ -316,6 +317,11 @@ func rereadContent(fsys fs.FS, prefix string, prev []rawFile, changed []string) 
 		if hidden(c) {
 			continue
 		}
+		// fs.WalkDir follows a link it starts at.
+		if lp := checkLink(fsys, c); lp != nil {
+			read = append(read, linkFile(c, prefix, lp))
+			continue
+		}
 		err := fs.WalkDir(fsys, c, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -327,6 +333,10 @@ func rereadContent(fsys fs.FS, prefix string, prev []rawFile, changed []string) 
 				return nil
 			}
 			if d.IsDir() {
+				return nil
+			}
+			if lp := checkLink(fsys, p); lp != nil {
+				read = append(read, linkFile(p, prefix, lp))
 				return nil
 			}
 			src, err := fs.ReadFile(fsys, p)

@@ -66,9 +66,16 @@ func (d *document) lintContent(nodes []ast.Node, top int, diags *diag.List) {
 }
 
 // linkOffset finds where a link or image destination is written after
-// the node's text, or where the node starts.
+// the node's text, or where the node starts. For a node without text,
+// such as an image without alt text, it searches from the start of the
+// block that contains the node.
 func linkOffset(body, dest []byte, n ast.Node) int {
 	start := nodeOffset(n)
+	for p := n.Parent(); start < 0 && p != nil; p = p.Parent() {
+		if p.Type() == ast.TypeBlock && p.Lines().Len() > 0 {
+			start = p.Lines().At(0).Start
+		}
+	}
 	if start < 0 {
 		return -1
 	}
@@ -76,6 +83,17 @@ func linkOffset(body, dest []byte, n ast.Node) int {
 		return start + i + 2
 	}
 	return start
+}
+
+// emptyPart returns the first of docs that has a heading for the part
+// key but nothing under it, or nil.
+func emptyPart(key string, docs ...*document) *document {
+	for _, d := range docs {
+		if d != nil && d.headingLines[key] > 0 && !d.has(key) {
+			return d
+		}
+	}
+	return nil
 }
 
 // requiredParts are the parts every published service description
@@ -99,6 +117,12 @@ func lintService(svc *Service, own, base *document, maxAge time.Duration, now ti
 			if p.Key == key {
 				title = p.Title
 			}
+		}
+		if d := emptyPart(key, own, base); d != nil {
+			diags.Warnf(d.src.path, d.headingLines[key], 1, "missing-part",
+				"write the part's text under the heading",
+				"part %q of service %q is empty", title, svc.Matter.Title)
+			continue
 		}
 		diags.Warnf(src.path, 1, 1, "missing-part", "add a section ## "+title,
 			"service %q has no part %q", svc.Matter.Title, title)

@@ -35,6 +35,9 @@ type rawFile struct {
 	src  []byte
 	// hash identifies the content, to find what changed between builds.
 	hash uint64
+	// problem, when not nil, is why the file cannot be read, such as a
+	// symbolic link that leads out of the project folder.
+	problem *diag.Diagnostic
 }
 
 // loaded is the result of reading and decoding the content folder.
@@ -44,6 +47,10 @@ type loaded struct {
 	offices  map[string][]*Office
 	pages    map[string][]*Page
 	starts   map[string]*Page
+	// failed has the key failedKey returns for each base text and
+	// office that has errors of its own, so that references to it are
+	// not reported too.
+	failed map[string]bool
 }
 
 // readContent reads every file under the content folder in parallel.
@@ -79,6 +86,10 @@ func readContent(ctx context.Context, fsys fs.FS, prefix string, headOnly bool) 
 		g.Go(func() error {
 			if err := ctx.Err(); err != nil {
 				return err
+			}
+			if lp := checkLink(fsys, p); lp != nil {
+				files[i] = linkFile(p, prefix, lp)
+				return nil
 			}
 			src, err := fs.ReadFile(fsys, p)
 			if err != nil {
@@ -119,19 +130,28 @@ func newRawFile(p, prefix string, src []byte) rawFile {
 // matter, or src when the front matter is missing or not closed, so that
 // decoding reports the same errors.
 func frontMatterHead(name string, src []byte) []byte {
-	s, err := splitFrontMatter(name, src)
-	if err != nil {
-		return src
-	}
-	return bytes.Clone(src[:len(src)-len(s.body)])
+	return bytes.Clone(src[:headLength(name, src)])
 }
 
-// normalize removes a byte-order mark and turns CRLF line endings into
-// LF, which keeps line numbers as they are.
+// headLength returns the length of src up to the end of its front
+// matter, or len(src) when the front matter is missing or not closed.
+func headLength(name string, src []byte) int {
+	s, err := splitFrontMatter(name, src)
+	if err != nil {
+		return len(src)
+	}
+	return len(src) - len(s.body)
+}
+
+// normalize removes a UTF-8 byte-order mark and turns CRLF line endings
+// and lone carriage returns, the line endings of old Mac editors, into
+// LF. Markdown reads a lone carriage return as a line ending too, so line
+// numbers stay as editors show them.
 func normalize(src []byte) []byte {
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
 	if bytes.IndexByte(src, '\r') >= 0 {
 		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+		src = bytes.ReplaceAll(src, []byte("\r"), []byte("\n"))
 	}
 	return src
 }
@@ -199,9 +219,13 @@ func decodeContent(files []rawFile, siteIDs map[string]bool, prev, next map[stri
 		offices:  map[string][]*Office{},
 		pages:    map[string][]*Page{},
 		starts:   map[string]*Page{},
+		failed:   map[string]bool{},
 	}
 	for i, r := range results {
 		diags.Add(r.diags...)
+		if r.dec == nil && len(r.diags.Errors()) > 0 {
+			l.failed[failedKey(files[i].rel)] = true
+		}
 		if next == nil {
 			// No later build reuses the decoded content, so resolving
 			// may fill in its fields.
@@ -216,6 +240,21 @@ func decodeContent(files []rawFile, siteIDs map[string]bool, prev, next map[stri
 		}
 	}
 	return l
+}
+
+// failedKey returns the key of loaded.failed for the content file at
+// rel: the id of a base text or the site and slug of an office, which
+// references name.
+func failedKey(rel string) string {
+	parts := strings.Split(rel, "/")
+	stem := Slugify(strings.TrimSuffix(parts[len(parts)-1], ".md"))
+	switch {
+	case len(parts) == 3 && parts[0] == SharedDir && parts[1] == "services":
+		return "base " + stem
+	case len(parts) == 3 && parts[1] == "offices":
+		return "office " + parts[0] + "/" + stem
+	}
+	return rel
 }
 
 // dropBody replaces the body of d's source with the way to read it
@@ -280,8 +319,15 @@ func (l *loaded) file(d *decoded, fresh bool, diags *diag.List) {
 	}
 }
 
+// placesHint names the places of content files.
+const placesHint = "put base texts in _shared/services/, and a site's files in <site>/services/, <site>/offices/, <site>/pages/ or <site>/_index.md"
+
 // decodeFile decodes one file. It returns nil for an unusable file.
 func decodeFile(f rawFile, siteIDs map[string]bool, diags *diag.List) *decoded {
+	if f.problem != nil {
+		diags.Add(*f.problem)
+		return nil
+	}
 	parts := strings.Split(f.rel, "/")
 	if !strings.HasSuffix(f.rel, ".md") {
 		diags.Warnf(f.name, 0, 0, "unknown-file", "move it out of the content folder",
@@ -290,6 +336,11 @@ func decodeFile(f rawFile, siteIDs map[string]bool, diags *diag.List) *decoded {
 	}
 	stem := strings.TrimSuffix(parts[len(parts)-1], ".md")
 	site := parts[0]
+	if len(parts) == 1 {
+		diags.Errorf(f.name, 0, 0, "unknown-location", placesHint,
+			"content file outside a site's folder")
+		return nil
+	}
 	if site != SharedDir && !siteIDs[site] {
 		diags.Errorf(f.name, 0, 0, "unknown-site",
 			"name the folder after a site id from sites.toml",
@@ -297,6 +348,11 @@ func decodeFile(f rawFile, siteIDs map[string]bool, diags *diag.List) *decoded {
 		return nil
 	}
 
+	// The body's encoding is checked when it is parsed, because a build
+	// may hold only the front matter here.
+	if !checkEncoding(f.name, f.src[:headLength(f.name, f.src)], diags) {
+		return nil
+	}
 	src, err := splitFrontMatter(f.name, f.src)
 	if err != nil {
 		d, _ := diag.AsList(err)
@@ -333,8 +389,7 @@ func decodeFile(f rawFile, siteIDs map[string]bool, diags *diag.List) *decoded {
 		d.page = &Page{src: src}
 		ok = decodeFrontMatter(src, &d.page.pageMatter, diags)
 	default:
-		diags.Errorf(f.name, 0, 0, "unknown-location",
-			"put base texts in _shared/services/, and a site's files in <site>/services/, <site>/offices/, <site>/pages/ or <site>/_index.md",
+		diags.Errorf(f.name, 0, 0, "unknown-location", placesHint,
 			"content file in an unknown place")
 		return nil
 	}

@@ -82,6 +82,8 @@ type document struct {
 	intro  []ast.Node
 	parts  map[string][]ast.Node
 	titles map[string]string // part key to heading as written
+	// headingLines are the lines of the parts' headings, by part key.
+	headingLines map[string]int
 	// lineStarts are the byte offsets of each line of the body.
 	lineStarts []int
 }
@@ -94,9 +96,14 @@ func (m *markdown) parseMarkdown(src source, structured bool, diags *diag.List) 
 		diags.Errorf(src.path, 0, 0, "read", "", "reading the body: %v", err)
 	}
 	src.body = body
+	if i := invalidUTF8(body); i >= 0 {
+		line, col := offsetPosition(body, i)
+		reportInvalidByte(src.path, src.bodyLine+line-1, col, body[i], diags)
+	}
 	ctx := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	root := m.md.Parser().Parse(text.NewReader(src.body), parser.WithContext(ctx))
-	d := &document{src: src, parts: map[string][]ast.Node{}, titles: map[string]string{}}
+	d := &document{src: src, parts: map[string][]ast.Node{}, titles: map[string]string{},
+		headingLines: map[string]int{}}
 	d.lineStarts = append(d.lineStarts, 0)
 	for i, c := range src.body {
 		if c == '\n' {
@@ -130,6 +137,7 @@ func (m *markdown) parseMarkdown(src source, structured bool, diags *diag.List) 
 			}
 			current = p.Key
 			d.titles[p.Key] = title
+			d.headingLines[p.Key] = line
 			continue
 		}
 		switch current {

@@ -169,7 +169,7 @@ func (r *pageRenderer) renderChrome(s *Site) (*siteChrome, error) {
 	exec := func(name string, v *view) (template.HTML, error) {
 		var buf bytes.Buffer
 		if err := tmpl.ExecuteTemplate(&buf, name, v); err != nil {
-			return "", fmt.Errorf("rendering the %s of %s: %w", name, s.ID, err)
+			return "", err
 		}
 		return template.HTML(buf.String()), nil
 	}
@@ -200,8 +200,7 @@ func (r *pageRenderer) execute(name string, v *view, j *job) {
 	buf := pageBuffers.Get().(*bytes.Buffer)
 	buf.Reset()
 	if err := r.theme.templates[name].ExecuteTemplate(buf, "layout.html", v); err != nil {
-		diags.Errorf("themes", 0, 0, "template", "", "rendering %s%s with template %s: %v",
-			v.Site.ID, v.Path, name, err)
+		r.theme.reportTemplateError(err, diags)
 		pageBuffers.Put(buf)
 		return
 	}
@@ -459,14 +458,13 @@ func (o *renderedOnce) get(render func() template.HTML) template.HTML {
 }
 
 // executeNamed returns the output of the theme's template name in page
-// template page with data, or reports the error, naming the rendered
-// subject, and returns "".
-func (r *pageRenderer) executeNamed(page, name string, data any, subject string, diags *diag.List) template.HTML {
+// template page with data, or reports the error and returns "".
+func (r *pageRenderer) executeNamed(page, name string, data any, diags *diag.List) template.HTML {
 	buf := fragmentBuffers.Get().(*bytes.Buffer)
 	defer fragmentBuffers.Put(buf)
 	buf.Reset()
 	if err := r.theme.templates[page].ExecuteTemplate(buf, name, data); err != nil {
-		diags.Errorf("themes", 0, 0, "template", "", "rendering %s with template %s: %v", subject, name, err)
+		r.theme.reportTemplateError(err, diags)
 		return ""
 	}
 	return template.HTML(buf.String())
@@ -478,7 +476,7 @@ func (r *pageRenderer) executeNamed(page, name string, data any, subject string,
 func (r *pageRenderer) otherItem(svc *Service, diags *diag.List) template.HTML {
 	return r.otherItems[svc.number].get(func() template.HTML {
 		l := link{Title: svc.Site.Name, URL: absolute(svc.Site.Site, svc.URL)}
-		return r.executeNamed("service", "other-commune", l, "the link to "+svc.Site.ID+svc.URL, diags)
+		return r.executeNamed("service", "other-commune", l, diags)
 	})
 }
 
@@ -489,10 +487,10 @@ func (r *pageRenderer) otherItem(svc *Service, diags *diag.List) template.HTML {
 // sharing unless the forms are the base text's (baseForms).
 func (r *pageRenderer) renderPart(part *renderedPart, diags *diag.List) {
 	part.TocItem = r.tocItems[part.number].get(func() template.HTML {
-		return r.executeNamed("service", "toc-item", part, "the contents item of part "+part.Key, diags)
+		return r.executeNamed("service", "toc-item", part, diags)
 	})
 	section := func() template.HTML {
-		return r.executeNamed("service", "part", part, "part "+part.Key, diags)
+		return r.executeNamed("service", "part", part, diags)
 	}
 	if part.shared != nil {
 		part.Section = part.shared.section.get(section)

@@ -1,14 +1,17 @@
 package generator
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/verbund/verbund/diag"
 	"github.com/verbund/verbund/federation"
 	"github.com/verbund/verbund/internal/suggest"
+	"github.com/verbund/verbund/internal/tomlpos"
 )
 
 // URL paths of a portal.
@@ -52,11 +55,19 @@ type federationContent struct {
 	origins map[string][]*Site
 	// services is the number of services of all portals.
 	services int
+	// today is the day of the build, at midnight UTC like a Date.
+	today time.Time
+	// failed marks the base texts and offices that have errors of
+	// their own, as loaded.failed does.
+	failed map[string]bool
 }
 
-// resolve checks references and layering and assigns URLs.
-func resolve(cfg *federation.Config, cfgName string, l *loaded, diags *diag.List) *federationContent {
-	fc := &federationContent{cfg: cfg, byID: map[string]*Site{}, bases: l.bases}
+// resolve checks references and layering and assigns URLs. now is the
+// time of the build, which review dates may not be after.
+func resolve(cfg *federation.Config, cfgName string, l *loaded, now time.Time, diags *diag.List) *federationContent {
+	fc := &federationContent{cfg: cfg, byID: map[string]*Site{}, bases: l.bases,
+		today:  time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC),
+		failed: l.failed}
 	for id := range l.bases {
 		fc.baseIDs = append(fc.baseIDs, id)
 	}
@@ -107,24 +118,35 @@ func (fc *federationContent) checkBase(b *Base, diags *diag.List) {
 		diags.Errorf(b.src.path, p.Line, p.Column, "invalid-key",
 			"remove base: base texts cannot extend other base texts", "base text with a base")
 	}
-	fc.checkServiceMatter(b.src, m, true, diags)
+	fc.checkServiceMatter(b.src, m, baseText, diags)
 }
 
-// checkServiceMatter validates the effective front matter of a service.
-// isBase requires the keys a base text must set.
-func (fc *federationContent) checkServiceMatter(src source, m *serviceMatter, isBase bool, diags *diag.List) {
-	missing := func(key, example string) {
-		diags.Errorf(src.path, 1, 1, "missing-key", "add "+key+" = "+example+" to the front matter",
-			"missing required front-matter key %q", key)
-	}
-	if strings.TrimSpace(m.Title) == "" {
-		missing("title", `"..."`)
-	}
-	if isBase && strings.TrimSpace(m.Summary) == "" {
-		missing("summary", `"..."`)
-	}
-	if isBase && len(m.LeiKa) == 0 {
-		missing("leika", `"99..."`)
+// serviceKind is the kind of service page whose front matter
+// checkServiceMatter checks.
+type serviceKind int
+
+const (
+	baseText serviceKind = iota
+	standalonePage
+	// communePage extends a base text, so it requires no key and
+	// inherits the values that the base text's check covers.
+	communePage
+)
+
+// checkServiceMatter validates the front matter m of a service page of
+// the given kind: for a commune page, its own keys before merging.
+func (fc *federationContent) checkServiceMatter(src source, m *serviceMatter, kind serviceKind, diags *diag.List) {
+	if kind != communePage {
+		requireKey(src, "title", m.Title, `"..."`, diags)
+		requireKey(src, "summary", m.Summary, `"..."`, diags)
+		if kind == baseText && len(m.LeiKa) == 0 {
+			requireKey(src, "leika", "", `"99..."`, diags)
+		}
+		requireKey(src, "category", m.Category, `"<category id>"`, diags)
+		requireKey(src, "tier", m.Tier, `"gemeinde" or "kreis"`, diags)
+		if m.Reviewed.IsZero() {
+			requireKey(src, "reviewed", "", "2026-01-31", diags)
+		}
 	}
 	for _, k := range m.LeiKa {
 		if !isLeiKaKey(k) {
@@ -133,10 +155,7 @@ func (fc *federationContent) checkServiceMatter(src source, m *serviceMatter, is
 				"a LeiKa key has 14 digits and starts with 99", "invalid LeiKa key %q", k)
 		}
 	}
-	switch {
-	case m.Category == "":
-		missing("category", `"<category id>"`)
-	default:
+	if m.Category != "" {
 		if _, ok := fc.cfg.Category(m.Category); !ok {
 			p := keyPos(src, "category")
 			diags.Errorf(src.path, p.Line, p.Column, "unknown-category",
@@ -144,17 +163,13 @@ func (fc *federationContent) checkServiceMatter(src source, m *serviceMatter, is
 		}
 	}
 	switch m.Tier {
-	case "":
-		missing("tier", `"gemeinde" or "kreis"`)
-	case TierCounty, TierLocal:
+	case "", TierCounty, TierLocal:
 	default:
 		p := keyPos(src, "tier")
 		diags.Errorf(src.path, p.Line, p.Column, "invalid-value",
 			`use "gemeinde" or "kreis"`, "invalid tier %q", m.Tier)
 	}
-	if m.Reviewed.IsZero() {
-		missing("reviewed", "2026-01-31")
-	}
+	fc.checkReviewed(src, m.Reviewed, diags)
 	checkLang(src, m.Lang, diags)
 	for i, f := range m.Forms {
 		if f.Title == "" || f.URL == "" {
@@ -163,6 +178,34 @@ func (fc *federationContent) checkServiceMatter(src source, m *serviceMatter, is
 				"give every form a title and a url", "form %d lacks a title or url", i+1)
 		}
 	}
+}
+
+// requireKey reports the required front-matter key of src when its
+// value is empty: as missing at the opening +++ line when the key is not
+// written, else as empty at the key.
+func requireKey(src source, key, value, example string, diags *diag.List) {
+	if strings.TrimSpace(value) != "" {
+		return
+	}
+	if len(tomlpos.Find(src.frontMatter, []string{key})) == 0 {
+		diags.Errorf(src.path, 1, 1, "missing-key", "add "+key+" = "+example+" to the front matter",
+			"missing required front-matter key %q", key)
+		return
+	}
+	p := keyPos(src, key)
+	diags.Errorf(src.path, p.Line, p.Column, "missing-key", "write the value: "+key+" = "+example,
+		"empty value of required front-matter key %q", key)
+}
+
+// checkReviewed reports a review date after the day of the build.
+func (fc *federationContent) checkReviewed(src source, d Date, diags *diag.List) {
+	if fc.today.IsZero() || !d.After(fc.today) {
+		return
+	}
+	p := keyPos(src, "reviewed")
+	diags.Errorf(src.path, p.Line, p.Column, "invalid-value",
+		"set reviewed to the day you checked the page, today or earlier",
+		"review date %s is in the future", d)
 }
 
 func (fc *federationContent) categoryIDs() []string {
@@ -210,6 +253,7 @@ func (fc *federationContent) collectSite(s *Site, l *loaded, diags *diag.List) {
 	if s.Start != nil {
 		s.Start.Site = s
 		s.Start.URL = "/"
+		fc.checkReviewed(s.Start.src, s.Start.Reviewed, diags)
 	}
 
 	offices := l.offices[s.ID]
@@ -230,10 +274,8 @@ func (fc *federationContent) collectSite(s *Site, l *loaded, diags *diag.List) {
 	for _, p := range pages {
 		p.Site = s
 		p.URL = "/" + p.Slug + "/"
-		if strings.TrimSpace(p.Title) == "" {
-			diags.Errorf(p.src.path, 1, 1, "missing-key", `add title = "..." to the front matter`,
-				`missing required front-matter key "title"`)
-		}
+		requireKey(p.src, "title", p.Title, `"..."`, diags)
+		fc.checkReviewed(p.src, p.Reviewed, diags)
 		checkLang(p.src, p.Lang, diags)
 		if s.register(p.URL, p.src.path, diags) {
 			s.Pages = append(s.Pages, p)
@@ -269,11 +311,15 @@ func (fc *federationContent) collectSite(s *Site, l *loaded, diags *diag.List) {
 func (fc *federationContent) layer(svc *Service, diags *diag.List) bool {
 	own := svc.Matter
 	if own.Base == "" {
-		fc.checkServiceMatter(svc.src, &svc.Matter, false, diags)
+		fc.checkServiceMatter(svc.src, &svc.Matter, standalonePage, diags)
 		svc.officeSrc = &svc.src
 		return true
 	}
 	b, ok := fc.bases[own.Base]
+	if !ok && fc.failed["base "+own.Base] {
+		// The base text's own errors are reported.
+		return false
+	}
 	if !ok {
 		p := keyPos(svc.src, "base")
 		diags.Errorf(svc.src.path, p.Line, p.Column, "unknown-base",
@@ -294,7 +340,7 @@ func (fc *federationContent) layer(svc *Service, diags *diag.List) bool {
 	if own.Office == "" {
 		svc.officeSrc = &b.src
 	}
-	fc.checkServiceMatter(svc.src, &svc.Matter, false, diags)
+	fc.checkServiceMatter(svc.src, &own, communePage, diags)
 	return true
 }
 
@@ -342,7 +388,7 @@ func merge(base, own serviceMatter) serviceMatter {
 // a page itself: the commune-tier texts it lists in offers, and for the
 // county every county-tier text.
 func (fc *federationContent) offerBases(s *Site, cfgName string, diags *diag.List) {
-	if s.Office != "" && s.officeBySlug[s.Office] == nil {
+	if s.Office != "" && s.officeBySlug[s.Office] == nil && !fc.failed["office "+s.ID+"/"+s.Office] {
 		line, col := fc.cfg.SiteKeyPos(s.ID, "office")
 		diags.Errorf(cfgName, line, col, "unknown-office",
 			"add the office file content/"+s.ID+"/offices/"+s.Office+".md or name an existing one",
@@ -392,12 +438,31 @@ func (fc *federationContent) offerBases(s *Site, cfgName string, diags *diag.Lis
 			svc.Matter.Office = s.Office
 			svc.officeSrc = nil
 		}
-		if !s.register(svc.URL, b.src.path+" (offered by "+s.ID+")", diags) {
+		if prev, taken := s.urls[svc.URL]; taken {
+			reportOfferConflict(s, b, svc.URL, prev, diags)
 			continue
 		}
+		s.urls[svc.URL] = b.src.path + " (offered by " + s.ID + ")"
 		s.serviceByBase[id] = svc
 		s.Services = append(s.Services, svc)
 	}
+}
+
+// reportOfferConflict reports that the page of base text b, which site s
+// offers, would have the address url, which the file prev already
+// produces: a standalone service page named like the base text, or a
+// page the portal makes from sites.toml.
+func reportOfferConflict(s *Site, b *Base, url, prev string, diags *diag.List) {
+	if prev == "sites.toml" {
+		diags.Errorf(b.src.path, 1, 1, "duplicate-url", "rename the base text",
+			"base text %q, which portal %q offers, has the address %s, which the portal makes from sites.toml",
+			b.ID, s.ID, url)
+		return
+	}
+	diags.Errorf(prev, 1, 1, "duplicate-url",
+		fmt.Sprintf("add base = %q to extend the base text, or rename the file", b.ID),
+		"standalone service page has the address %s of base text %q, which portal %q offers",
+		url, b.ID, s.ID)
 }
 
 // linkOffice resolves a service's office reference.
@@ -419,6 +484,10 @@ func (fc *federationContent) linkOffice(svc *Service, diags *diag.List) {
 			// The site's office in sites.toml; offerBases reports it.
 			return
 		}
+		if site != nil && fc.failed["office "+site.ID+"/"+slug] {
+			// The office file's own errors are reported.
+			return
+		}
 		p := keyPos(*svc.officeSrc, "office")
 		diags.Errorf(svc.officeSrc.path, p.Line, p.Column, "unknown-office",
 			`name an office file of the same site ("buergerbuero") or of another site ("emsland/strassenverkehrsamt")`,
@@ -433,10 +502,7 @@ func checkOffice(o *Office, diags *diag.List) {
 	for _, k := range []struct{ key, value string }{
 		{"name", o.Name}, {"street", o.Street}, {"postal_code", o.PostalCode}, {"city", o.City},
 	} {
-		if strings.TrimSpace(k.value) == "" {
-			diags.Errorf(o.src.path, 1, 1, "missing-key", "add "+k.key+` = "..." to the front matter`,
-				"missing required front-matter key %q", k.key)
-		}
+		requireKey(o.src, k.key, k.value, `"..."`, diags)
 	}
 	if o.PostalCode != "" && !postalCode.MatchString(o.PostalCode) {
 		p := keyPos(o.src, "postal_code")
@@ -444,7 +510,7 @@ func checkOffice(o *Office, diags *diag.List) {
 			"invalid postal code %q", o.PostalCode)
 	}
 	for i, h := range o.Hours {
-		p := keyPos(o.src, "hours")
+		p := tablePos(o.src, "hours", i)
 		for _, d := range h.Days {
 			if _, ok := weekdays[d]; !ok {
 				diags.Errorf(o.src.path, p.Line, p.Column, "invalid-value",

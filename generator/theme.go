@@ -40,6 +40,10 @@ type theme struct {
 	css, js []byte
 	// static are other assets, copied as they are, by path under assets/.
 	static map[string][]byte
+	// sources are the template files, by file name, to place errors.
+	sources map[string]templateSource
+	// name is the theme folder for messages, such as themes/default.
+	name string
 	// minified is set when every template's HTML was minified as the
 	// theme loaded, so pages need no minifying of their own. It is unset
 	// when minifyTemplate could not minify a template.
@@ -48,7 +52,8 @@ type theme struct {
 
 // loadTheme parses the theme in fsys: templates/*.html and assets/.
 func loadTheme(fsys fs.FS, m *minify.M) (*theme, error) {
-	t := &theme{templates: map[string]*template.Template{}, static: map[string][]byte{}, minified: true}
+	t := &theme{templates: map[string]*template.Template{}, static: map[string][]byte{}, minified: true,
+		sources: map[string]templateSource{}}
 	// parse adds the template file name to tmpl, its HTML minified when
 	// that is possible.
 	parse := func(tmpl *template.Template, name string) error {
@@ -56,10 +61,11 @@ func loadTheme(fsys fs.FS, m *minify.M) (*theme, error) {
 		if err != nil {
 			return err
 		}
-		text, ok := minifyTemplate(name, string(data))
+		text, moved, ok := minifyTemplateMapped(name, string(data))
 		if !ok {
 			t.minified = false
 		}
+		t.sources[name] = templateSource{text: string(data), parsed: text, moved: moved}
 		if tmpl.Name() != name {
 			tmpl = tmpl.New(name)
 		}

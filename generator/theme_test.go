@@ -1,11 +1,17 @@
 package generator
 
 import (
+	"context"
+	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/verbund/verbund/diag"
 )
 
 // TestLoadThemeNamedTemplates checks that a theme missing a template the
@@ -55,5 +61,48 @@ func TestLoadThemeNamedTemplates(t *testing.T) {
 				t.Errorf("error %q does not name both %s and %q", err, d.file, d.name)
 			}
 		})
+	}
+}
+
+// TestTemplateErrorPosition breaks an action of the layout and checks
+// that the error names its line in the template file, not in the
+// minified text, and comes once, not once per portal.
+func TestTemplateErrorPosition(t *testing.T) {
+	dir := writeFederation(t, nil)
+	theme := filepath.Join(t.TempDir(), "theme")
+	if err := os.CopyFS(theme, os.DirFS(themeDir)); err != nil {
+		t.Fatal(err)
+	}
+	layout := filepath.Join(theme, "templates", "layout.html")
+	data, err := os.ReadFile(layout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	n := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, "{{.Site.ID}}") })
+	if n < 0 {
+		t.Fatal("layout has no {{.Site.ID}}")
+	}
+	// The error points at the field, ".Nope".
+	col := strings.Index(lines[n], "{{.Site.ID}}") + len("{{.Site") + 1
+	lines[n] = strings.Replace(lines[n], "{{.Site.ID}}", "{{.Site.Nope}}", 1)
+	if err := os.WriteFile(layout, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	_, err = Build(context.Background(), Options{ConfigPath: filepath.Join(dir, "sites.toml"), ThemeDir: theme})
+	list, ok := diag.AsList(err)
+	if !ok {
+		t.Fatalf("got %v, want template errors", err)
+	}
+	want := fmt.Sprintf("%s:%d:%d", filepath.ToSlash(filepath.Join(theme, "templates", "layout.html")), n+1, col)
+	var got []string
+	for _, d := range list {
+		if d.ID == "template" {
+			got = append(got, d.Position())
+		}
+	}
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("template errors at %v, want one at %s", got, want)
 	}
 }

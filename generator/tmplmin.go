@@ -41,19 +41,35 @@ const placeholderMark = "vbdtmpl"
 // when the source does not parse or the minifier moved, dropped or
 // duplicated a placeholder, and the caller then uses text as it is.
 func minifyTemplate(name, text string) (string, bool) {
+	min, _, ok := minifyTemplateMapped(name, text)
+	return min, ok
+}
+
+// movedAction is the place of an action in a template's source and in
+// its minified text.
+type movedAction struct {
+	// from and to are the action's offsets in the source and in the
+	// minified text, and length its length in bytes.
+	from, to, length int
+}
+
+// minifyTemplateMapped is minifyTemplate that also returns where each
+// action landed, so that an error of the minified template can be placed
+// in its source.
+func minifyTemplateMapped(name, text string) (string, []movedAction, bool) {
 	spans, ok := templateTextSpans(name, text)
 	if !ok {
-		return text, false
+		return text, nil, false
 	}
 	marked, actions := markActions(text, spans)
 	if strings.Count(marked, placeholderMark) != 2*len(actions) {
 		// The template's own text contains the mark.
-		return text, false
+		return text, nil, false
 	}
 
 	min, err := templateMinifier.String("text/html", marked)
 	if err != nil {
-		return text, false
+		return text, nil, false
 	}
 	return restoreActions(min, text, actions)
 }
@@ -94,10 +110,12 @@ func markActions(text string, spans []span) (string, []action) {
 }
 
 // restoreActions puts the actions of text back in place of their
-// placeholders in min, the minified marked text. It reports false when a
-// placeholder is missing or out of order.
-func restoreActions(min, text string, actions []action) (string, bool) {
+// placeholders in min, the minified marked text, and returns where they
+// landed. It reports false when a placeholder is missing or out of
+// order.
+func restoreActions(min, text string, actions []action) (string, []movedAction, bool) {
 	var out strings.Builder
+	moved := make([]movedAction, 0, len(actions))
 	out.Grow(len(min) + len(text))
 	rest := min
 	inTag := false
@@ -105,7 +123,7 @@ func restoreActions(min, text string, actions []action) (string, bool) {
 		p := placeholder(i)
 		j := strings.Index(rest, p)
 		if j < 0 {
-			return text, false
+			return text, nil, false
 		}
 		html := rest[:j]
 		if k := strings.LastIndexAny(html, "<>"); k >= 0 {
@@ -123,15 +141,16 @@ func restoreActions(min, text string, actions []action) (string, bool) {
 			html = trimBlockSpace(html, i > 0, true)
 		}
 		out.WriteString(html)
+		moved = append(moved, movedAction{from: a.start, to: out.Len(), length: len(a.text)})
 		out.WriteString(a.text)
 		rest = rest[j+len(p):]
 	}
 	if strings.Contains(rest, placeholderMark) {
-		return text, false
+		return text, nil, false
 	}
 
 	out.WriteString(trimBlockSpace(rest, len(actions) > 0, false))
-	return out.String(), true
+	return out.String(), moved, true
 }
 
 // precededBySpace reports whether the action a, at offset start of text,
