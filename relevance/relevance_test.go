@@ -117,7 +117,7 @@ func importMunich(t *testing.T, corpus, dir string) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := dldb.Write(dir, files); err != nil {
+	if _, err := dldb.Write(dir, files); err != nil {
 		t.Fatal(err)
 	}
 	sources := map[string]string{}
