@@ -83,3 +83,42 @@ func TestUpdateAlias(t *testing.T) {
 		})
 	}
 }
+
+// TestReviewDateOneDayAhead builds a page reviewed a day after the day
+// of the build, which the editor's time zone may give, and one reviewed
+// two days after, which is an error.
+func TestReviewDateOneDayAhead(t *testing.T) {
+	now := time.Date(2026, 12, 4, 23, 30, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		reviewed string
+		ok       bool
+	}{{"2026-12-05", true}, {"2026-12-06", false}} {
+		t.Run(tt.reviewed, func(t *testing.T) {
+			dir := writeFederation(t, nil)
+			file := filepath.Join(dir, "content", "nordstadt", "pages", "notdienste.md")
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			front, body, _ := strings.Cut(strings.TrimPrefix(string(data), "+++\n"), "+++\n")
+			var kept []string
+			for _, line := range strings.Split(front, "\n") {
+				if !strings.HasPrefix(line, "reviewed") && line != "" {
+					kept = append(kept, line)
+				}
+			}
+			page := "+++\n" + strings.Join(kept, "\n") + "\nreviewed = " + tt.reviewed + "\n+++\n" + body
+			if err := os.WriteFile(file, []byte(page), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err = Build(context.Background(), Options{ConfigPath: filepath.Join(dir, "sites.toml"),
+				ThemeDir: themeDir, Now: now})
+			if got := err == nil; got != tt.ok {
+				t.Errorf("build with reviewed = %s: error %v, want success %v", tt.reviewed, err, tt.ok)
+			}
+			if err != nil && !strings.Contains(err.Error(), "review date "+tt.reviewed+" is in the future") {
+				t.Errorf("build with reviewed = %s failed for another reason: %v", tt.reviewed, err)
+			}
+		})
+	}
+}

@@ -87,7 +87,8 @@ func section(a *txtar.Archive, name string) (string, bool) {
 // "errors" section must fail with every listed line in its message, and
 // without the text of each line that starts with "!"; one
 // without must succeed and produce the listed files ("path" exists,
-// "path: text" contains text, "!path" is absent).
+// "path: text" contains text, "!path" is absent) and report every line
+// of a "warnings" section among its warnings.
 func TestBuildCases(t *testing.T) {
 	cases, err := filepath.Glob("testdata/build/*.txtar")
 	if err != nil || len(cases) == 0 {
@@ -104,7 +105,7 @@ func TestBuildCases(t *testing.T) {
 			if name == "bom-crlf-nfd" {
 				rewriteBOMCRLFNFD(t, dir)
 			}
-			_, err = build(t, dir)
+			res, err := build(t, dir)
 			if want, ok := section(a, "errors"); ok {
 				checkErrors(t, err, want)
 				if _, statErr := os.Stat(filepath.Join(dir, "public")); !os.IsNotExist(statErr) {
@@ -117,6 +118,18 @@ func TestBuildCases(t *testing.T) {
 			}
 			files, _ := section(a, "files")
 			checkFiles(t, filepath.Join(dir, "public"), files)
+			if want, ok := section(a, "warnings"); ok {
+				var lines []string
+				for _, d := range res.Warnings {
+					lines = append(lines, d.Error())
+				}
+				got := strings.Join(lines, "\n")
+				for _, line := range strings.Split(strings.TrimSpace(want), "\n") {
+					if !strings.Contains(got, line) {
+						t.Errorf("warnings lack %q; got:\n%s", line, got)
+					}
+				}
+			}
 		})
 	}
 }

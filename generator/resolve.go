@@ -138,7 +138,16 @@ const (
 func (fc *federationContent) checkServiceMatter(src source, m *serviceMatter, kind serviceKind, diags *diag.List) {
 	if kind != communePage {
 		requireKey(src, "title", m.Title, `"..."`, diags)
-		requireKey(src, "summary", m.Summary, `"..."`, diags)
+		if kind == baseText {
+			requireKey(src, "summary", m.Summary, `"..."`, diags)
+		} else {
+			// A standalone page without a summary can go online, with an
+			// empty line in lists and search results. Imports of source
+			// systems without descriptions give such pages, and so does
+			// verbund new, for the editor to fill in.
+			recommendKey(src, "summary", m.Summary, `"..."`,
+				"lists and search results show no text for the page", diags)
+		}
 		if kind == baseText && len(m.LeiKa) == 0 {
 			requireKey(src, "leika", "", `"99..."`, diags)
 		}
@@ -197,9 +206,27 @@ func requireKey(src source, key, value, example string, diags *diag.List) {
 		"empty value of required front-matter key %q", key)
 }
 
-// checkReviewed reports a review date after the day of the build.
+// recommendKey warns, like requireKey reports an error, when the key
+// is missing or empty, and says what the page lacks without it.
+func recommendKey(src source, key, value, example, without string, diags *diag.List) {
+	if strings.TrimSpace(value) != "" {
+		return
+	}
+	if len(tomlpos.Find(src.frontMatter, []string{key})) == 0 {
+		diags.Warnf(src.path, 1, 1, "missing-key", "add "+key+" = "+example+" to the front matter",
+			"no front-matter key %q: %s", key, without)
+		return
+	}
+	p := keyPos(src, key)
+	diags.Warnf(src.path, p.Line, p.Column, "missing-key", "write the value: "+key+" = "+example,
+		"empty front-matter key %q: %s", key, without)
+}
+
+// checkReviewed reports a review date after the day of the build. A
+// date one day ahead passes, because the editor's day may have begun
+// while it is still the day before in UTC, the time of the build.
 func (fc *federationContent) checkReviewed(src source, d Date, diags *diag.List) {
-	if fc.today.IsZero() || !d.After(fc.today) {
+	if fc.today.IsZero() || !d.After(fc.today.AddDate(0, 0, 1)) {
 		return
 	}
 	p := keyPos(src, "reviewed")
