@@ -59,6 +59,9 @@ type loaded struct {
 // that reads bodies again as it renders (see decodeContent).
 func readContent(ctx context.Context, fsys fs.FS, prefix string, headOnly bool) ([]rawFile, error) {
 	var paths []string
+	// links are the paths that are symbolic links, which the walk tells
+	// without a system call per file.
+	links := map[string]bool{}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -72,6 +75,9 @@ func readContent(ctx context.Context, fsys fs.FS, prefix string, headOnly bool) 
 		}
 		if !d.IsDir() {
 			paths = append(paths, p)
+			if d.Type()&fs.ModeSymlink != 0 {
+				links[p] = true
+			}
 		}
 		return nil
 	})
@@ -87,9 +93,11 @@ func readContent(ctx context.Context, fsys fs.FS, prefix string, headOnly bool) 
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if lp := checkLink(fsys, p); lp != nil {
-				files[i] = linkFile(p, prefix, lp)
-				return nil
+			if links[p] {
+				if lp := checkLink(fsys, p); lp != nil {
+					files[i] = linkFile(p, prefix, lp)
+					return nil
+				}
 			}
 			src, err := fs.ReadFile(fsys, p)
 			if err != nil {
