@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -44,6 +45,10 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer ix.Close()
+	if !ix.HasLayouts() {
+		e.log.Warn("the search index has no page layouts, so the results page shows without the portals' theme; "+
+			"copy the layouts folder that the build writes next to the index", "folder", filepath.Join(*index, search.LayoutsDirName))
+	}
 	srv, err := search.NewServer(ix, search.Config{Logger: e.log})
 	if err != nil {
 		return err
@@ -51,11 +56,20 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	return serve(ctx, e, srv.HTTPServer(*addr), "search endpoint")
 }
 
-// serve runs hs until ctx ends, then shuts it down gracefully.
+// serve runs hs until ctx ends, then shuts it down gracefully. It logs
+// that hs listens only once it does.
 func serve(ctx context.Context, e *env, hs *http.Server, what string) error {
+	addr := hs.Addr
+	if addr == "" {
+		addr = ":http"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("starting the %s: %w", what, err)
+	}
 	errc := make(chan error, 1)
-	go func() { errc <- hs.ListenAndServe() }()
-	e.log.Info(what+" listening", "addr", hs.Addr)
+	go func() { errc <- hs.Serve(ln) }()
+	e.log.Info(what+" listening", "addr", ln.Addr().String())
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serving the %s: %w", what, err)

@@ -54,6 +54,9 @@ func open(dir string, readOnly bool) (*Index, error) {
 		return nil, fmt.Errorf("opening search index: %w", err)
 	}
 	if len(folders) == 0 {
+		if nested := filepath.Join(dir, "_search"); hasIndex(nested) {
+			return nil, fmt.Errorf("opening search index: %s contains no index, but %s does; give that folder", dir, nested)
+		}
 		return nil, fmt.Errorf("opening search index: %s contains no index; build the federation first", dir)
 	}
 	if !readOnly && len(folders) > 1 {
@@ -76,7 +79,8 @@ func open(dir string, readOnly bool) (*Index, error) {
 			for _, p := range partitions {
 				p.close()
 			}
-			return nil, fmt.Errorf("opening search index: %w", err)
+			return nil, fmt.Errorf("opening search index: %w; the index files are damaged or incomplete: "+
+				"build the federation again, or copy the whole %s folder again", err, dir)
 		}
 		partitions = append(partitions, ps...)
 	}
@@ -247,6 +251,16 @@ func openPartitions(indexDir string, n, first int, readOnly bool) ([]indexPartit
 	}
 	return partitions, nil
 }
+
+// hasIndex reports whether dir holds a search index that Open can open.
+func hasIndex(dir string) bool {
+	folders, err := ListFolders(dir)
+	return err == nil && len(folders) > 0
+}
+
+// HasLayouts reports whether the index has a page layout of any portal,
+// without which the results page is unthemed.
+func (ix *Index) HasLayouts() bool { return len(ix.layouts) > 0 }
 
 // Close closes the index.
 func (ix *Index) Close() error {

@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSearchStartErrors starts the search endpoint in ways an operator
+// gets wrong and checks that it says what is wrong before it claims to
+// listen.
+func TestSearchStartErrors(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	if code, stderr := buildExample(t, out); code != 0 {
+		t.Fatalf("build failed (%d): %s", code, stderr)
+	}
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+
+	damaged := filepath.Join(t.TempDir(), "_search")
+	if err := os.CopyFS(damaged, os.DirFS(filepath.Join(out, "_search"))); err != nil {
+		t.Fatal(err)
+	}
+	// Every file of the index's first partition loses its content.
+	part := filepath.Join(damaged, "index", "part-0")
+	if err := filepath.WalkDir(part, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			err = os.Truncate(p, 0)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name, index, addr string
+		want              string
+	}{
+		{"port in use", filepath.Join(out, "_search"), busy.Addr().String(), "starting the search endpoint"},
+		{"address without port", filepath.Join(out, "_search"), "127.0.0.1", "missing port"},
+		{"output folder given", out, "127.0.0.1:0", filepath.Join(out, "_search") + " does; give that folder"},
+		{"damaged index", damaged, "127.0.0.1:0", "build the federation again, or copy the whole " + damaged + " folder again"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := run(t, "search", "-index", tt.index, "-addr", tt.addr)
+			if code != 1 {
+				t.Errorf("exit %d, want 1", code)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("error output lacks %q:\n%s", tt.want, stderr)
+			}
+			if strings.Contains(stderr, "listening") {
+				t.Errorf("the endpoint claims to listen:\n%s", stderr)
+			}
+		})
+	}
+}
