@@ -83,7 +83,12 @@ func (s *Service) adminLookup(w http.ResponseWriter, r *http.Request) error {
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 		return errBadForm
 	}
-	email, _ := normalizeEmail(req.Email)
+	// loginEmail also finds the accounts of addresses that only earlier
+	// versions accepted.
+	email := loginEmail(req.Email)
+	if email == "" {
+		return errBadForm
+	}
 	acc, err := s.store.AccountByEmail(r.Context(), email)
 	if errors.Is(err, store.ErrNotFound) {
 		return errNotFound

@@ -126,13 +126,15 @@ func afterLoginTarget(ret, next string) string {
 }
 
 // auditAddress returns what the audit trail records of an address typed
-// at login: the address if normalizeEmail accepted it, else a fixed
-// marker, since people type their password into the wrong field.
+// at login: the address if normalizeEmail accepts it, else a fixed
+// marker, since people type their password into the wrong field. The
+// earlier addresses that loginEmail still looks up are not recorded
+// either, since a password with an @ would pass as one.
 func auditAddress(email string) string {
-	if email == "" {
-		return "invalid address"
+	if e, ok := normalizeEmail(email); ok {
+		return e
 	}
-	return email
+	return "invalid address"
 }
 
 // checkPassword verifies a login or re-authentication for an address, ""

@@ -29,6 +29,11 @@ func TestOIDCLoginInBrowser(t *testing.T) {
 	}
 	callback := &http.Server{ReadHeaderTimeout: 10 * time.Second,
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// Chromium also asks for /favicon.ico.
+			if r.URL.Path != "/callback" {
+				http.NotFound(w, r)
+				return
+			}
 			received <- r.URL.Query()
 			fmt.Fprintln(w, "Angemeldet beim Online-Dienst")
 		})}

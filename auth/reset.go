@@ -17,6 +17,11 @@ func (s *Service) forgotPage(w http.ResponseWriter, r *http.Request) error {
 // unknown one. Both get the same response, sent before the address is
 // looked up. A known address costs a token and an audit record in the
 // store, so waiting for them would reveal whether an account exists.
+// maxResetWork is the number of password reset requests whose lookup and
+// mail may run at once; more get 429, as a flood would anyway from the
+// rate limits.
+const maxResetWork = 64
+
 func (s *Service) forgot(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return errBadForm
@@ -37,23 +42,27 @@ func (s *Service) forgot(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 
+	// The lookup, the token and the mail happen after the response, on a
+	// goroutine of their own: a handler that did them itself would delay
+	// the next request on the same connection by their time, which
+	// differs between known and unknown addresses. A failure can only be
+	// logged, and the client closing the connection must not cancel the
+	// work. resetWork bounds how many run at once.
+	select {
+	case s.resetWork <- struct{}{}:
+	default:
+		return errTooMany
+	}
 	s.afterResponse.Add(1)
-	defer s.afterResponse.Done()
-	err := s.render(w, http.StatusOK, "message", page{Title: "E-Mail verschickt", Notice: msgMailSent})
-	if err != nil {
-		return err
-	}
-	if err := http.NewResponseController(w).Flush(); err != nil {
-		s.log.Warn("sending the password reset response early failed", "err", err)
-	}
-
-	// The response is out, so a failure can only be logged. The client
-	// may close the connection, which must not cancel the work.
 	ctx := context.WithoutCancel(r.Context())
-	if err := s.sendResetMail(ctx, ip, email); err != nil {
-		s.log.Error("password reset request failed", "err", err)
-	}
-	return nil
+	go func() {
+		defer func() { <-s.resetWork }()
+		defer s.afterResponse.Done()
+		if err := s.sendResetMail(ctx, ip, email); err != nil {
+			s.log.Error("password reset request failed", "err", err)
+		}
+	}()
+	return s.render(w, http.StatusOK, "message", page{Title: "E-Mail verschickt", Notice: msgMailSent})
 }
 
 // sendResetMail sends a reset link to email if it has an enabled

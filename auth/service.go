@@ -157,9 +157,12 @@ type Service struct {
 	hashSlots chan struct{}
 	markdown  goldmark.Markdown
 	sender    http.Handler
-	// afterResponse counts handlers still working after they sent their
-	// response; Close waits for them.
+	// afterResponse counts work still running after its response was
+	// sent; Close waits for it.
 	afterResponse sync.WaitGroup
+	// resetWork bounds the password reset requests whose mail is still
+	// being sent.
+	resetWork chan struct{}
 }
 
 // New sets up the service: it loads the configuration, opens the store
@@ -218,6 +221,7 @@ func (s *Service) applyDefaults() {
 		o.MaxConcurrentHashes = runtime.GOMAXPROCS(0)
 	}
 	s.hashSlots = make(chan struct{}, o.MaxConcurrentHashes)
+	s.resetWork = make(chan struct{}, maxResetWork)
 	s.argon = o.Argon2
 	s.argon.Memory = max(s.argon.Memory, DefaultArgon2.Memory)
 	s.argon.Time = max(s.argon.Time, DefaultArgon2.Time)
