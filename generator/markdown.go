@@ -96,7 +96,11 @@ func (m *markdown) parseMarkdown(src source, structured bool, diags *diag.List) 
 		diags.Errorf(src.path, 0, 0, "read", "", "reading the body: %v", err)
 	}
 	src.body = body
-	if i := invalidUTF8(body); i >= 0 {
+	if i := bytes.IndexByte(body, 0); i >= 0 {
+		line, col := offsetPosition(body, i)
+		diags.Errorf(src.path, src.bodyLine+line-1, col, "encoding", saveAsUTF8,
+			"file contains a NUL byte, so it is no UTF-8 text; it may be UTF-16 or binary")
+	} else if i := invalidUTF8(body); i >= 0 {
 		line, col := offsetPosition(body, i)
 		reportInvalidByte(src.path, src.bodyLine+line-1, col, body[i], diags)
 	}

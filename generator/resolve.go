@@ -66,7 +66,7 @@ type federationContent struct {
 // time of the build, which review dates may not be after.
 func resolve(cfg *federation.Config, cfgName string, l *loaded, now time.Time, diags *diag.List) *federationContent {
 	fc := &federationContent{cfg: cfg, byID: map[string]*Site{}, bases: l.bases,
-		today:  time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC),
+		today:  time.Date(now.UTC().Year(), now.UTC().Month(), now.UTC().Day(), 0, 0, 0, 0, time.UTC),
 		failed: l.failed}
 	for id := range l.bases {
 		fc.baseIDs = append(fc.baseIDs, id)

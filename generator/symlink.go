@@ -100,6 +100,11 @@ func (c contentFS) linkError(name string) *linkProblem {
 	case !info.Mode().IsRegular():
 		return &linkProblem{fmt.Sprintf("symbolic link to %q, which is no regular file", target),
 			symlinkHint + "remove the link"}
+	case !strings.EqualFold(filepath.Ext(resolved), filepath.Ext(name)):
+		// A page linked to a file of another kind, such as .env, would
+		// be read as content.
+		return &linkProblem{fmt.Sprintf("symbolic link to %q, a file of another kind than the link's name says", target),
+			symlinkHint + "link a file with the same extension as the link"}
 	}
 	return nil
 }

@@ -28,6 +28,7 @@ func TestSymlinks(t *testing.T) {
 		"schleife.md": "schleife.md",
 		"intern.md":   "notdienste.md",
 		"ordner":      "../offices",
+		"umgebung.md": "../../../sites.toml",
 	}
 	for name, target := range links {
 		if err := os.Symlink(target, filepath.Join(pages, name)); err != nil {
@@ -54,6 +55,7 @@ func TestSymlinks(t *testing.T) {
 		`content/nordstadt/pages/tot.md:1:1: symbolic link to "nirgends.md", which does not exist`,
 		`content/nordstadt/pages/schleife.md:1:1: symbolic link to "schleife.md" cannot be followed`,
 		`content/nordstadt/pages/ordner:1:1: symbolic link to the folder "../offices"`,
+		`content/nordstadt/pages/umgebung.md:1:1: symbolic link to "../../../sites.toml", a file of another kind`,
 		`content/suedheim/services/reisepass.md:3:1: unknown office "amt"`,
 	} {
 		if !strings.Contains(err.Error(), want) {
