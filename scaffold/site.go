@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -76,18 +78,58 @@ func NewSite(configPath string, cfg *federation.Config, opts SiteOptions) ([]str
 		}
 	}
 	startText := fmt.Sprintf("+++\ntitle = %s\n+++\n", tomlString("Willkommen in "+opts.Name))
-	if err := writeNew(start, []byte(startText)); err != nil {
-		return nil, err
-	}
 	officeText := fmt.Sprintf("+++\nname = %s\nstreet = \"\"\npostal_code = \"\"\ncity = %s\n+++\n",
 		tomlString("Rathaus "+opts.Name), tomlString(opts.Name))
-	if err := writeNew(officePath, []byte(officeText)); err != nil {
+	// On an error, the files written so far go again, so that the site
+	// can be added once the cause is fixed.
+	var written []string
+	undo := func(err error) ([]string, error) {
+		for _, p := range slices.Backward(written) {
+			_ = os.Remove(p)
+		}
 		return nil, err
 	}
-	if err := os.WriteFile(configPath, src, 0o644); err != nil {
-		return nil, err
+	for _, f := range []struct {
+		path, text string
+	}{{start, startText}, {officePath, officeText}} {
+		if err := writeNew(f.path, []byte(f.text)); err != nil {
+			return undo(err)
+		}
+		written = append(written, f.path)
+	}
+	if err := replaceFile(configPath, src); err != nil {
+		return undo(err)
 	}
 	return []string{configPath, start, officePath}, nil
+}
+
+// replaceFile replaces the file at path with data through a temporary
+// file in the same folder and a rename, so that the file is never half
+// written. The file keeps its permissions.
+func replaceFile(path string, data []byte) error {
+	mode := fs.FileMode(0o644)
+	if info, err := os.Stat(path); err == nil {
+		mode = info.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(data)
+	if closeErr := tmp.Close(); err == nil {
+		err = closeErr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), mode)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
 }
 
 // siteTable returns the [[site]] table of a new site, with a blank line

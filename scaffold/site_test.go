@@ -1,6 +1,9 @@
 package scaffold
 
 import (
+	"bytes"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -150,5 +153,42 @@ func TestLoadDraftReportsOtherErrors(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), `invalid key "12"`) {
 		t.Errorf("error %q does not name the invalid key", err)
+	}
+}
+
+// TestNewSiteFailureWritesNothing makes the second file of a new site
+// unwritable and checks that the first is removed again and sites.toml
+// is unchanged, so the site can be added once the cause is fixed.
+func TestNewSiteFailureWritesNothing(t *testing.T) {
+	config := copyExample(t)
+	cfg, err := LoadDraft(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A file where the offices folder belongs stops the office page.
+	site := filepath.Join(cfg.ContentDir, "lahn")
+	if err := os.MkdirAll(site, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(site, "offices"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts := SiteOptions{ID: "lahn", Name: "Lahn", Kind: "gemeinde", Key: "03454027", URL: "https://lahn.example"}
+	if _, err := NewSite(config, cfg, opts); err == nil {
+		t.Fatal("NewSite succeeded, want an error")
+	}
+	if _, err := os.Stat(filepath.Join(site, "_index.md")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the start page stayed after the error: %v", err)
+	}
+	after, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, after) {
+		t.Error("sites.toml changed although the site was not added")
 	}
 }
