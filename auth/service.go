@@ -56,8 +56,9 @@ type Options struct {
 	// DataDir holds the SQLite database, the key file, the audit log and
 	// the development outbox.
 	DataDir string
-	// DatabaseURL selects PostgreSQL when it starts with postgres://;
-	// empty selects SQLite in DataDir.
+	// DatabaseURL selects PostgreSQL: a postgres:// or postgresql:// URL
+	// or a key=value connection string. Any other value is rejected.
+	// Empty selects SQLite in DataDir.
 	DatabaseURL string
 	// Insecure serves plain HTTP and drops the Secure attribute and the
 	// __Host- prefix of cookies. It is allowed only on loopback.
@@ -326,14 +327,7 @@ func (s *Service) openStore(ctx context.Context) error {
 	if s.opts.Store != nil {
 		s.store = s.opts.Store
 	} else {
-		dsn := s.opts.DatabaseURL
-		if dsn == "" {
-			if s.opts.DataDir == "" {
-				return errors.New("no store: set DataDir for SQLite or DatabaseURL for PostgreSQL")
-			}
-			dsn = filepath.Join(s.opts.DataDir, store.SQLiteFile)
-		}
-		st, err := store.Open(ctx, dsn)
+		st, err := s.openOwnStore(ctx)
 		if err != nil {
 			return err
 		}
@@ -348,6 +342,22 @@ func (s *Service) openStore(ctx context.Context) error {
 	}
 	s.log.Info("account store opened", "backend", s.store.Backend(), "location", s.store.Location())
 	return nil
+}
+
+// openOwnStore opens PostgreSQL if DatabaseURL is set and SQLite in
+// DataDir otherwise. A DatabaseURL that is not a PostgreSQL connection
+// string is rejected, never taken as a SQLite file name.
+func (s *Service) openOwnStore(ctx context.Context) (store.Store, error) {
+	if dsn := s.opts.DatabaseURL; dsn != "" {
+		if err := store.CheckPostgresDSN(dsn); err != nil {
+			return nil, fmt.Errorf("invalid -database value: %w", err)
+		}
+		return store.OpenPostgres(ctx, dsn)
+	}
+	if s.opts.DataDir == "" {
+		return nil, errors.New("no store: set DataDir for SQLite or DatabaseURL for PostgreSQL")
+	}
+	return store.OpenSQLite(ctx, filepath.Join(s.opts.DataDir, store.SQLiteFile))
 }
 
 // setup prepares keys, mail, audit log, WebAuthn, templates and routes.

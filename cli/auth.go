@@ -25,7 +25,7 @@ func runAuth(ctx context.Context, e *env, args []string) error {
 	adminAddr := fs.String("admin-addr", "", "listen `address` of the admin API; empty serves none")
 	senderAddr := fs.String("sender-addr", "", "listen `address` of the sender API for administrations; empty serves none")
 	data := fs.String("data", "", "`folder` for the SQLite database, keys, audit log and development outbox")
-	database := fs.String("database", "", "PostgreSQL `URL` (postgres://...) instead of SQLite in -data")
+	database := fs.String("database", "", "PostgreSQL connection `string` (postgres://... URL or key=value pairs) instead of SQLite in -data")
 	insecure := fs.Bool("insecure", false, "serve plain HTTP on loopback for local development (cookies without Secure)")
 	production := fs.Bool("production", false, "refuse throw-away stores, insecure mode and the development outbox")
 	clientIP := fs.String("client-ip-header", "", "`header` a trusted reverse proxy sets to the client address, such as X-Forwarded-For")

@@ -7,9 +7,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -562,15 +562,49 @@ func TestRedactDSN(t *testing.T) {
 		"postgres://app:geheim@db.internal:5432/konto?sslmode=verify-full": "postgres://app:xxxxx@db.internal:5432/konto?sslmode=verify-full",
 		"postgres://db.internal/konto?password=geheim":                     "postgres://db.internal/konto?password=xxxxx",
 		"postgres://app@db.internal/konto":                                 "postgres://app@db.internal/konto",
+		"host=db.internal user=app password=geheim dbname=konto":           "host=db.internal user=app password=xxxxx dbname=konto",
+		"host=db.internal password = 'ge heim' dbname=konto":               "host=db.internal password = xxxxx dbname=konto",
+		"postgres://app:geheim@db.internal:port/konto":                     "(connection string, redacted because it does not parse as a URL)",
 	}
 	for in, want := range cases {
 		got := store.RedactDSN(in)
 		if got != want {
 			t.Errorf("RedactDSN(%q) = %q, want %q", in, got, want)
 		}
-		u, _ := url.Parse(got)
-		if p, _ := u.User.Password(); p == "geheim" {
+		if strings.Contains(got, "geheim") || strings.Contains(got, "heim'") {
 			t.Errorf("password left in %q", got)
+		}
+	}
+}
+
+func TestCheckPostgresDSN(t *testing.T) {
+	valid := []string{
+		"postgres://verbund@db.internal:5432/konto?sslmode=verify-full",
+		"postgresql://verbund@db.internal/konto",
+		"host=127.0.0.1 port=29542 user=postgres password=KvGeheim55 dbname=verbund_test sslmode=disable",
+		"dbname=konto",
+	}
+	for _, dsn := range valid {
+		if err := store.CheckPostgresDSN(dsn); err != nil {
+			t.Errorf("CheckPostgresDSN(%q) = %v, want nil", dsn, err)
+		}
+	}
+	invalid := []string{
+		"postgress://postgres:TypoGeheim1@db.internal:5432/konto",
+		"Postgres://postgres:TypoGeheim1@db.internal/konto",
+		"/var/lib/verbund-konto/accounts.db",
+		"konto",
+		"host=db.internal port=notaport password=TypoGeheim1",
+		"",
+	}
+	for _, dsn := range invalid {
+		err := store.CheckPostgresDSN(dsn)
+		if err == nil {
+			t.Errorf("CheckPostgresDSN(%q) = nil, want an error", dsn)
+			continue
+		}
+		if strings.Contains(err.Error(), "TypoGeheim1") {
+			t.Errorf("error repeats the password: %v", err)
 		}
 	}
 }
