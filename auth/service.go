@@ -188,7 +188,7 @@ func New(ctx context.Context, opts Options) (*Service, error) {
 	if err := s.openStore(ctx); err != nil {
 		return nil, err
 	}
-	if err := s.setup(); err != nil {
+	if err := s.setup(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -361,7 +361,7 @@ func (s *Service) openOwnStore(ctx context.Context) (store.Store, error) {
 }
 
 // setup prepares keys, mail, audit log, WebAuthn, templates and routes.
-func (s *Service) setup() error {
+func (s *Service) setup(ctx context.Context) error {
 	if s.opts.DataDir == "" {
 		return errors.New("no data folder: set DataDir for the key file and audit log")
 	}
@@ -370,14 +370,22 @@ func (s *Service) setup() error {
 		return fmt.Errorf("creating data folder: %w", err)
 	}
 
-	keys, err := loadKeyring(filepath.Join(s.opts.DataDir, KeyFile))
+	hasData, missing, err := s.checkKeyFiles(ctx)
 	if err != nil {
 		return err
 	}
 
-	s.keys = keys
+	if s.keys, err = loadKeyring(filepath.Join(s.opts.DataDir, KeyFile)); err != nil {
+		return err
+	}
+	if err := s.checkSealedKeys(ctx); err != nil {
+		return err
+	}
 	if s.oidcKeys, err = loadSigningKeys(filepath.Join(s.opts.DataDir, OIDCKeyFile)); err != nil {
 		return err
+	}
+	for _, name := range missing {
+		s.log.Info("created key file for a first start", "path", filepath.Join(s.opts.DataDir, name))
 	}
 
 	if err := s.setupMail(); err != nil {
@@ -408,7 +416,7 @@ func (s *Service) setup() error {
 		return err
 	}
 
-	if err := s.setupAdminToken(); err != nil {
+	if err := s.setupAdminToken(hasData); err != nil {
 		return err
 	}
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -607,4 +608,47 @@ func TestCheckPostgresDSN(t *testing.T) {
 			t.Errorf("error repeats the password: %v", err)
 		}
 	}
+}
+
+func TestStartupChecks(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		if err := s.Ping(ctx); err != nil {
+			t.Fatalf("Ping: %v", err)
+		}
+		has, err := s.HasAccounts(ctx)
+		if err != nil {
+			t.Fatalf("HasAccounts: %v", err)
+		}
+		if has {
+			t.Error("HasAccounts = true for a new store")
+		}
+		ids, err := s.SealedKeyIDs(ctx)
+		if err != nil {
+			t.Fatalf("SealedKeyIDs: %v", err)
+		}
+		if len(ids) != 0 {
+			t.Errorf("SealedKeyIDs of a new store = %q", ids)
+		}
+
+		t0 := time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)
+		secrets := []string{"ca9f3ca0.\x00\x01nonce", "ca9f3ca0.other", "7c1e9a02.\xff.x"}
+		for _, secret := range secrets {
+			a := newAccount(t, s, randomID()+"@example.org")
+			if err := s.PutTOTP(ctx, &store.TOTP{AccountID: a.ID, Secret: []byte(secret), CreatedAt: t0}); err != nil {
+				t.Fatalf("PutTOTP: %v", err)
+			}
+		}
+		if has, err := s.HasAccounts(ctx); err != nil || !has {
+			t.Errorf("HasAccounts with accounts = %v, %v; want true", has, err)
+		}
+		ids, err = s.SealedKeyIDs(ctx)
+		if err != nil {
+			t.Fatalf("SealedKeyIDs: %v", err)
+		}
+		slices.Sort(ids)
+		if want := []string{"7c1e9a02", "ca9f3ca0"}; !slices.Equal(ids, want) {
+			t.Errorf("SealedKeyIDs = %q, want %q", ids, want)
+		}
+	})
 }
