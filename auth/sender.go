@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -173,11 +172,14 @@ type receiptView struct {
 	// DeletedBy is "citizen", "sender", "retention" or "account".
 	DeletedBy      string `json:"deleted_by,omitempty"`
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	// Notice is the state of the e-mail that tells the citizen about the
+	// message: "pending", "sent", "failed" or "skipped".
+	Notice string `json:"notice,omitempty"`
 }
 
 func newReceiptView(r *store.Receipt) receiptView {
 	v := receiptView{ID: r.MessageID, Recipient: r.Recipient, SentAt: r.SentAt,
-		DeletedBy: r.DeletedBy, IdempotencyKey: r.IdempotencyKey, Status: "delivered"}
+		DeletedBy: r.DeletedBy, IdempotencyKey: r.IdempotencyKey, Notice: r.Notice, Status: "delivered"}
 	if !r.ReadAt.IsZero() {
 		t := r.ReadAt
 		v.ReadAt, v.Status = &t, "read"
@@ -260,25 +262,6 @@ func (s *Service) recall(w http.ResponseWriter, r *http.Request, from *sender) e
 		Actor: from.actor(), IP: s.clientIP(r), Result: "ok", Detail: "message " + rc.MessageID})
 	writeJSON(w, http.StatusOK, newReceiptView(rc))
 	return nil
-}
-
-// notifyNewMessage notifies the citizen by e-mail that a message arrived.
-// The e-mail names the sender and links to the mailbox, nothing more:
-// no subject, no content and no link that would open the message.
-func (s *Service) notifyNewMessage(ctx context.Context, accountID, site string) {
-	acc, err := s.store.AccountByID(ctx, accountID)
-	if err != nil {
-		s.log.Error("reading account for a message notice failed", "account", accountID, "err", err)
-		return
-	}
-	if !acc.DisabledAt.IsZero() {
-		return
-	}
-	err = s.sendMail(ctx, Message{To: acc.Email, Subject: "Neue Nachricht in Ihrem Bürgerkonto",
-		Body: mailNewMessage(s.cfg.Name, s.senderName(site), s.link("/postfach", nil))})
-	if err != nil {
-		s.log.Error("sending message notice failed", "account", accountID, "err", err)
-	}
 }
 
 // senderName returns the name citizens see for a site as a sender: its

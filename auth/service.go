@@ -107,6 +107,9 @@ type Options struct {
 	// PurgeInterval is how often Run removes expired messages, receipts,
 	// codes and tokens. Default 1 hour.
 	PurgeInterval time.Duration
+	// NoticeInterval is how often Run looks for notice e-mails of new
+	// messages that are due for another attempt. Default 1 minute.
+	NoticeInterval time.Duration
 	// MaxConcurrentHashes bounds how many argon2id computations run at
 	// once, each needing Argon2.Memory. Default GOMAXPROCS. Further
 	// logins wait for a free slot.
@@ -214,6 +217,9 @@ func (s *Service) applyDefaults() {
 	}
 	if o.PurgeInterval <= 0 {
 		o.PurgeInterval = time.Hour
+	}
+	if o.NoticeInterval <= 0 {
+		o.NoticeInterval = time.Minute
 	}
 	if o.MaxConcurrentHashes <= 0 {
 		o.MaxConcurrentHashes = runtime.GOMAXPROCS(0)
