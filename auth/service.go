@@ -161,6 +161,7 @@ type Service struct {
 	hashSlots chan struct{}
 	markdown  goldmark.Markdown
 	sender    http.Handler
+	health    healthLog
 	// afterResponse counts handlers still working after they sent their
 	// response; Close waits for them.
 	afterResponse sync.WaitGroup
