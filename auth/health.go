@@ -8,17 +8,28 @@ import (
 )
 
 // healthTimeout bounds the store check of a health request, so a load
-// balancer's probe gets an answer before its own timeout, which is
+// balancer's probe gets a response before its own timeout, which is
 // commonly a few seconds.
 const healthTimeout = 2 * time.Second
 
-// healthLog limits the log lines of failed health checks to one a
-// minute, because a load balancer probes every few seconds.
-type healthLog struct {
+// repeatLog limits a repeating log line to one a minute and counts the
+// repeats in between, for events that a client can trigger at will.
+type repeatLog struct {
 	// last is the Unix time in nanoseconds of the last line.
 	last atomic.Int64
-	// suppressed counts the failures since the last line.
+	// suppressed counts the events since the last line.
 	suppressed atomic.Int64
+}
+
+// due reports whether the event at now may be logged, and if so how many
+// events went unlogged since the last line.
+func (l *repeatLog) due(now time.Time) (bool, int64) {
+	last := l.last.Load()
+	if now.UnixNano()-last >= int64(time.Minute) && l.last.CompareAndSwap(last, now.UnixNano()) {
+		return true, l.suppressed.Swap(0)
+	}
+	l.suppressed.Add(1)
+	return false, 0
 }
 
 // healthz answers a load balancer: 200 "ok" if the store answers a query
@@ -28,13 +39,9 @@ func (s *Service) healthz(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	if err := s.store.Ping(ctx); err != nil {
-		now := time.Now().UnixNano()
-		last := s.health.last.Load()
-		if now-last >= int64(time.Minute) && s.health.last.CompareAndSwap(last, now) {
+		if ok, skipped := s.healthLog.due(time.Now()); ok {
 			s.log.Error("health check failed: store unavailable", "backend", s.store.Backend(),
-				"err", err, "failures_not_logged", s.health.suppressed.Swap(0))
-		} else {
-			s.health.suppressed.Add(1)
+				"err", err, "failures_not_logged", skipped)
 		}
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte("store unavailable\n"))

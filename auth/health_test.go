@@ -12,8 +12,8 @@ import (
 	"github.com/verbund/verbund/auth/store/storetest"
 )
 
-// hangingStore is a store whose Ping waits until its context ends, as a
-// database that accepts connections but does not answer.
+// hangingStore is a store whose Ping waits until its context ends, like
+// a database that accepts connections but never returns a result.
 type hangingStore struct {
 	store.Store
 	hang atomic.Bool

@@ -93,18 +93,28 @@ func (s *Service) senderAdapter(h senderHandler) http.Handler {
 var errBadCredential = &apiError{http.StatusUnauthorized, "invalid_credential",
 	"send a valid, unrevoked sender credential as Authorization: Bearer <token>"}
 
+// Markers that stand in the audit trail for a credential that has no ID
+// to record. The typed text is never recorded, because it may be a
+// secret or a password pasted into the wrong field.
+const (
+	noCredential        = "(none)"
+	malformedCredential = "(invalid)"
+)
+
 // authenticateSender checks the bearer token "vbs_<id>.<secret>".
 func (s *Service) authenticateSender(r *http.Request) (*sender, error) {
 	raw, ok := bearerToken(r)
+	if !ok {
+		if r.Header.Get("Authorization") == "" {
+			return nil, s.senderDenied(r, noCredential, "missing credential")
+		}
+		return nil, s.senderDenied(r, malformedCredential, "malformed credential")
+	}
 	rest, prefixed := strings.CutPrefix(raw, credentialPrefix)
 	id, secret, split := strings.Cut(rest, ".")
-	if !ok || !prefixed || !split || id == "" || secret == "" || len(raw) > 200 {
-		return nil, errBadCredential
-	}
-	if !validCredentialID(id) {
-		// Not the form of any credential: nothing to look up, and the
-		// audit trail records no typed text.
-		return nil, s.senderDenied(r, "(invalid)", "malformed credential")
+	if !prefixed || !split || secret == "" || len(raw) > 200 || !validCredentialID(id) {
+		// Not the form of any credential, so there is nothing to look up.
+		return nil, s.senderDenied(r, malformedCredential, "malformed credential")
 	}
 	c, err := s.store.CredentialByID(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
@@ -150,9 +160,22 @@ func bearerToken(r *http.Request) (string, bool) {
 	return token, token != ""
 }
 
+// senderDenied audits a rejected sender API request and returns the
+// error for the response. Beyond the per-address budget rateSenderAudit,
+// denials are counted in the service log instead, at most a line a
+// minute, so a flood cannot fill the audit trail.
 func (s *Service) senderDenied(r *http.Request, id, result string) error {
-	s.audit.record(r.Context(), s.now(), auditEntry{Event: "sender.denied", Actor: "credential " + id,
-		IP: s.clientIP(r), Result: result, Detail: r.Method + " " + r.URL.Path})
+	now := s.now()
+	ip := s.clientIP(r)
+	if !s.limits.allowClient(rateSenderAudit, ip, now) {
+		if ok, skipped := s.deniedLog.due(time.Now()); ok {
+			s.log.Warn("sender API requests rejected faster than the audit budget, not all are audited",
+				"ip", ip, "result", result, "unaudited_before", skipped)
+		}
+		return errBadCredential
+	}
+	s.audit.record(r.Context(), now, auditEntry{Event: "sender.denied", Actor: "credential " + id,
+		IP: ip, Result: result, Detail: r.Method + " " + r.URL.Path})
 	return errBadCredential
 }
 

@@ -161,7 +161,10 @@ type Service struct {
 	hashSlots chan struct{}
 	markdown  goldmark.Markdown
 	sender    http.Handler
-	health    healthLog
+	// healthLog and deniedLog limit the log lines of failed health
+	// checks and of unaudited sender API denials.
+	healthLog repeatLog
+	deniedLog repeatLog
 	// afterResponse counts handlers still working after they sent their
 	// response; Close waits for them.
 	afterResponse sync.WaitGroup
