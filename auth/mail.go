@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"mime"
 	"net"
@@ -64,8 +65,11 @@ func newSMTPMailer(opts SMTPOptions) (*smtpMailer, error) {
 	if _, _, err := net.SplitHostPort(opts.Addr); err != nil {
 		return nil, fmt.Errorf("invalid SMTP address %q: want host:port: %w", opts.Addr, err)
 	}
+	if opts.From == "" {
+		return nil, errors.New("missing sender address: set VERBUND_SMTP_FROM, such as konto@emsland.example")
+	}
 	if _, err := mail.ParseAddress(opts.From); err != nil {
-		return nil, fmt.Errorf("invalid sender address %q: %w", opts.From, err)
+		return nil, fmt.Errorf("invalid sender address %q in VERBUND_SMTP_FROM: %w", opts.From, err)
 	}
 	return &smtpMailer{opts: opts}, nil
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/verbund/verbund/auth"
@@ -35,6 +36,8 @@ func runAuth(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *data == "" {
+		fmt.Fprintln(fs.Output(), "missing -data: the folder for the key files and audit log "+
+			"(and the SQLite database unless -database is set), such as /var/lib/verbund-konto")
 		fs.Usage()
 		return errUsage
 	}
