@@ -20,7 +20,10 @@ import (
 // folder.
 const AdminTokenFile = "admin-token"
 
-func (s *Service) setupAdminToken() error {
+// setupAdminToken reads the admin token file, or creates it with a new
+// token. A new token on a store that holds accounts is logged as a warning,
+// because it differs from the token of the backup and of other replicas.
+func (s *Service) setupAdminToken(hasData bool) error {
 	if s.opts.AdminToken != "" {
 		s.adminToken = s.opts.AdminToken
 		return nil
@@ -35,6 +38,12 @@ func (s *Service) setupAdminToken() error {
 		data = []byte(base64.RawURLEncoding.EncodeToString(b) + "\n")
 		if err := os.WriteFile(path, data, 0o600); err != nil {
 			return fmt.Errorf("writing admin token file: %w", err)
+		}
+		if hasData {
+			s.log.Warn("created a new admin token, although the store holds accounts: "+
+				"copy admin-token from the backup or another replica to keep the previous token", "path", path)
+		} else {
+			s.log.Info("created admin token file for a first start", "path", path)
 		}
 	} else if err != nil {
 		return fmt.Errorf("reading admin token file: %w", err)

@@ -3,6 +3,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -10,24 +11,45 @@ import (
 	"github.com/verbund/verbund/auth/store"
 )
 
-// prepareDataDir creates the data folder readable by its owner only. An
-// existing folder, and a SQLite database in it, that other local users
-// can read is tightened to 0700 and 0600, and the change is logged,
-// because the database holds the citizens' messages.
+// secretFiles are the files of the data folder besides the SQLite
+// database that only the service's user may read: the keys, the admin
+// token and the audit trail.
+var secretFiles = []string{KeyFile, OIDCKeyFile, AdminTokenFile, AuditFile}
+
+// prepareDataDir creates the data folder readable by its owner only. It
+// tightens an existing folder that other local users can access to 0700,
+// and the SQLite database and the secret files in it to 0600, and logs
+// each change. These files contain the citizens' messages and the keys
+// that protect them, and key files edited during a key rotation often
+// keep the editor's mode 0644.
 func prepareDataDir(dir string, log *slog.Logger) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("creating data folder: %w", err)
 	}
 	if err := tightenMode(dir, 0o700, log); err != nil {
-		return fmt.Errorf("restricting data folder: %w", err)
+		return fmt.Errorf("restricting data folder: %w%s", err, ownerHint(err, dir))
 	}
 	db := filepath.Join(dir, store.SQLiteFile)
-	for _, p := range []string{db, db + "-wal", db + "-shm"} {
+	paths := []string{db, db + "-wal", db + "-shm"}
+	for _, name := range secretFiles {
+		paths = append(paths, filepath.Join(dir, name))
+	}
+	for _, p := range paths {
 		if err := tightenMode(p, 0o600, log); err != nil {
-			return fmt.Errorf("restricting SQLite file: %w", err)
+			return fmt.Errorf("restricting file in the data folder: %w%s", err, ownerHint(err, dir))
 		}
 	}
 	return nil
+}
+
+// ownerHint returns advice for a permission error: the files belong to
+// another user, and only their owner or root can change their mode.
+func ownerHint(err error, dir string) string {
+	if !errors.Is(err, fs.ErrPermission) {
+		return ""
+	}
+	return fmt.Sprintf("; the data folder or a file in it belongs to another user: "+
+		"give it to the user that runs verbund auth, for example with chown -R <user>: %s", dir)
 }
 
 // tightenMode sets path to mode if group or others have any permission

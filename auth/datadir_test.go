@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -29,6 +30,9 @@ func TestDataFolderPrivate(t *testing.T) {
 	provideSigningKey(t, dir)
 	db := filepath.Join(dir, store.SQLiteFile)
 	files := []string{db, db + "-wal", db + "-shm"}
+	for _, name := range secretFiles {
+		files = append(files, filepath.Join(dir, name))
+	}
 
 	start := func() (*Service, *syncBuffer) {
 		logs := &syncBuffer{}
@@ -84,7 +88,20 @@ func TestDataFolderPrivate(t *testing.T) {
 	svc, logs = start()
 	defer svc.Close()
 	checkModes("existing database")
-	if !strings.Contains(logs.String(), store.SQLiteFile) {
-		t.Errorf("tightening the database file was not logged:\n%s", logs)
+	for _, name := range []string{store.SQLiteFile, KeyFile, OIDCKeyFile, AdminTokenFile, AuditFile} {
+		if !strings.Contains(logs.String(), filepath.Join(dir, name)) {
+			t.Errorf("tightening %s was not logged:\n%s", name, logs)
+		}
+	}
+}
+
+func TestOwnerHintOnPermissionError(t *testing.T) {
+	err := &fs.PathError{Op: "chmod", Path: "/var/lib/verbund-konto", Err: fs.ErrPermission}
+	hint := ownerHint(err, "/var/lib/verbund-konto")
+	if !strings.Contains(hint, "chown") || !strings.Contains(hint, "/var/lib/verbund-konto") {
+		t.Errorf("hint for a permission error = %q, want chown and the folder", hint)
+	}
+	if got := ownerHint(fs.ErrNotExist, "/x"); got != "" {
+		t.Errorf("hint for another error = %q, want none", got)
 	}
 }

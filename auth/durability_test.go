@@ -138,9 +138,11 @@ func checkDurability(t *testing.T, bin, database string) {
 	}
 	d := durabilitySetup{bin: bin, config: config, data: t.TempDir(), database: database}
 	token := createCredentialWithCLI(t, d)
+	// The first start creates the key files, so the citizen is seeded
+	// afterwards, as a real one registers with a running service.
+	first := d.start(t, token)
 	handle, accountID := seedCitizen(t, d)
 
-	first := d.start(t, token)
 	acked := streamUntilKilled(t, first, token, handle)
 	if len(acked) < 20 {
 		t.Fatalf("only %d messages acknowledged before the kill:\n%s", len(acked), first.output.String())

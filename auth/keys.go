@@ -115,6 +115,16 @@ func parseKeyring(data []byte) (*keyring, error) {
 	return r, nil
 }
 
+// has reports whether the ring contains a key with this ID.
+func (r *keyring) has(id string) bool {
+	for _, k := range r.keys {
+		if k.id == id {
+			return true
+		}
+	}
+	return false
+}
+
 // derive returns a subkey of k for one purpose, so the same master key
 // never serves two algorithms.
 func (k masterKey) derive(purpose string) []byte {

@@ -344,6 +344,7 @@ func TestArgon2Parameters(t *testing.T) {
 
 	// A service with stronger parameters rehashes at the next login.
 	stronger := newHarness(t, withStore(h.store), withOptions(func(o *Options) {
+		o.DataDir = h.dataDir
 		o.Argon2 = Argon2Params{Memory: 19 * 1024, Time: 3, Threads: 1}
 	}))
 	if r := stronger.login(stronger.client(), "anna@example.org", testPassword); r.StatusCode != http.StatusSeeOther {
@@ -358,6 +359,7 @@ func TestArgon2Parameters(t *testing.T) {
 	}
 	// A failed login does not rehash.
 	weak := newHarness(t, withStore(h.store), withOptions(func(o *Options) {
+		o.DataDir = h.dataDir
 		o.Argon2 = Argon2Params{Memory: 20 * 1024, Time: 3, Threads: 1}
 	}))
 	weak.login(weak.client(), "anna@example.org", "falsches Passwort für den Test")

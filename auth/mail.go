@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"mime"
 	"net"
@@ -64,8 +65,11 @@ func newSMTPMailer(opts SMTPOptions) (*smtpMailer, error) {
 	if _, _, err := net.SplitHostPort(opts.Addr); err != nil {
 		return nil, fmt.Errorf("invalid SMTP address %q: want host:port: %w", opts.Addr, err)
 	}
+	if opts.From == "" {
+		return nil, errors.New("missing sender address: set VERBUND_SMTP_FROM, such as konto@emsland.example")
+	}
 	if _, err := mail.ParseAddress(opts.From); err != nil {
-		return nil, fmt.Errorf("invalid sender address %q: %w", opts.From, err)
+		return nil, fmt.Errorf("invalid sender address %q in VERBUND_SMTP_FROM: %w", opts.From, err)
 	}
 	return &smtpMailer{opts: opts}, nil
 }
@@ -197,8 +201,38 @@ func (m *outboxMailer) Send(_ context.Context, msg Message) error {
 	name := fmt.Sprintf("%s-%s.eml", time.Now().UTC().Format("20060102T150405.000000000"),
 		hex.EncodeToString(id))
 	data := formatMessage("konto@localhost", msg, m.now())
-	if err := os.WriteFile(filepath.Join(m.dir, name), data, 0o600); err != nil {
+	if err := writeFileAtomic(m.dir, name, data); err != nil {
 		return fmt.Errorf("writing message to outbox: %w", err)
+	}
+	return nil
+}
+
+// writeOutboxData writes to an outbox file; tests replace it to simulate
+// a full disk.
+var writeOutboxData = (*os.File).Write
+
+// writeFileAtomic writes data to a temporary file in dir, readable by its
+// owner only, and renames it to name once complete, so a full disk or a
+// crash never leaves a truncated file under that name.
+func writeFileAtomic(dir, name string, data []byte) error {
+	f, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = writeOutboxData(f, data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if closeErr := f.Close(); err == nil {
+		err = closeErr
+	}
+	if err == nil {
+		err = os.Rename(tmp, filepath.Join(dir, name))
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
 	}
 	return nil
 }

@@ -196,3 +196,12 @@ func TestSMTPOptionsChecked(t *testing.T) {
 		}
 	}
 }
+
+func TestSMTPMissingFromNamesVariable(t *testing.T) {
+	for _, from := range []string{"", "not an address"} {
+		_, err := newSMTPMailer(SMTPOptions{Addr: "mail.example.org:587", From: from})
+		if err == nil || !strings.Contains(err.Error(), "VERBUND_SMTP_FROM") {
+			t.Errorf("sender address %q: error %v, want one naming VERBUND_SMTP_FROM", from, err)
+		}
+	}
+}

@@ -18,6 +18,9 @@ const (
 	rateReset    rateClass = "reset"
 	rateCode     rateClass = "code"
 	rateMail     rateClass = "mail"
+	// rateSenderAudit bounds the audit entries of rejected sender API
+	// requests, so a flood of bad credentials cannot fill the audit log.
+	rateSenderAudit rateClass = "sender-audit"
 )
 
 // rateBudget is a token bucket: burst requests at once, then one every
@@ -36,6 +39,9 @@ var defaultBudgets = map[rateClass]rateBudget{
 	rateReset:    {burst: 5, interval: time.Minute},
 	rateCode:     {burst: 10, interval: 6 * time.Second},
 	rateMail:     {burst: 5, interval: 2 * time.Minute},
+	// A misconfigured administration retries a few times a minute, and
+	// a prober is audited at up to 1,200 requests an hour per address.
+	rateSenderAudit: {burst: 20, interval: 3 * time.Second},
 }
 
 // maxLimiterKeys bounds the limiter's memory. Beyond it, the least

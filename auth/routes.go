@@ -82,6 +82,7 @@ func (s *Service) routes() http.Handler {
 	handle("GET /api/sitzung", s.apiSession)
 	mux.Handle("OPTIONS /api/sitzung", http.HandlerFunc(s.apiPreflight))
 
+	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET "+themeCSSPath, s.serveThemeCSS)
 	mux.HandleFunc("GET "+logoPath, s.serveLogo)
 	static, _ := fs.Sub(staticFS, "static")

@@ -13,7 +13,8 @@ import (
 // gracefully. The citizens' handler listens on Options.Addr and, if set,
 // the admin API on Options.AdminAddr and the sender API on
 // Options.SenderAddr. Expired messages are purged on start and then every
-// Options.PurgeInterval.
+// Options.PurgeInterval, and failed notice e-mails are retried every
+// Options.NoticeInterval.
 //
 // NOTE: Run speaks plain HTTP. Outside insecure mode it expects a reverse
 // proxy in front that terminates TLS for the account URL.
@@ -35,6 +36,7 @@ func Run(ctx context.Context, opts Options) error {
 	purgeCtx, stopPurge := context.WithCancel(ctx)
 	defer stopPurge()
 	go s.purgeLoop(purgeCtx, s.opts.PurgeInterval)
+	go s.noticeLoop(purgeCtx, s.opts.NoticeInterval)
 
 	servers := []*http.Server{newServer(s.opts.Addr, s.Handler())}
 	if s.opts.AdminAddr != "" {

@@ -126,13 +126,14 @@ func TestRunPurgesOnStartAndOnSchedule(t *testing.T) {
 
 	// With an interval of an hour, only the purge on start can remove
 	// the first message before the listener accepts requests.
-	stop := startRun(t, st, time.Hour)
+	dataDir := keyedDataDir(t)
+	stop := startRun(t, st, dataDir, time.Hour)
 	if !removed("before-start") {
 		t.Error("expired message not purged before the service started listening")
 	}
 	stop()
 
-	stop = startRun(t, st, 50*time.Millisecond)
+	stop = startRun(t, st, dataDir, 50*time.Millisecond)
 	defer stop()
 	expired("while-running")
 	for range 200 {
@@ -146,7 +147,7 @@ func TestRunPurgesOnStartAndOnSchedule(t *testing.T) {
 
 // startRun runs the service on st until the returned function is called,
 // and returns once the citizens' listener accepts requests.
-func startRun(t *testing.T, st store.Store, purgeInterval time.Duration) func() {
+func startRun(t *testing.T, st store.Store, dataDir string, purgeInterval time.Duration) func() {
 	t.Helper()
 	addr := freeAddr(t)
 	_, port, _ := net.SplitHostPort(addr)
@@ -154,7 +155,7 @@ func startRun(t *testing.T, st store.Store, purgeInterval time.Duration) func() 
 	done := make(chan error, 1)
 	go func() {
 		done <- Run(ctx, Options{Config: testConfig("http://localhost:" + port), Addr: addr,
-			DataDir: t.TempDir(), Insecure: true, Store: st, PurgeInterval: purgeInterval})
+			DataDir: dataDir, Insecure: true, Store: st, PurgeInterval: purgeInterval})
 	}()
 	stop := func() {
 		cancel()

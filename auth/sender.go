@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -94,18 +93,28 @@ func (s *Service) senderAdapter(h senderHandler) http.Handler {
 var errBadCredential = &apiError{http.StatusUnauthorized, "invalid_credential",
 	"send a valid, unrevoked sender credential as Authorization: Bearer <token>"}
 
+// Markers that stand in the audit trail for a credential that has no ID
+// to record. The typed text is never recorded, because it may be a
+// secret or a password pasted into the wrong field.
+const (
+	noCredential        = "(none)"
+	malformedCredential = "(invalid)"
+)
+
 // authenticateSender checks the bearer token "vbs_<id>.<secret>".
 func (s *Service) authenticateSender(r *http.Request) (*sender, error) {
 	raw, ok := bearerToken(r)
+	if !ok {
+		if r.Header.Get("Authorization") == "" {
+			return nil, s.senderDenied(r, noCredential, "missing credential")
+		}
+		return nil, s.senderDenied(r, malformedCredential, "malformed credential")
+	}
 	rest, prefixed := strings.CutPrefix(raw, credentialPrefix)
 	id, secret, split := strings.Cut(rest, ".")
-	if !ok || !prefixed || !split || id == "" || secret == "" || len(raw) > 200 {
-		return nil, errBadCredential
-	}
-	if !validCredentialID(id) {
-		// Not the form of any credential: nothing to look up, and the
-		// audit trail records no typed text.
-		return nil, s.senderDenied(r, "(invalid)", "malformed credential")
+	if !prefixed || !split || secret == "" || len(raw) > 200 || !validCredentialID(id) {
+		// Not the form of any credential, so there is nothing to look up.
+		return nil, s.senderDenied(r, malformedCredential, "malformed credential")
 	}
 	c, err := s.store.CredentialByID(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
@@ -151,9 +160,22 @@ func bearerToken(r *http.Request) (string, bool) {
 	return token, token != ""
 }
 
+// senderDenied audits a rejected sender API request and returns the
+// error for the response. Beyond the per-address budget rateSenderAudit,
+// denials are counted in the service log instead, at most a line a
+// minute, so a flood cannot fill the audit trail.
 func (s *Service) senderDenied(r *http.Request, id, result string) error {
-	s.audit.record(r.Context(), s.now(), auditEntry{Event: "sender.denied", Actor: "credential " + id,
-		IP: s.clientIP(r), Result: result, Detail: r.Method + " " + r.URL.Path})
+	now := s.now()
+	ip := s.clientIP(r)
+	if !s.limits.allowClient(rateSenderAudit, ip, now) {
+		if ok, skipped := s.deniedLog.due(time.Now()); ok {
+			s.log.Warn("sender API requests rejected faster than the audit budget, not all are audited",
+				"ip", ip, "result", result, "unaudited_before", skipped)
+		}
+		return errBadCredential
+	}
+	s.audit.record(r.Context(), now, auditEntry{Event: "sender.denied", Actor: "credential " + id,
+		IP: ip, Result: result, Detail: r.Method + " " + r.URL.Path})
 	return errBadCredential
 }
 
@@ -173,11 +195,14 @@ type receiptView struct {
 	// DeletedBy is "citizen", "sender", "retention" or "account".
 	DeletedBy      string `json:"deleted_by,omitempty"`
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	// Notice is the state of the e-mail that tells the citizen about the
+	// message: "pending", "sent", "failed" or "skipped".
+	Notice string `json:"notice,omitempty"`
 }
 
 func newReceiptView(r *store.Receipt) receiptView {
 	v := receiptView{ID: r.MessageID, Recipient: r.Recipient, SentAt: r.SentAt,
-		DeletedBy: r.DeletedBy, IdempotencyKey: r.IdempotencyKey, Status: "delivered"}
+		DeletedBy: r.DeletedBy, IdempotencyKey: r.IdempotencyKey, Notice: r.Notice, Status: "delivered"}
 	if !r.ReadAt.IsZero() {
 		t := r.ReadAt
 		v.ReadAt, v.Status = &t, "read"
@@ -260,25 +285,6 @@ func (s *Service) recall(w http.ResponseWriter, r *http.Request, from *sender) e
 		Actor: from.actor(), IP: s.clientIP(r), Result: "ok", Detail: "message " + rc.MessageID})
 	writeJSON(w, http.StatusOK, newReceiptView(rc))
 	return nil
-}
-
-// notifyNewMessage notifies the citizen by e-mail that a message arrived.
-// The e-mail names the sender and links to the mailbox, nothing more:
-// no subject, no content and no link that would open the message.
-func (s *Service) notifyNewMessage(ctx context.Context, accountID, site string) {
-	acc, err := s.store.AccountByID(ctx, accountID)
-	if err != nil {
-		s.log.Error("reading account for a message notice failed", "account", accountID, "err", err)
-		return
-	}
-	if !acc.DisabledAt.IsZero() {
-		return
-	}
-	err = s.sendMail(ctx, Message{To: acc.Email, Subject: "Neue Nachricht in Ihrem Bürgerkonto",
-		Body: mailNewMessage(s.cfg.Name, s.senderName(site), s.link("/postfach", nil))})
-	if err != nil {
-		s.log.Error("sending message notice failed", "account", accountID, "err", err)
-	}
 }
 
 // senderName returns the name citizens see for a site as a sender: its

@@ -113,7 +113,7 @@ func (s *Service) sendMessage(w http.ResponseWriter, r *http.Request, from *send
 
 	s.audit.record(ctx, rc.SentAt, auditEntry{Event: "message.send", AccountID: rc.AccountID,
 		Actor: from.actor(), IP: s.clientIP(r), Result: "ok", Detail: "message " + rc.MessageID})
-	s.notifyNewMessage(ctx, rc.AccountID, rc.Site)
+	s.deliverNotice(ctx, rc)
 	w.Header().Set("Location", "/v1/messages/"+rc.MessageID)
 	writeJSON(w, http.StatusCreated, newReceiptView(rc))
 	return nil
@@ -275,7 +275,11 @@ func (s *Service) storeMessage(ctx context.Context, from *sender, msg *outgoing)
 	}
 	rc := &store.Receipt{MessageID: id, Site: m.Site, AccountID: m.AccountID,
 		Recipient: msg.handle.Subject, IdempotencyKey: msg.key, SentAt: now,
-		KeepUntil: later(now.Add(s.opts.EvidenceRetention), m.ExpiresAt)}
+		KeepUntil: later(now.Add(s.opts.EvidenceRetention), m.ExpiresAt),
+		// The request sends the notice itself. If it ends before it
+		// records the outcome, the retry loop takes the notice over
+		// once this lease has passed.
+		Notice: store.NoticePending, NoticeNextAt: now.Add(noticeDelay(1))}
 	if err := s.store.CreateMessage(ctx, m, msg.atts, rc); err != nil {
 		return nil, err
 	}

@@ -313,3 +313,60 @@ func TestLabelsRejectSpoofingCharacters(t *testing.T) {
 		}
 	}
 }
+
+func TestSenderDeniedAuditsEveryForm(t *testing.T) {
+	h := newHarness(t)
+	headers := map[string]string{
+		"":                                   "missing credential",
+		"Basic R2VoZWltMTIzOkdlaGVpbTEyMw==": "malformed credential",
+		"Bearer Geheim123":                   "malformed credential",
+		"Bearer vbs_Geheim123":               "malformed credential",
+		"Bearer vbs_0123456789abcdef.":       "malformed credential",
+		"Bearer Geheim123" + strings.Repeat("x", 300): "malformed credential",
+	}
+	for header, result := range headers {
+		before, _ := auditLines(t, h)
+		req, _ := http.NewRequest("GET", h.senderAPI()+"/v1/messages", nil)
+		if header != "" {
+			req.Header.Set("Authorization", header)
+		}
+		if r := h.do(http.DefaultClient, req); r.StatusCode != http.StatusUnauthorized {
+			t.Errorf("Authorization %.30q: status %d, want 401", header, r.StatusCode)
+		}
+		lines, raw := auditLines(t, h)
+		if len(lines) != len(before)+1 {
+			t.Errorf("Authorization %.30q: %d audit lines, want 1", header, len(lines)-len(before))
+			continue
+		}
+		last := lines[len(lines)-1]
+		if last["msg"] != "sender.denied" || last["result"] != result {
+			t.Errorf("Authorization %.30q: audit line %v, want sender.denied with %q", header, last, result)
+		}
+		if strings.Contains(raw, "Geheim123") || strings.Contains(raw, "R2VoZWlt") {
+			t.Errorf("audit log contains the typed credential:\n%s", raw)
+		}
+	}
+}
+
+func TestSenderDeniedAuditBounded(t *testing.T) {
+	h := newHarness(t, withRateLimits())
+	for range 100 {
+		if r := h.callSender("GET", "/v1/messages", "Geheim123", nil); r.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("status %d, want 401", r.StatusCode)
+		}
+	}
+	lines, _ := auditLines(t, h)
+	denied := 0
+	for _, l := range lines {
+		if l["msg"] == "sender.denied" {
+			denied++
+		}
+	}
+	budget := defaultBudgets[rateSenderAudit].burst
+	if denied < budget || denied > budget+2 {
+		t.Errorf("%d of 100 denied requests audited, want about %d", denied, budget)
+	}
+	if !strings.Contains(h.logs.String(), "not all are audited") {
+		t.Errorf("unaudited denials not logged:\n%s", h.logs)
+	}
+}

@@ -56,8 +56,9 @@ type Options struct {
 	// DataDir holds the SQLite database, the key file, the audit log and
 	// the development outbox.
 	DataDir string
-	// DatabaseURL selects PostgreSQL when it starts with postgres://;
-	// empty selects SQLite in DataDir.
+	// DatabaseURL selects PostgreSQL: a postgres:// or postgresql:// URL
+	// or a key=value connection string. Any other value is rejected.
+	// Empty selects SQLite in DataDir.
 	DatabaseURL string
 	// Insecure serves plain HTTP and drops the Secure attribute and the
 	// __Host- prefix of cookies. It is allowed only on loopback.
@@ -106,6 +107,9 @@ type Options struct {
 	// PurgeInterval is how often Run removes expired messages, receipts,
 	// codes and tokens. Default 1 hour.
 	PurgeInterval time.Duration
+	// NoticeInterval is how often Run looks for notice e-mails of new
+	// messages that are due for another attempt. Default 1 minute.
+	NoticeInterval time.Duration
 	// MaxConcurrentHashes bounds how many argon2id computations run at
 	// once, each needing Argon2.Memory. Default GOMAXPROCS. Further
 	// logins wait for a free slot.
@@ -157,6 +161,10 @@ type Service struct {
 	hashSlots chan struct{}
 	markdown  goldmark.Markdown
 	sender    http.Handler
+	// healthLog and deniedLog limit the log lines of failed health
+	// checks and of unaudited sender API denials.
+	healthLog repeatLog
+	deniedLog repeatLog
 	// afterResponse counts work still running after its response was
 	// sent; Close waits for it.
 	afterResponse sync.WaitGroup
@@ -190,7 +198,7 @@ func New(ctx context.Context, opts Options) (*Service, error) {
 	if err := s.openStore(ctx); err != nil {
 		return nil, err
 	}
-	if err := s.setup(); err != nil {
+	if err := s.setup(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -216,6 +224,9 @@ func (s *Service) applyDefaults() {
 	}
 	if o.PurgeInterval <= 0 {
 		o.PurgeInterval = time.Hour
+	}
+	if o.NoticeInterval <= 0 {
+		o.NoticeInterval = time.Minute
 	}
 	if o.MaxConcurrentHashes <= 0 {
 		o.MaxConcurrentHashes = runtime.GOMAXPROCS(0)
@@ -330,14 +341,7 @@ func (s *Service) openStore(ctx context.Context) error {
 	if s.opts.Store != nil {
 		s.store = s.opts.Store
 	} else {
-		dsn := s.opts.DatabaseURL
-		if dsn == "" {
-			if s.opts.DataDir == "" {
-				return errors.New("no store: set DataDir for SQLite or DatabaseURL for PostgreSQL")
-			}
-			dsn = filepath.Join(s.opts.DataDir, store.SQLiteFile)
-		}
-		st, err := store.Open(ctx, dsn)
+		st, err := s.openOwnStore(ctx)
 		if err != nil {
 			return err
 		}
@@ -354,8 +358,24 @@ func (s *Service) openStore(ctx context.Context) error {
 	return nil
 }
 
+// openOwnStore opens PostgreSQL if DatabaseURL is set and SQLite in
+// DataDir otherwise. A DatabaseURL that is not a PostgreSQL connection
+// string is rejected, never taken as a SQLite file name.
+func (s *Service) openOwnStore(ctx context.Context) (store.Store, error) {
+	if dsn := s.opts.DatabaseURL; dsn != "" {
+		if err := store.CheckPostgresDSN(dsn); err != nil {
+			return nil, fmt.Errorf("invalid -database value: %w", err)
+		}
+		return store.OpenPostgres(ctx, dsn)
+	}
+	if s.opts.DataDir == "" {
+		return nil, errors.New("no store: set DataDir for SQLite or DatabaseURL for PostgreSQL")
+	}
+	return store.OpenSQLite(ctx, filepath.Join(s.opts.DataDir, store.SQLiteFile))
+}
+
 // setup prepares keys, mail, audit log, WebAuthn, templates and routes.
-func (s *Service) setup() error {
+func (s *Service) setup(ctx context.Context) error {
 	if s.opts.DataDir == "" {
 		return errors.New("no data folder: set DataDir for the key file and audit log")
 	}
@@ -364,14 +384,22 @@ func (s *Service) setup() error {
 		return fmt.Errorf("creating data folder: %w", err)
 	}
 
-	keys, err := loadKeyring(filepath.Join(s.opts.DataDir, KeyFile))
+	hasData, missing, err := s.checkKeyFiles(ctx)
 	if err != nil {
 		return err
 	}
 
-	s.keys = keys
+	if s.keys, err = loadKeyring(filepath.Join(s.opts.DataDir, KeyFile)); err != nil {
+		return err
+	}
+	if err := s.checkSealedKeys(ctx); err != nil {
+		return err
+	}
 	if s.oidcKeys, err = loadSigningKeys(filepath.Join(s.opts.DataDir, OIDCKeyFile)); err != nil {
 		return err
+	}
+	for _, name := range missing {
+		s.log.Info("created key file for a first start", "path", filepath.Join(s.opts.DataDir, name))
 	}
 
 	if err := s.setupMail(); err != nil {
@@ -402,7 +430,7 @@ func (s *Service) setup() error {
 		return err
 	}
 
-	if err := s.setupAdminToken(); err != nil {
+	if err := s.setupAdminToken(hasData); err != nil {
 		return err
 	}
 

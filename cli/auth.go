@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/verbund/verbund/auth"
@@ -25,7 +26,7 @@ func runAuth(ctx context.Context, e *env, args []string) error {
 	adminAddr := fs.String("admin-addr", "", "listen `address` of the admin API; empty serves none")
 	senderAddr := fs.String("sender-addr", "", "listen `address` of the sender API for administrations; empty serves none")
 	data := fs.String("data", "", "`folder` for the SQLite database, keys, audit log and development outbox")
-	database := fs.String("database", "", "PostgreSQL `URL` (postgres://...) instead of SQLite in -data")
+	database := fs.String("database", "", "PostgreSQL connection `string` (postgres://... URL or key=value pairs) instead of SQLite in -data")
 	insecure := fs.Bool("insecure", false, "serve plain HTTP on loopback for local development (cookies without Secure)")
 	production := fs.Bool("production", false, "refuse throw-away stores, insecure mode and the development outbox")
 	clientIP := fs.String("client-ip-header", "", "`header` a trusted reverse proxy sets to the client address, such as X-Forwarded-For")
@@ -35,6 +36,8 @@ func runAuth(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *data == "" {
+		fmt.Fprintln(fs.Output(), "missing -data: the folder for the key files and audit log "+
+			"(and the SQLite database unless -database is set), such as /var/lib/verbund-konto")
 		fs.Usage()
 		return errUsage
 	}

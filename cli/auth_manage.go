@@ -20,7 +20,7 @@ func addStoreFlags(fs *flag.FlagSet) storeFlags {
 	return storeFlags{
 		config:   fs.String("config", "sites.toml", "path of the federation's `sites.toml`"),
 		data:     fs.String("data", "", "data `folder` of the account service"),
-		database: fs.String("database", "", "PostgreSQL `URL` (postgres://...) instead of SQLite in -data"),
+		database: fs.String("database", "", "PostgreSQL connection `string` (postgres://... URL or key=value pairs) instead of SQLite in -data"),
 	}
 }
 

@@ -73,3 +73,14 @@ func TestAuthClientsCommands(t *testing.T) {
 		}
 	}
 }
+
+func TestAuthWithoutDataNamesFlag(t *testing.T) {
+	code, _, stderr := run(t, "auth", "-config", "sites.toml")
+	if code != 2 {
+		t.Errorf("exit code %d, want 2", code)
+	}
+	first, _, _ := strings.Cut(stderr, "\n")
+	if !strings.Contains(first, "missing -data") {
+		t.Errorf("first line of the output = %q, want it to name -data", first)
+	}
+}

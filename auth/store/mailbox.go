@@ -72,7 +72,28 @@ type Receipt struct {
 	// "retention" or "account".
 	DeletedBy string
 	KeepUntil time.Time
+	// Notice is the state of the e-mail that tells the citizen about
+	// the message: NoticePending, NoticeSent, NoticeFailed or
+	// NoticeSkipped, and empty for messages stored before notices were
+	// recorded.
+	Notice string
+	// NoticeAttempts counts the attempts to send the notice.
+	NoticeAttempts int
+	// NoticeNextAt is when a pending notice is due to be sent again.
+	NoticeNextAt time.Time
 }
+
+// States of a message's notice e-mail.
+const (
+	// NoticePending waits for a first or a further attempt.
+	NoticePending = "pending"
+	NoticeSent    = "sent"
+	// NoticeFailed gave up after the last attempt failed.
+	NoticeFailed = "failed"
+	// NoticeSkipped needs no e-mail: the account is disabled or deleted,
+	// or the message was read or removed before an attempt succeeded.
+	NoticeSkipped = "skipped"
+)
 
 // Who removed a message's content.
 const (
@@ -146,6 +167,17 @@ type MailboxStore interface {
 	RecallMessage(ctx context.Context, site, messageID string, at time.Time) (*Receipt, error)
 	// ListAccountReceipts returns the receipts of an account's messages.
 	ListAccountReceipts(ctx context.Context, accountID string) ([]Receipt, error)
+
+	// DueNotices returns up to limit receipts whose notice is pending
+	// and due by now, the longest due first.
+	DueNotices(ctx context.Context, now time.Time, limit int) ([]Receipt, error)
+	// ClaimNotice moves a pending notice's next attempt from seen to
+	// next and reports whether it did. Only one of several replicas that
+	// saw the same due notice claims it.
+	ClaimNotice(ctx context.Context, messageID string, seen, next time.Time) (bool, error)
+	// SetNotice records the state of a message's notice after an
+	// attempt.
+	SetNotice(ctx context.Context, messageID, notice string, attempts int, next time.Time) error
 
 	// PurgeMessages removes the content of messages whose retention
 	// period ended by now and receipts kept past their KeepUntil. It

@@ -322,3 +322,54 @@ func TestSessionWithAccount(t *testing.T) {
 		}
 	})
 }
+
+func TestNoticeQueue(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		anna := newAccount(t, s, "anna@example.org")
+		m := newMessage(t, s, "lingen", anna.ID, "", t0)
+		if err := s.SetNotice(ctx, m.ID, store.NoticePending, 1, t0.Add(time.Minute)); err != nil {
+			t.Fatalf("SetNotice: %v", err)
+		}
+
+		due, err := s.DueNotices(ctx, t0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(due) != 0 {
+			t.Errorf("DueNotices before the time = %d receipts, want 0", len(due))
+		}
+		due, err = s.DueNotices(ctx, t0.Add(time.Minute), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(due) != 1 || due[0].MessageID != m.ID || due[0].NoticeAttempts != 1 {
+			t.Fatalf("DueNotices = %+v, want the pending notice after one attempt", due)
+		}
+
+		seen := due[0].NoticeNextAt
+		claimed, err := s.ClaimNotice(ctx, m.ID, seen, t0.Add(time.Hour))
+		if err != nil || !claimed {
+			t.Fatalf("first ClaimNotice = %v, %v; want true", claimed, err)
+		}
+		claimed, err = s.ClaimNotice(ctx, m.ID, seen, t0.Add(time.Hour))
+		if err != nil || claimed {
+			t.Errorf("second ClaimNotice = %v, %v; want false", claimed, err)
+		}
+
+		if err := s.SetNotice(ctx, m.ID, store.NoticeSent, 2, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		rc, err := s.ReceiptForSite(ctx, "lingen", m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rc.Notice != store.NoticeSent || rc.NoticeAttempts != 2 {
+			t.Errorf("receipt notice = %q after %d attempts, want sent after 2", rc.Notice, rc.NoticeAttempts)
+		}
+		due, err = s.DueNotices(ctx, t0.Add(48*time.Hour), 10)
+		if err != nil || len(due) != 0 {
+			t.Errorf("DueNotices after sending = %d, %v; want none", len(due), err)
+		}
+	})
+}

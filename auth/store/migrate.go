@@ -189,6 +189,14 @@ var migrations = []string{
 	CREATE INDEX message_receipts_keep ON message_receipts(keep_until);
 	CREATE UNIQUE INDEX message_receipts_key ON message_receipts(site, idempotency_key)
 		WHERE idempotency_key <> ''`,
+
+	// 3: the state of the notice e-mail of each message, so a failed
+	// notice is retried and the sender API reports it.
+	`ALTER TABLE message_receipts ADD COLUMN notice TEXT NOT NULL DEFAULT '';
+	ALTER TABLE message_receipts ADD COLUMN notice_attempts INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE message_receipts ADD COLUMN notice_next_at BIGINT NOT NULL DEFAULT 0;
+	CREATE INDEX message_receipts_notice ON message_receipts(notice_next_at)
+		WHERE notice = 'pending'`,
 }
 
 // migrate brings the schema up to date. On PostgreSQL an advisory lock

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"time"
@@ -24,7 +25,9 @@ const SQLiteFile = "accounts.db"
 // Open opens the store that dsn names and brings its schema up to date.
 // A dsn starting with postgres:// or postgresql:// opens PostgreSQL;
 // anything else is the path of a SQLite file, and ":memory:" an in-memory
-// database for tests.
+// database for tests. Callers that take a PostgreSQL connection string
+// from a user check it with CheckPostgresDSN and call OpenPostgres, so a
+// mistyped URL does not become a SQLite file name.
 func Open(ctx context.Context, dsn string) (Store, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		return OpenPostgres(ctx, dsn)
@@ -273,14 +276,56 @@ func isPostgresUnique(err error) bool {
 	return errors.As(err, &e) && e.Code == "23505"
 }
 
-// RedactDSN returns dsn with its password replaced, for logs.
+// errInvalidPostgresDSN never contains the value it rejects, because a
+// connection string may contain a password.
+var errInvalidPostgresDSN = errors.New("want a PostgreSQL URL such as " +
+	"postgres://verbund@db.internal:5432/konto?sslmode=verify-full (scheme postgres:// or postgresql://) " +
+	"or a key=value connection string such as \"host=db.internal dbname=konto user=verbund\"; " +
+	"the value is not shown because it may contain a password")
+
+// keywordPattern matches the start of a key=value connection string.
+var keywordPattern = regexp.MustCompile(`^\s*[a-z_]+\s*=`)
+
+// CheckPostgresDSN returns an error unless dsn is a PostgreSQL connection
+// string in one of the two forms libpq and pgx accept: a postgres:// or
+// postgresql:// URL, or space-separated key=value pairs. The error never
+// repeats dsn.
+func CheckPostgresDSN(dsn string) error {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		if _, err := url.Parse(dsn); err != nil {
+			return errInvalidPostgresDSN
+		}
+		return nil
+	}
+	if strings.Contains(dsn, "://") || !keywordPattern.MatchString(dsn) {
+		return errInvalidPostgresDSN
+	}
+	if _, err := pgconn.ParseConfig(dsn); err != nil {
+		return errInvalidPostgresDSN
+	}
+	return nil
+}
+
+// keywordPassword matches the password of a key=value connection
+// string, quoted or not.
+var keywordPassword = regexp.MustCompile(`(?i)(\bpassword\s*=\s*)('(?:\\.|[^'\\])*'|\S*)`)
+
+// RedactDSN returns dsn with its password replaced, for logs. It accepts
+// a URL or a key=value connection string. A value it cannot parse as
+// either comes back fully redacted if it may contain a password.
 func RedactDSN(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.Scheme == "" {
-		if strings.Contains(dsn, "password") {
+	if !strings.Contains(dsn, "://") {
+		if keywordPattern.MatchString(dsn) {
+			return keywordPassword.ReplaceAllString(dsn, "${1}xxxxx")
+		}
+		if strings.Contains(dsn, "password") || strings.Contains(dsn, "@") {
 			return "(connection string with password, redacted)"
 		}
 		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil || u.Scheme == "" {
+		return "(connection string, redacted because it does not parse as a URL)"
 	}
 	if _, ok := u.User.Password(); ok {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")

@@ -63,13 +63,13 @@ func (s *sqlStore) RevokeCredential(ctx context.Context, id string, at time.Time
 }
 
 const receiptColumns = `message_id, site, account_id, recipient, idempotency_key, sent_at,
-	read_at, deleted_at, deleted_by, keep_until`
+	read_at, deleted_at, deleted_by, keep_until, notice, notice_attempts, notice_next_at`
 
 func scanReceipt(row interface{ Scan(...any) error }) (*Receipt, error) {
 	var r Receipt
-	var sent, read, deleted, keep int64
+	var sent, read, deleted, keep, next int64
 	err := row.Scan(&r.MessageID, &r.Site, &r.AccountID, &r.Recipient, &r.IdempotencyKey,
-		&sent, &read, &deleted, &r.DeletedBy, &keep)
+		&sent, &read, &deleted, &r.DeletedBy, &keep, &r.Notice, &r.NoticeAttempts, &next)
 	if err != nil {
 		return nil, err
 	}
@@ -77,6 +77,7 @@ func scanReceipt(row interface{ Scan(...any) error }) (*Receipt, error) {
 	r.ReadAt = fromMicros(read)
 	r.DeletedAt = fromMicros(deleted)
 	r.KeepUntil = fromMicros(keep)
+	r.NoticeNextAt = fromMicros(next)
 	return &r, nil
 }
 
@@ -85,9 +86,10 @@ func (s *sqlStore) CreateMessage(ctx context.Context, m *Message, atts []Attachm
 		// The receipt goes first: its unique idempotency key turns a
 		// repeated request into ErrConflict before anything is written.
 		err := tx.exec(`INSERT INTO message_receipts (`+receiptColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.MessageID, r.Site, r.AccountID, r.Recipient, r.IdempotencyKey, micros(r.SentAt),
-			micros(r.ReadAt), micros(r.DeletedAt), r.DeletedBy, micros(r.KeepUntil))
+			micros(r.ReadAt), micros(r.DeletedAt), r.DeletedBy, micros(r.KeepUntil),
+			r.Notice, r.NoticeAttempts, micros(r.NoticeNextAt))
 		if err != nil {
 			return err
 		}

@@ -208,6 +208,14 @@ type Store interface {
 	UpdatePasskey(ctx context.Context, id, data []byte, lastUsed time.Time) error
 	DeletePasskey(ctx context.Context, accountID string, id []byte) error
 
+	// Ping checks that the database answers a query, for health checks.
+	Ping(ctx context.Context) error
+	// HasAccounts reports whether the store holds an account.
+	HasAccounts(ctx context.Context) (bool, error)
+	// SealedKeyIDs returns, each once, the IDs of the master keys that
+	// encrypted the stored TOTP secrets.
+	SealedKeyIDs(ctx context.Context) ([]string, error)
+
 	AppendAudit(ctx context.Context, e *AuditEvent) error
 	ListAudit(ctx context.Context, accountID string) ([]AuditEvent, error)
 

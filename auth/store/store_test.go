@@ -7,9 +7,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -562,15 +563,92 @@ func TestRedactDSN(t *testing.T) {
 		"postgres://app:geheim@db.internal:5432/konto?sslmode=verify-full": "postgres://app:xxxxx@db.internal:5432/konto?sslmode=verify-full",
 		"postgres://db.internal/konto?password=geheim":                     "postgres://db.internal/konto?password=xxxxx",
 		"postgres://app@db.internal/konto":                                 "postgres://app@db.internal/konto",
+		"host=db.internal user=app password=geheim dbname=konto":           "host=db.internal user=app password=xxxxx dbname=konto",
+		"host=db.internal password = 'ge heim' dbname=konto":               "host=db.internal password = xxxxx dbname=konto",
+		"postgres://app:geheim@db.internal:port/konto":                     "(connection string, redacted because it does not parse as a URL)",
 	}
 	for in, want := range cases {
 		got := store.RedactDSN(in)
 		if got != want {
 			t.Errorf("RedactDSN(%q) = %q, want %q", in, got, want)
 		}
-		u, _ := url.Parse(got)
-		if p, _ := u.User.Password(); p == "geheim" {
+		if strings.Contains(got, "geheim") || strings.Contains(got, "heim'") {
 			t.Errorf("password left in %q", got)
 		}
 	}
+}
+
+func TestCheckPostgresDSN(t *testing.T) {
+	valid := []string{
+		"postgres://verbund@db.internal:5432/konto?sslmode=verify-full",
+		"postgresql://verbund@db.internal/konto",
+		"host=127.0.0.1 port=29542 user=postgres password=KvGeheim55 dbname=verbund_test sslmode=disable",
+		"dbname=konto",
+	}
+	for _, dsn := range valid {
+		if err := store.CheckPostgresDSN(dsn); err != nil {
+			t.Errorf("CheckPostgresDSN(%q) = %v, want nil", dsn, err)
+		}
+	}
+	invalid := []string{
+		"postgress://postgres:TypoGeheim1@db.internal:5432/konto",
+		"Postgres://postgres:TypoGeheim1@db.internal/konto",
+		"/var/lib/verbund-konto/accounts.db",
+		"konto",
+		"host=db.internal port=notaport password=TypoGeheim1",
+		"",
+	}
+	for _, dsn := range invalid {
+		err := store.CheckPostgresDSN(dsn)
+		if err == nil {
+			t.Errorf("CheckPostgresDSN(%q) = nil, want an error", dsn)
+			continue
+		}
+		if strings.Contains(err.Error(), "TypoGeheim1") {
+			t.Errorf("error repeats the password: %v", err)
+		}
+	}
+}
+
+func TestStartupChecks(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s store.Store) {
+		ctx := context.Background()
+		if err := s.Ping(ctx); err != nil {
+			t.Fatalf("Ping: %v", err)
+		}
+		has, err := s.HasAccounts(ctx)
+		if err != nil {
+			t.Fatalf("HasAccounts: %v", err)
+		}
+		if has {
+			t.Error("HasAccounts = true for a new store")
+		}
+		ids, err := s.SealedKeyIDs(ctx)
+		if err != nil {
+			t.Fatalf("SealedKeyIDs: %v", err)
+		}
+		if len(ids) != 0 {
+			t.Errorf("SealedKeyIDs of a new store = %q", ids)
+		}
+
+		t0 := time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)
+		secrets := []string{"ca9f3ca0.\x00\x01nonce", "ca9f3ca0.other", "7c1e9a02.\xff.x"}
+		for _, secret := range secrets {
+			a := newAccount(t, s, randomID()+"@example.org")
+			if err := s.PutTOTP(ctx, &store.TOTP{AccountID: a.ID, Secret: []byte(secret), CreatedAt: t0}); err != nil {
+				t.Fatalf("PutTOTP: %v", err)
+			}
+		}
+		if has, err := s.HasAccounts(ctx); err != nil || !has {
+			t.Errorf("HasAccounts with accounts = %v, %v; want true", has, err)
+		}
+		ids, err = s.SealedKeyIDs(ctx)
+		if err != nil {
+			t.Fatalf("SealedKeyIDs: %v", err)
+		}
+		slices.Sort(ids)
+		if want := []string{"7c1e9a02", "ca9f3ca0"}; !slices.Equal(ids, want) {
+			t.Errorf("SealedKeyIDs = %q, want %q", ids, want)
+		}
+	})
 }
