@@ -128,13 +128,6 @@ func (l *limiter) remove(el *list.Element) {
 	l.recent.Remove(el)
 }
 
-// size returns the number of buckets held.
-func (l *limiter) size() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.buckets)
-}
-
 // rateKey returns the rate-limit key of a client address: an IPv4
 // address as is, an IPv6 address as its /64 network, because one
 // subscriber usually gets a whole /64 and could otherwise pick a new

@@ -98,3 +98,10 @@ func TestLimiterDropsIdleBuckets(t *testing.T) {
 		t.Errorf("limiter holds %d buckets, want the 8 recent ones", n)
 	}
 }
+
+// size returns the number of buckets held.
+func (l *limiter) size() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.buckets)
+}

@@ -122,33 +122,17 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 	return s, nil
 }
 
-// privateSQLiteFiles creates the database file at path readable by its
-// owner only, and tightens an existing one and its -wal and -shm files
-// to that mode. SQLite creates the -wal and -shm files with the mode of
-// the database file, so they stay private as well.
+// privateSQLiteFiles creates the database file at path, if it is
+// missing, readable by its owner only. SQLite creates the -wal and -shm
+// files with the mode of the database file, so they are private as well.
+// The account service tightens the mode of existing files, and logs it,
+// before it opens the store.
 func privateSQLiteFiles(path string) error {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return err
 	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	for _, p := range []string{path, path + "-wal", path + "-shm"} {
-		fi, err := os.Stat(p)
-		if errors.Is(err, os.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if fi.Mode().Perm()&0o077 != 0 {
-			if err := os.Chmod(p, 0o600); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return f.Close()
 }
 
 // sqliteReaders is the number of connections that read a SQLite file.
