@@ -33,6 +33,20 @@ func TestExampleFederation(t *testing.T) {
 		sites[s.URL] = s.ID
 	}
 	checkLinks(t, out, sites)
+
+	// The same service on the other portals comes in the footer's order:
+	// towns and municipalities, then Samtgemeinden, in dictionary order.
+	page, err := os.ReadFile(filepath.Join(out, "lingen", "leistungen", "beglaubigung", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	order := []string{">Twist<", ">Samtgemeinde Dörpen<", ">Samtgemeinde Sögel<", ">Samtgemeinde Spelle<"}
+	for i := 1; i < len(order); i++ {
+		a, b := strings.Index(string(page), order[i-1]), strings.Index(string(page), order[i])
+		if a < 0 || b < 0 || a > b {
+			t.Errorf("the list of other communes does not have %s before %s", order[i-1], order[i])
+		}
+	}
 }
 
 func TestCheckCommand(t *testing.T) {

@@ -375,7 +375,7 @@ func (d *document) has(key string) bool {
 }
 
 // others returns the list items that link to the same service on the
-// other portals, in the order of the portals' names. Each item is
+// other portals, in the order of the footer's portal list. Each item is
 // rendered once per build, with the theme's template "other-commune",
 // and each group's list once, because a service of a group of n portals
 // appears in n-1 lists.
@@ -404,7 +404,7 @@ func (r *pageRenderer) others(svc *Service, diags *diag.List) template.HTML {
 }
 
 // otherList is the list of one service on every portal that offers it,
-// in the order of the portals' names, from which others cuts the item
+// in the order of the footer's portal list, from which others cuts the item
 // of the page's own portal.
 type otherList struct {
 	once sync.Once
@@ -434,7 +434,15 @@ func (l *otherList) build(r *pageRenderer, svc *Service, diags *diag.List) {
 			list = append(list, o)
 		}
 	}
-	sort.SliceStable(list, func(i, j int) bool { return list[i].Site.Name < list[j].Site.Name })
+	// The footer's order: the county, the towns and municipalities, the
+	// Samtgemeinden, each in dictionary order.
+	sort.SliceStable(list, func(i, j int) bool {
+		a, b := list[i].Site, list[j].Site
+		if ka, kb := portalKindRank(a.Kind), portalKindRank(b.Kind); ka != kb {
+			return ka < kb
+		}
+		return collate(a.Name) < collate(b.Name)
+	})
 	var b strings.Builder
 	for _, o := range list {
 		b.WriteString(string(r.otherItem(o, diags)))
@@ -679,6 +687,17 @@ func sortLinks(ls []link) {
 	})
 }
 
+// portalKindRank orders portals by kind as the footer groups them.
+func portalKindRank(kind string) int {
+	switch kind {
+	case federation.KindCounty:
+		return 0
+	case federation.KindMunicipality:
+		return 1
+	}
+	return 2
+}
+
 // collate returns a sort key that orders German words as a dictionary
 // does: umlauts with their base letters, case ignored.
 func collate(s string) string {
@@ -748,6 +767,9 @@ func (r *pageRenderer) renderSearchLayout(s *Site, j *job) {
 	diags := &j.diags
 	v := r.newView(s, "/suche/", "Suchergebnisse", "")
 	v.NoIndex = true
+	// The results page is no page of the portal, so "Mein Konto" leads
+	// back to the portal's start page.
+	v.AccountURL = accountURL(r.fc.cfg, absolute(s.Site, "/"))
 	var buf bytes.Buffer
 	if err := r.theme.templates["search"].ExecuteTemplate(&buf, "layout.html", v); err != nil {
 		diags.Errorf("themes", 0, 0, "template", "", "rendering the search layout of %s: %v", s.ID, err)

@@ -26,12 +26,15 @@ type resultsView struct {
 	SiteName      string
 	MaxQueryBytes int
 	Error         string
-	Result        *Result
-	Filters       []filterView
-	Hits          []hitView
-	First         int
-	Pages         []pageLink
-	Prev, Next    string
+	// Notice is a message shown with the results, such as that the page
+	// asked for lies after the last one.
+	Notice     string
+	Result     *Result
+	Filters    []filterView
+	Hits       []hitView
+	First      int
+	Pages      []pageLink
+	Prev, Next string
 }
 
 type filterView struct {
@@ -105,6 +108,23 @@ func (s *Server) fillResults(view *resultsView, req Request, res *Result) {
 	view.Filters = s.filters(req, res.Facets)
 	if res.Pages > 1 {
 		view.Pages, view.Prev, view.Next = pageLinks(req, res.Pages)
+	}
+	if res.Pages > 0 && res.Page > res.Pages {
+		// A link to a later page of an earlier, longer result: the page
+		// says so and links every page, the last one as the previous.
+		view.Notice = "Seite " + strconv.Itoa(res.Page) + " gibt es für diese Suche nicht, die Ergebnisse haben " +
+			strconv.Itoa(res.Pages) + " Seiten."
+		if res.Pages == 1 {
+			view.Notice = "Seite " + strconv.Itoa(res.Page) + " gibt es für diese Suche nicht, " +
+				"alle Ergebnisse stehen auf Seite 1."
+		}
+		last := req
+		last.Page = res.Pages
+		view.Pages, _, _ = pageLinks(last, res.Pages)
+		for i := range view.Pages {
+			view.Pages[i].Current = false
+		}
+		view.Prev, view.Next = resultsURL(last), ""
 	}
 }
 

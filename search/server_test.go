@@ -444,6 +444,29 @@ func TestResultsPagePaging(t *testing.T) {
 	}
 }
 
+// TestResultsPageBeyondLastPage asks for a page after the last one, as
+// a link to an earlier, longer result gives, and checks that the page
+// says so and links the pages there are.
+func TestResultsPageBeyondLastPage(t *testing.T) {
+	base, _ := startServer(t, search.Config{})
+	_, body := get(t, base+"/suche?q=geb%C3%BChren&page=9", nil)
+	page := string(body)
+	for _, want := range []string{
+		"Seite 9 gibt es für diese Suche nicht",
+		`rel="prev">Vorherige Seite</a>`,
+		`<a href="/suche?q=geb%C3%BChren">Seite 1</a>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page 9 lacks %s", want)
+		}
+	}
+	for _, unwanted := range []string{"Seite 9 von", `aria-current="page"`, "page=8"} {
+		if strings.Contains(page, unwanted) {
+			t.Errorf("page 9 has %s", unwanted)
+		}
+	}
+}
+
 func TestResultsPageErrors(t *testing.T) {
 	base, _ := startServer(t, search.Config{})
 	resp, body := get(t, base+"/suche?q="+strings.Repeat("a", search.MaxQueryBytes+1)+"&site=lingen", nil)
