@@ -28,13 +28,16 @@ type resultsView struct {
 	Error         string
 	// Notice is a message shown with the results, such as that the page
 	// asked for lies after the last one.
-	Notice     string
-	Result     *Result
-	Filters    []filterView
-	Hits       []hitView
-	First      int
-	Pages      []pageLink
-	Prev, Next string
+	Notice  string
+	Result  *Result
+	Filters []filterView
+	// FilterActive is set when a filter narrows the results, so the
+	// filters show open.
+	FilterActive bool
+	Hits         []hitView
+	First        int
+	Pages        []pageLink
+	Prev, Next   string
 }
 
 type filterView struct {
@@ -106,6 +109,7 @@ func (s *Server) fillResults(view *resultsView, req Request, res *Result) {
 		view.Hits = append(view.Hits, hv)
 	}
 	view.Filters = s.filters(req, res.Facets)
+	view.FilterActive = req.Commune != "" || req.Category != ""
 	if res.Pages > 1 {
 		view.Pages, view.Prev, view.Next = pageLinks(req, res.Pages)
 	}

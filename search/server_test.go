@@ -447,6 +447,21 @@ func TestResultsPagePaging(t *testing.T) {
 // TestResultsPageBeyondLastPage asks for a page after the last one, as
 // a link to an earlier, longer result gives, and checks that the page
 // says so and links the pages there are.
+// TestResultsPageFiltersFold checks that the filters fold away behind
+// one summary, so keyboard and phone users reach the results first, and
+// show open while one of them narrows the results.
+func TestResultsPageFiltersFold(t *testing.T) {
+	base, _ := startServer(t, search.Config{})
+	_, body := get(t, base+"/suche?q=hund&site=lingen", nil)
+	if !strings.Contains(string(body), "<details>\n<summary>Ergebnisse eingrenzen</summary>") {
+		t.Errorf("filters do not fold:\n%s", body)
+	}
+	_, body = get(t, base+"/suche?q=hund&site=lingen&category=bauen", nil)
+	if !strings.Contains(string(body), "<details open>") {
+		t.Errorf("filters fold although one is set:\n%s", body)
+	}
+}
+
 func TestResultsPageBeyondLastPage(t *testing.T) {
 	base, _ := startServer(t, search.Config{})
 	_, body := get(t, base+"/suche?q=geb%C3%BChren&page=9", nil)
