@@ -351,3 +351,42 @@ func openMemoryStore(t *testing.T) store.Store {
 	t.Cleanup(func() { s.Close() })
 	return s
 }
+
+// TestRegisterReturnsToPortal registers from a portal page's "Mein
+// Konto" link and checks that the page to return to goes through the
+// form, the mail's link and the password form to the welcome page.
+func TestRegisterReturnsToPortal(t *testing.T) {
+	h := newHarness(t)
+	const portal = "https://lingen.emsland.example/leistungen/hundesteuer/"
+	c := h.client()
+	login := h.get(c, "/anmelden?return="+url.QueryEscape(portal))
+	// html/template writes the escapes with lower-case hex digits.
+	if !strings.Contains(strings.ToLower(login.body), strings.ToLower(`href="/registrieren?return=`+url.QueryEscape(portal)+`"`)) {
+		t.Fatalf("the login page's registration link does not carry the return address:\n%s", login.body)
+	}
+	form := h.get(c, "/registrieren?return="+url.QueryEscape(portal))
+	if !strings.Contains(form.body, `name="return" value="`+portal+`"`) {
+		t.Fatalf("the registration form does not carry the return address:\n%s", form.body)
+	}
+	h.post(c, "/registrieren", url.Values{"email": {"anna@example.org"}, "return": {portal}})
+	link := h.lastLink("anna@example.org")
+	u, _ := url.Parse(link)
+	if got := u.Query().Get("return"); got != portal {
+		t.Fatalf("the mail's link returns to %q, want %q", got, portal)
+	}
+	if page := h.get(c, link); !strings.Contains(page.body, `name="return" value="`+portal+`"`) {
+		t.Fatalf("the password form does not carry the return address:\n%s", page.body)
+	}
+	r := h.post(c, "/registrieren/abschliessen", url.Values{"t": {u.Query().Get("t")}, "return": {portal},
+		"password": {testPassword}, "password2": {testPassword}})
+	welcome := h.follow(c, r)
+	if !strings.Contains(welcome.body, `href="`+portal+`">Zurück zum Portal`) {
+		t.Errorf("the welcome page does not lead back to the portal:\n%s", welcome.body)
+	}
+
+	// Another host is no return address.
+	form = h.get(h.client(), "/registrieren?return="+url.QueryEscape("https://evil.example/"))
+	if strings.Contains(form.body, "evil.example") {
+		t.Errorf("the form carries a foreign return address:\n%s", form.body)
+	}
+}

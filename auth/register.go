@@ -16,8 +16,11 @@ import (
 const msgMailSent = "Wir haben eine E-Mail an die angegebene Adresse geschickt. " +
 	"Bitte folgen Sie dem Link darin innerhalb von 10 Minuten."
 
+// registerPage shows the registration form. A portal page to return to,
+// given with return, goes through the mail's link to the welcome page.
 func (s *Service) registerPage(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, http.StatusOK, "register", page{Title: "Registrieren"})
+	return s.render(w, http.StatusOK, "register", page{Title: "Registrieren",
+		Return: validReturn(r.URL.Query().Get("return"), s.targets)})
 }
 
 // register starts a registration. Known and unknown addresses get the
@@ -33,9 +36,10 @@ func (s *Service) register(w http.ResponseWriter, r *http.Request) error {
 		return errTooMany
 	}
 
+	ret := validReturn(r.PostForm.Get("return"), s.targets)
 	email, ok := normalizeEmail(r.PostForm.Get("email"))
 	if !ok {
-		return s.render(w, http.StatusOK, "register", page{Title: "Registrieren",
+		return s.render(w, http.StatusOK, "register", page{Title: "Registrieren", Return: ret,
 			Error: "Bitte geben Sie eine gültige E-Mail-Adresse an, etwa name@beispiel.de."})
 	}
 
@@ -47,7 +51,7 @@ func (s *Service) register(w http.ResponseWriter, r *http.Request) error {
 	acc, err := s.store.AccountByEmail(ctx, email)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		err = s.sendRegistrationLink(ctx, email)
+		err = s.sendRegistrationLink(ctx, email, ret)
 	case err == nil:
 		err = s.sendMail(ctx, Message{To: email, Subject: "Ihr Bürgerkonto",
 			Body: mailAlreadyRegistered(s.cfg.Name, s.link("/passwort-vergessen", nil))})
@@ -71,12 +75,18 @@ func (s *Service) allowMail(ip, email string) error {
 	return nil
 }
 
-func (s *Service) sendRegistrationLink(ctx context.Context, email string) error {
+// sendRegistrationLink mails the link that finishes a registration, with
+// the portal page ret to return to afterwards, if any.
+func (s *Service) sendRegistrationLink(ctx context.Context, email, ret string) error {
 	tok, err := s.newToken(ctx, purposeRegister, "", email)
 	if err != nil {
 		return err
 	}
-	link := s.link("/registrieren/abschliessen", url.Values{"t": {tok}})
+	params := url.Values{"t": {tok}}
+	if ret != "" {
+		params.Set("return", ret)
+	}
+	link := s.link("/registrieren/abschliessen", params)
 	return s.sendMail(ctx, Message{To: email, Subject: "Bitte bestätigen Sie Ihre E-Mail-Adresse",
 		Body: mailRegister(s.cfg.Name, link)})
 }
@@ -95,7 +105,8 @@ func (s *Service) registerFinishPage(w http.ResponseWriter, r *http.Request) err
 		return tokenPage(err)
 	}
 	return s.render(w, http.StatusOK, "register_finish", page{Title: "Konto einrichten",
-		Data: map[string]string{"Token": tok, "Email": t.Email}})
+		Return: validReturn(r.URL.Query().Get("return"), s.targets),
+		Data:   map[string]string{"Token": tok, "Email": t.Email}})
 }
 
 func (s *Service) registerFinish(w http.ResponseWriter, r *http.Request) error {
@@ -110,12 +121,13 @@ func (s *Service) registerFinish(w http.ResponseWriter, r *http.Request) error {
 		return tokenPage(err)
 	}
 
+	ret := validReturn(r.PostForm.Get("return"), s.targets)
 	password := normalizePassword(r.PostForm.Get("password"))
 	// The policy runs before the token is used, so a rejected password
 	// does not burn the link.
 	if msg := s.passwordProblem(password, r.PostForm.Get("password2"), t.Email, false); msg != "" {
 		return s.render(w, http.StatusOK, "register_finish", page{Title: "Konto einrichten",
-			Error: msg, Data: map[string]string{"Token": tok, "Email": t.Email}})
+			Return: ret, Error: msg, Data: map[string]string{"Token": tok, "Email": t.Email}})
 	}
 
 	if t, err = s.useToken(ctx, purposeRegister, tok); err != nil {
@@ -146,7 +158,11 @@ func (s *Service) registerFinish(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 
-	return seeOther(w, r, "/?hinweis=willkommen")
+	welcome := "/?hinweis=willkommen"
+	if ret != "" {
+		welcome += "&return=" + url.QueryEscape(ret)
+	}
+	return seeOther(w, r, welcome)
 }
 
 func newAccount(email, hash string, now time.Time) (*store.Account, error) {
