@@ -57,8 +57,8 @@ func (gr *grouping) members(g int32) []*windowHit {
 }
 
 // groupHits joins hits, which come best first, into groups and orders
-// them: groups that a site responsible for the citizen of site offers
-// first, then by score.
+// them: groups that a site responsible for the citizen of site or a
+// member portal of site offers first, then by score.
 func (ix *Index) groupHits(hits []windowHit, site string, sc *scratch) *grouping {
 	gr := &grouping{
 		hits:    hits,
@@ -107,6 +107,15 @@ func (ix *Index) groupHits(hits []windowHit, site string, sc *scratch) *grouping
 	var responsible []int
 	for _, s := range ix.responsibleSites(site) {
 		responsible = append(responsible, ix.siteOrder[s])
+	}
+	// The member portals of the citizen's portal, such as the communes of
+	// the county's, count too: the county offers few of the services
+	// its citizens look for, and a county page that mentions a word in
+	// passing must not rank before the communes' service it names.
+	for i := range ix.sites {
+		if site != "" && ix.sites[i].Parent == site {
+			responsible = append(responsible, i)
+		}
 	}
 	gr.order = grow(sc.order[:0], len(gr.groups))[:len(gr.groups)]
 	for g := range gr.groups {
