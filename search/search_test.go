@@ -301,6 +301,8 @@ func TestSuggest(t *testing.T) {
 		{"einb", "Einbürgerung"},
 		{"kinderr", "Kinderreisepass"},
 		{"perso verl", "Verlust oder Diebstahl des Personalausweises melden"},
+		// A stop word that the citizen is still typing begins a word.
+		{"ein", "Einbürgerung"},
 	}
 	for _, tt := range tests {
 		got, err := ix.Suggest(context.Background(), tt.prefix, 5)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -36,11 +37,20 @@ func (ix *Index) Suggest(ctx context.Context, text string, limit int) ([]string,
 	limit = min(max(limit, 1), MaxSuggestions)
 	var prefixes []query.Query
 	var folded []string
-	for _, w := range ix.prefix.Words(text) {
-		if w.Stop || len(prefixes) >= MaxQueryWords {
+	words := ix.prefix.Words(text)
+	// The last word is still being typed unless a space follows it, so a
+	// stop word there, such as "aus", may begin "Ausweis".
+	typing := strings.TrimRightFunc(text, unicode.IsSpace) == text
+	for i, w := range words {
+		last := typing && i == len(words)-1
+		if w.Stop && !last || len(prefixes) >= MaxQueryWords {
 			continue
 		}
-		q := query.NewPrefixQuery(w.Term)
+		term := w.Term
+		if term == "" {
+			term = w.Folded
+		}
+		q := query.NewPrefixQuery(term)
 		q.SetField(fieldSuggest)
 		prefixes = append(prefixes, q)
 		folded = append(folded, w.Folded)
