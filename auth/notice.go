@@ -110,19 +110,3 @@ func (s *Service) retryNotices(ctx context.Context) error {
 	}
 	return nil
 }
-
-// noticeLoop runs retryNotices every interval until ctx ends.
-func (s *Service) noticeLoop(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := s.retryNotices(ctx); err != nil && ctx.Err() == nil {
-				s.log.Error("retrying message notices failed", "err", err)
-			}
-		}
-	}
-}

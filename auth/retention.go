@@ -27,9 +27,9 @@ func (s *Service) purge(ctx context.Context) error {
 	return nil
 }
 
-// purgeLoop runs purge every interval until ctx ends. A failed purge is
-// logged and tried again at the next tick.
-func (s *Service) purgeLoop(ctx context.Context, interval time.Duration) {
+// runEvery runs work every interval until ctx ends. A failed run is logged
+// with the message failed and tried again at the next tick.
+func (s *Service) runEvery(ctx context.Context, interval time.Duration, failed string, work func(context.Context) error) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -37,8 +37,8 @@ func (s *Service) purgeLoop(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := s.purge(ctx); err != nil && ctx.Err() == nil {
-				s.log.Error("purging expired messages failed", "err", err)
+			if err := work(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error(failed, "err", err)
 			}
 		}
 	}

@@ -35,8 +35,8 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	purgeCtx, stopPurge := context.WithCancel(ctx)
 	defer stopPurge()
-	go s.purgeLoop(purgeCtx, s.opts.PurgeInterval)
-	go s.noticeLoop(purgeCtx, s.opts.NoticeInterval)
+	go s.runEvery(purgeCtx, s.opts.PurgeInterval, "purging expired messages failed", s.purge)
+	go s.runEvery(purgeCtx, s.opts.NoticeInterval, "retrying message notices failed", s.retryNotices)
 
 	servers := []*http.Server{newServer(s.opts.Addr, s.Handler())}
 	if s.opts.AdminAddr != "" {
