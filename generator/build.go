@@ -493,6 +493,12 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 		r.prepareSites(&diags)
 	}
 	st.assets, st.portals, st.chrome = r.assets, r.portals, r.chrome
+	r.portalOrder = map[string]int{}
+	for _, pg := range r.portals {
+		for _, p := range pg.Portals {
+			r.portalOrder[p.URL] = len(r.portalOrder)
+		}
+	}
 	r.only = opts.Sites
 	// index is the writer of a one-time build's search index until the
 	// build hands it to writeIndex.
@@ -826,6 +832,7 @@ func (r *pageRenderer) prepareSites(diags *diag.List) {
 			r.portals = append(r.portals, pg)
 		}
 	}
+
 
 	r.chrome = map[string]*siteChrome{}
 	for _, s := range fc.sites {

@@ -43,6 +43,9 @@ type pageRenderer struct {
 	byBase  map[string][]*Service
 	byLeiKa map[string][]*Service
 	portals []portalGroup
+	// portalOrder is the place of each portal, by URL, in the footer's
+	// list of portals, which other lists of portals follow.
+	portalOrder map[string]int
 	chrome  map[string]*siteChrome
 	// baseUses counts, in a one-time build, the service pages of each
 	// base text still to be written.
@@ -434,14 +437,8 @@ func (l *otherList) build(r *pageRenderer, svc *Service, diags *diag.List) {
 			list = append(list, o)
 		}
 	}
-	// The footer's order: the county, the towns and municipalities, the
-	// Samtgemeinden, each in dictionary order.
 	sort.SliceStable(list, func(i, j int) bool {
-		a, b := list[i].Site, list[j].Site
-		if ka, kb := portalKindRank(a.Kind), portalKindRank(b.Kind); ka != kb {
-			return ka < kb
-		}
-		return collate(a.Name) < collate(b.Name)
+		return r.portalOrder[list[i].Site.URL] < r.portalOrder[list[j].Site.URL]
 	})
 	var b strings.Builder
 	for _, o := range list {
@@ -685,17 +682,6 @@ func sortLinks(ls []link) {
 	sort.SliceStable(ls, func(i, j int) bool {
 		return collate(ls[i].Title) < collate(ls[j].Title)
 	})
-}
-
-// portalKindRank orders portals by kind as the footer groups them.
-func portalKindRank(kind string) int {
-	switch kind {
-	case federation.KindCounty:
-		return 0
-	case federation.KindMunicipality:
-		return 1
-	}
-	return 2
 }
 
 // collate returns a sort key that orders German words as a dictionary
