@@ -65,11 +65,11 @@ func normalizeEmail(raw string) (string, bool) {
 	return e, true
 }
 
-// loginEmail returns the address a login looks the account up by: the
-// form of normalizeEmail, or for an address that normalizeEmail rejects
-// but versions before its checks accepted, such as one with a non-ASCII
-// local part, the trimmed lower-case form those versions stored. So
-// accounts registered then can still log in, and no new ones are made.
+// loginEmail returns the address that a login looks the account up by,
+// in the form of normalizeEmail. For an address that normalizeEmail
+// rejects but earlier versions accepted, such as one with a non-ASCII
+// local part, it returns the trimmed lower-case form those versions
+// stored. So such accounts can still log in, and no new ones are made.
 func loginEmail(raw string) string {
 	if e, ok := normalizeEmail(raw); ok {
 		return e

@@ -40,7 +40,7 @@ func (s *Service) setupAdminToken(hasData bool) error {
 			return fmt.Errorf("writing admin token file: %w", err)
 		}
 		if hasData {
-			s.log.Warn("created a new admin token, although the store holds accounts: "+
+			s.log.Warn("created a new admin token, although the store contains accounts: "+
 				"copy admin-token from the backup or another replica to keep the previous token", "path", path)
 		} else {
 			s.log.Info("created admin token file for a first start", "path", path)

@@ -32,7 +32,7 @@ func (l *repeatLog) due(now time.Time) (bool, int64) {
 	return false, 0
 }
 
-// healthz answers a load balancer: 200 "ok" if the store answers a query
+// healthz serves load balancers: 200 "ok" if the store runs a query
 // within healthTimeout, and 503 otherwise.
 func (s *Service) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)

@@ -29,7 +29,7 @@ func TestOIDCLoginInBrowser(t *testing.T) {
 	}
 	callback := &http.Server{ReadHeaderTimeout: 10 * time.Second,
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			// Chromium also asks for /favicon.ico.
+			// Chromium also requests /favicon.ico.
 			if r.URL.Path != "/callback" {
 				http.NotFound(w, r)
 				return

@@ -13,15 +13,15 @@ func (s *Service) forgotPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, http.StatusOK, "forgot", page{Title: "Passwort vergessen"})
 }
 
+// maxResetWork is the number of password reset requests whose lookup and
+// mail may run at once. More get 429, as a flood would from the rate
+// limits anyway.
+const maxResetWork = 64
+
 // forgot sends a reset link to a known address and a short note to an
 // unknown one. Both get the same response, sent before the address is
 // looked up. A known address costs a token and an audit record in the
 // store, so waiting for them would reveal whether an account exists.
-// maxResetWork is the number of password reset requests whose lookup and
-// mail may run at once; more get 429, as a flood would anyway from the
-// rate limits.
-const maxResetWork = 64
-
 func (s *Service) forgot(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return errBadForm
@@ -42,8 +42,8 @@ func (s *Service) forgot(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 
-	// The lookup, the token and the mail happen after the response, on a
-	// goroutine of their own: a handler that did them itself would delay
+	// The lookup, the token and the mail run after the response, on a
+	// goroutine of their own. A handler that did them itself would delay
 	// the next request on the same connection by their time, which
 	// differs between known and unknown addresses. A failure can only be
 	// logged, and the client closing the connection must not cancel the

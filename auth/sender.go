@@ -195,7 +195,7 @@ type receiptView struct {
 	// DeletedBy is "citizen", "sender", "retention" or "account".
 	DeletedBy      string `json:"deleted_by,omitempty"`
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
-	// Notice is the state of the e-mail that tells the citizen about the
+	// Notice is the state of the e-mail that notifies the citizen of the
 	// message: "pending", "sent", "failed" or "skipped".
 	Notice string `json:"notice,omitempty"`
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // TestSearchStartErrors starts the search endpoint in ways an operator
-// gets wrong and checks that it says what is wrong before it claims to
+// gets wrong and checks that it reports what is wrong before it claims to
 // listen.
 func TestSearchStartErrors(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")

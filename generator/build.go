@@ -833,7 +833,6 @@ func (r *pageRenderer) prepareSites(diags *diag.List) {
 		}
 	}
 
-
 	r.chrome = map[string]*siteChrome{}
 	for _, s := range fc.sites {
 		c, err := r.renderChrome(s)

@@ -59,7 +59,7 @@ type loaded struct {
 // that reads bodies again as it renders (see decodeContent).
 func readContent(ctx context.Context, fsys fs.FS, prefix string, headOnly bool) ([]rawFile, error) {
 	var paths []string
-	// links are the paths that are symbolic links, which the walk tells
+	// links are the paths that are symbolic links. The walk reports them
 	// without a system call per file.
 	links := map[string]bool{}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {

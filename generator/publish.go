@@ -268,7 +268,7 @@ type aliasProblem struct {
 // returns a problem for an alias that no rule could match or that would
 // break the file.
 //
-// NOTE: Netlify's documentation asks for special characters in paths
+// NOTE: Netlify's documentation requires special characters in paths
 // percent-encoded; how Cloudflare Pages compares encoded paths is not
 // documented, and neither CDN was tried with these rules.
 func canonicalAlias(alias string) (string, *aliasProblem) {

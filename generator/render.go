@@ -46,7 +46,7 @@ type pageRenderer struct {
 	// portalOrder is the place of each portal, by URL, in the footer's
 	// list of portals, which other lists of portals follow.
 	portalOrder map[string]int
-	chrome  map[string]*siteChrome
+	chrome      map[string]*siteChrome
 	// baseUses counts, in a one-time build, the service pages of each
 	// base text still to be written.
 	baseUses map[string]*atomic.Int32

@@ -206,8 +206,8 @@ func requireKey(src source, key, value, example string, diags *diag.List) {
 		"empty value of required front-matter key %q", key)
 }
 
-// recommendKey warns, like requireKey reports an error, when the key
-// is missing or empty, and says what the page lacks without it.
+// recommendKey warns when the key is missing or empty, as requireKey
+// reports an error, and names what the page lacks without it.
 func recommendKey(src source, key, value, example, without string, diags *diag.List) {
 	if strings.TrimSpace(value) != "" {
 		return

@@ -169,6 +169,7 @@ func TestNewSiteFailureWritesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	// A file where the offices folder belongs stops the office page.
 	site := filepath.Join(cfg.ContentDir, "lahn")
 	if err := os.MkdirAll(site, 0o755); err != nil {
@@ -181,6 +182,7 @@ func TestNewSiteFailureWritesNothing(t *testing.T) {
 	if _, err := NewSite(config, cfg, opts); err == nil {
 		t.Fatal("NewSite succeeded, want an error")
 	}
+
 	if _, err := os.Stat(filepath.Join(site, "_index.md")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the start page stayed after the error: %v", err)
 	}

@@ -109,7 +109,7 @@ func (ix *Index) groupHits(hits []windowHit, site string, sc *scratch) *grouping
 		responsible = append(responsible, ix.siteOrder[s])
 	}
 	// The member portals of the citizen's portal, such as the communes of
-	// the county's, count too: the county offers few of the services
+	// the county's, count too. The county offers few of the services
 	// its citizens look for, and a county page that mentions a word in
 	// passing must not rank before the communes' service it names.
 	for i := range ix.sites {

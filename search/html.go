@@ -114,8 +114,8 @@ func (s *Server) fillResults(view *resultsView, req Request, res *Result) {
 		view.Pages, view.Prev, view.Next = pageLinks(req, res.Pages)
 	}
 	if res.Pages > 0 && res.Page > res.Pages {
-		// A link to a later page of an earlier, longer result: the page
-		// says so and links every page, the last one as the previous.
+		// A link to a later page of an earlier, longer result. The page
+		// shows a notice and links every page, the last one as the previous.
 		view.Notice = "Seite " + strconv.Itoa(res.Page) + " gibt es für diese Suche nicht, die Ergebnisse haben " +
 			strconv.Itoa(res.Pages) + " Seiten."
 		if res.Pages == 1 {

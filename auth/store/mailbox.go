@@ -72,7 +72,7 @@ type Receipt struct {
 	// "retention" or "account".
 	DeletedBy string
 	KeepUntil time.Time
-	// Notice is the state of the e-mail that tells the citizen about
+	// Notice is the state of the e-mail that notifies the citizen of
 	// the message: NoticePending, NoticeSent, NoticeFailed or
 	// NoticeSkipped, and empty for messages stored before notices were
 	// recorded.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// Ping checks that the database answers a query.
+// Ping checks that the database runs a query.
 func (s *sqlStore) Ping(ctx context.Context) error {
 	var one int
 	if err := s.queryRow(ctx, `SELECT 1`).Scan(&one); err != nil {
@@ -19,7 +19,7 @@ func (s *sqlStore) HasAccounts(ctx context.Context) (bool, error) {
 	var n int
 	err := s.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM accounts LIMIT 1) a`).Scan(&n)
 	if err != nil {
-		return false, fmt.Errorf("checking whether the store holds accounts: %w", err)
+		return false, fmt.Errorf("counting the accounts of the store failed: %w", err)
 	}
 	return n > 0, nil
 }

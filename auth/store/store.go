@@ -208,7 +208,7 @@ type Store interface {
 	UpdatePasskey(ctx context.Context, id, data []byte, lastUsed time.Time) error
 	DeletePasskey(ctx context.Context, accountID string, id []byte) error
 
-	// Ping checks that the database answers a query, for health checks.
+	// Ping checks that the database runs a query, for health checks.
 	Ping(ctx context.Context) error
 	// HasAccounts reports whether the store holds an account.
 	HasAccounts(ctx context.Context) (bool, error)
