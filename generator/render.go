@@ -227,7 +227,8 @@ func (r *pageRenderer) renderService(svc *Service, j *job) {
 	diags := &j.diags
 	s := svc.Site
 	resolve := r.resolver(s, j)
-	sv := &serviceView{Service: svc, Office: newOfficeCard(svc.Office), Reviewed: germanDate(svc.Matter.Reviewed)}
+	sv := &serviceView{Service: svc, Office: newOfficeCard(svc.Office), Reviewed: germanDate(svc.Matter.Reviewed),
+		Parts: make([]renderedPart, 0, len(Parts))}
 
 	var own *document
 	ownText := ""
@@ -706,10 +707,16 @@ func germanDate(d Date) string {
 // text and parts, for the search index.
 func (d *document) structuredText() string {
 	var b strings.Builder
-	b.WriteString(textOf(d, d.intro))
+	// The plain text is shorter than the Markdown it comes from.
+	b.Grow(len(d.src.body))
+	for _, n := range d.intro {
+		writePlain(&b, n, d.src.body)
+	}
 	for _, p := range Parts {
-		b.WriteString(" ")
-		b.WriteString(textOf(d, d.parts[p.Key]))
+		b.WriteByte(' ')
+		for _, n := range d.parts[p.Key] {
+			writePlain(&b, n, d.src.body)
+		}
 	}
 	return strings.TrimSpace(b.String())
 }
