@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/verbund/verbund/federation"
@@ -45,9 +46,14 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer ix.Close()
+	layouts := filepath.Join(*index, search.LayoutsDirName)
 	if !ix.HasLayouts() {
 		e.log.Warn("the search index has no page layouts, so the results page shows without the portals' theme; "+
-			"copy the layouts folder that the build writes next to the index", "folder", filepath.Join(*index, search.LayoutsDirName))
+			"copy the layouts folder that the build writes next to the index", "folder", layouts)
+	} else if missing := ix.MissingLayouts(); len(missing) > 0 {
+		e.log.Warn("some portals have no page layout, so their results page shows without the portal's theme; "+
+			"copy their layouts from the builds of those portals into the folder",
+			"portals", strings.Join(missing, ","), "folder", layouts)
 	}
 	srv, err := search.NewServer(ix, search.Config{Logger: e.log})
 	if err != nil {

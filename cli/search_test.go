@@ -4,6 +4,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -59,5 +60,57 @@ func TestSearchStartErrors(t *testing.T) {
 				t.Errorf("the endpoint claims to listen:\n%s", stderr)
 			}
 		})
+	}
+}
+
+// TestSearchMissingLayouts checks that the endpoint names the portals
+// whose results page would show without their theme.
+func TestSearchMissingLayouts(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	if code, stderr := buildExample(t, out); code != 0 {
+		t.Fatalf("build failed (%d): %s", code, stderr)
+	}
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+
+	index := filepath.Join(out, "_search")
+	layouts, err := filepath.Glob(filepath.Join(index, "layouts", "*.html"))
+	if err != nil || len(layouts) < 3 {
+		t.Fatalf("layouts of the example: %q, %v", layouts, err)
+	}
+	// The endpoint fails on the busy port after it has checked the index,
+	// so each run ends at once.
+	start := func() string {
+		_, _, stderr := run(t, "search", "-index", index, "-addr", busy.Addr().String())
+		return stderr
+	}
+	if stderr := start(); strings.Contains(stderr, "layout") {
+		t.Errorf("warns with every layout present:\n%s", stderr)
+	}
+
+	gone := make([]string, 2)
+	for i, l := range layouts[1:3] {
+		gone[i] = strings.TrimSuffix(filepath.Base(l), ".html")
+		if err := os.Remove(l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stderr := start()
+	_, named, _ := strings.Cut(stderr, " portals=")
+	named, _, _ = strings.Cut(named, " ")
+	got := strings.Split(named, ",")
+	slices.Sort(got)
+	if !strings.Contains(stderr, "some portals have no page layout") || !slices.Equal(got, gone) {
+		t.Errorf("warning names %q, want %q:\n%s", got, gone, stderr)
+	}
+
+	for _, l := range layouts {
+		os.Remove(l)
+	}
+	if stderr := start(); !strings.Contains(stderr, "the search index has no page layouts") {
+		t.Errorf("no warning without any layout:\n%s", stderr)
 	}
 }

@@ -262,6 +262,19 @@ func hasIndex(dir string) bool {
 // without which the results page is unthemed.
 func (ix *Index) HasLayouts() bool { return len(ix.layouts) > 0 }
 
+// MissingLayouts returns the IDs of the federation's portals that have
+// no page layout, in the federation's order. A search from such a
+// portal gets a results page without the portal's theme.
+func (ix *Index) MissingLayouts() []string {
+	var missing []string
+	for _, s := range ix.sites {
+		if _, ok := ix.layouts[s.ID]; !ok {
+			missing = append(missing, s.ID)
+		}
+	}
+	return missing
+}
+
 // Close closes the index.
 func (ix *Index) Close() error {
 	var errs []error
