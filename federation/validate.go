@@ -1,9 +1,9 @@
 package federation
 
 import (
+	"errors"
 	"fmt"
 	"math"
-	"net/url"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -246,11 +246,13 @@ func (v *validator) checkURL(path []string, n int, raw string, optional bool) {
 		}
 		return
 	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") ||
-		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+	if _, err := ParseOrigin(raw); err != nil {
+		reason := err.Error()
+		if oe, ok := errors.AsType[*OriginError](err); ok {
+			reason = oe.Reason
+		}
 		v.errorAt(path, n, "invalid-url", `write an origin such as "https://lingen.example.org"`,
-			"invalid %s %q: want an http or https origin without a path", strings.Join(path, "."), raw)
+			"invalid %s %q: %s", strings.Join(path, "."), raw, reason)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -244,25 +243,29 @@ func checkKey(kind, key string) error {
 	return nil
 }
 
-// checkOrigin returns an error unless raw is an absolute http or https
-// origin, such as "https://lahn.example".
+// checkOrigin returns an error unless raw is an http or https origin
+// that the federation loader accepts, such as "https://lahn.example".
 func checkOrigin(raw string) error {
 	if raw == "" {
 		return errors.New("missing --url: give the portal's public origin, such as https://www.lingen.de")
 	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.User != nil ||
-		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
-		return fmt.Errorf("invalid url %q: give an http or https origin without a path, such as https://www.lingen.de", raw)
+	if _, err := federation.ParseOrigin(raw); err != nil {
+		reason := err.Error()
+		if oe, ok := errors.AsType[*federation.OriginError](err); ok {
+			reason = oe.Reason
+		}
+		return fmt.Errorf("invalid url %q: %s (give the portal's public origin, such as https://www.lingen.de)",
+			raw, reason)
 	}
 	return nil
 }
 
-// sameOrigin reports whether two origins name the same scheme and host,
-// ignoring case and a trailing slash.
+// sameOrigin reports whether two URLs name the same origin once both are
+// normalised as the federation loader does.
 func sameOrigin(a, b string) bool {
-	normalize := func(s string) string { return strings.TrimSuffix(strings.ToLower(s), "/") }
-	return normalize(a) == normalize(b)
+	originA, errA := federation.ParseOrigin(a)
+	originB, errB := federation.ParseOrigin(b)
+	return errA == nil && errB == nil && originA == originB
 }
 
 // tomlString quotes s as a TOML basic string, escaping quotes,
