@@ -146,3 +146,73 @@ func TestParseAcceptsOriginForms(t *testing.T) {
 		}
 	}
 }
+
+// draftSite is a [[site]] table as `verbund new site` appends it, with
+// the required values of the legal, privacy and accessibility tables
+// still empty.
+const draftSite = `
+[[site]]
+id = "nord"
+name = "Nord"
+kind = "gemeinde"
+key = "03999001"
+url = "https://nord.example"
+parent = "kreis"
+
+[site.legal]
+name = ""
+street = ""
+postal_code = ""
+city = ""
+head = ""
+phone = ""
+email = ""
+
+[site.privacy]
+officer = ""
+email = ""
+
+[site.accessibility]
+contact = ""
+email = ""
+enforcement = ""
+`
+
+func TestParseDraftAcceptsEmptyValues(t *testing.T) {
+	src := validConfig + draftSite
+	if _, err := Parse("sites.toml", []byte(src)); err == nil {
+		t.Fatal("Parse accepted a site without legal data")
+	}
+	cfg, err := ParseDraft("sites.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, ok := cfg.Site("nord")
+	if !ok {
+		t.Fatal("draft site nord missing")
+	}
+	if site.Legal.Name != "" {
+		t.Errorf("legal.name = %q, want it empty as written", site.Legal.Name)
+	}
+	nord := strings.Index(src, `id = "nord"`)
+	want := 1 + strings.Count(src[:nord+strings.Index(src[nord:], `officer = ""`)], "\n")
+	line, col := cfg.SiteKeyPos("nord", "privacy", "officer")
+	if line != want || col != 1 {
+		t.Errorf("SiteKeyPos(nord, privacy.officer) = %d:%d, want %d:1", line, col, want)
+	}
+}
+
+// TestParseDraftPositions checks that ParseDraft reports the problems of
+// a draft at their positions in the file, and no others.
+func TestParseDraftPositions(t *testing.T) {
+	src := strings.Replace(validConfig+draftSite, `key = "03999001"`, `key = "39"`, 1)
+	_, err := ParseDraft("sites.toml", []byte(src))
+	if err == nil {
+		t.Fatal("ParseDraft accepted an invalid key")
+	}
+	line := 1 + strings.Count(src[:strings.Index(src, `key = "39"`)], "\n")
+	want := fmt.Sprintf(`sites.toml:%d:1: site "nord": invalid key "39" (use the official municipality key (AGS) of 5 or 8 digits)`, line)
+	if err.Error() != want {
+		t.Errorf("error:\n%v\nwant:\n%s", err, want)
+	}
+}

@@ -34,6 +34,9 @@ type validator struct {
 	name  string
 	src   []byte
 	diags *diag.List
+	// draft accepts empty required values of the legal, privacy and
+	// accessibility tables (see ParseDraft).
+	draft bool
 }
 
 // errorAt reports an error where path is written. For keys of an array
@@ -193,7 +196,7 @@ func (v *validator) validateSite(c *Config, i int, s *Site) {
 		{at("accessibility", "enforcement"), s.Accessibility.Enforcement},
 	}
 	for _, r := range required {
-		if strings.TrimSpace(r.value) == "" {
+		if strings.TrimSpace(r.value) == "" && !v.draft {
 			v.errorAt(r.key, i, "missing-key",
 				fmt.Sprintf("the portal's required pages need it: add %s = \"...\"", r.key[len(r.key)-1]),
 				"site %q: missing %s", s.ID, strings.Join(r.key, "."))

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/verbund/verbund/diag"
 	"github.com/verbund/verbund/federation"
 	"github.com/verbund/verbund/internal/suggest"
 )
@@ -43,7 +44,7 @@ var (
 
 // NewSite appends a [[site]] table to the sites.toml at configPath and
 // creates the site's content folder with a start page and an office. cfg
-// is the federation as [LoadDraft] loads it from configPath.
+// is the federation as [federation.LoadDraft] loads it from configPath.
 //
 // NewSite checks every option against the rules of the sites.toml
 // reference and against the other sites, and writes nothing when one is
@@ -61,11 +62,12 @@ func NewSite(configPath string, cfg *federation.Config, opts SiteOptions) ([]str
 	if len(src) > 0 && !bytes.HasSuffix(src, []byte("\n")) {
 		src = append(src, '\n')
 	}
+	fileLines := bytes.Count(src, []byte("\n"))
 	src = append(src, siteTable(opts)...)
 	// The checks above follow the loader's rules. Loading the result too
 	// makes sure that the next `verbund new` accepts the file.
-	if _, err := parseDraft(configPath, src); err != nil {
-		return nil, fmt.Errorf("site %q would make %s invalid: %w", opts.ID, configPath, err)
+	if err := checkDraft(configPath, src, fileLines, opts.ID); err != nil {
+		return nil, err
 	}
 
 	dir := filepath.Join(cfg.ContentDir, opts.ID)
@@ -266,6 +268,35 @@ func sameOrigin(a, b string) bool {
 	originA, errA := federation.ParseOrigin(a)
 	originB, errB := federation.ParseOrigin(b)
 	return errA == nil && errB == nil && originA == originB
+}
+
+// checkDraft validates src, the sites.toml at path with the [[site]] table
+// of the new site id appended after its first fileLines lines, as the next
+// [federation.LoadDraft] will. It reports a problem of the file at its
+// position there, and a problem of the appended table as one of the new
+// site's values, because the table is not written yet.
+func checkDraft(path string, src []byte, fileLines int, id string) error {
+	_, err := federation.ParseDraft(path, src)
+	if err == nil {
+		return nil
+	}
+	list, ok := diag.AsList(err)
+	if !ok {
+		return fmt.Errorf("site %q would make %s invalid: %w", id, path, err)
+	}
+	problems := make([]error, 0, len(list))
+	for _, d := range list {
+		if d.Line <= fileLines {
+			problems = append(problems, d)
+			continue
+		}
+		message := d.Message
+		if d.Hint != "" {
+			message += " (" + d.Hint + ")"
+		}
+		problems = append(problems, fmt.Errorf("the new site's values: %s", message))
+	}
+	return fmt.Errorf("site %q would make %s invalid: %w", id, path, errors.Join(problems...))
 }
 
 // tomlString quotes s as a TOML basic string, escaping quotes,
