@@ -495,8 +495,8 @@ func (s *Service) apiPreflight(w http.ResponseWriter, r *http.Request) {
 // it did. Vary: Origin is always set, so caches keep the responses apart.
 func (s *Service) cors(w http.ResponseWriter, r *http.Request) bool {
 	w.Header().Add("Vary", "Origin")
-	origin := r.Header.Get("Origin")
-	if origin == "" || !s.corsOrigins[origin] {
+	origin, ok := s.portalOrigin(r.Header.Get("Origin"))
+	if !ok {
 		return false
 	}
 	w.Header().Set("Access-Control-Allow-Origin", origin)

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -75,6 +76,64 @@ func TestSiblingOriginsRejected(t *testing.T) {
 	}
 	if h.loggedIn(c) {
 		t.Error("logout from the portal did not end the session")
+	}
+}
+
+// TestPortalOriginsNormalized checks the origin of a portal whose url
+// is written in upper case with an umlaut: browsers send it as punycode,
+// which the logout form and the form-action of the login page accept.
+func TestPortalOriginsNormalized(t *testing.T) {
+	h := newHarness(t)
+	c := h.register("anna@example.org", testPassword)
+
+	const origin = "https://xn--emsbren-q2a.emsland.example"
+	resp := h.get(h.client(), "/anmelden")
+	csp := resp.Header.Get("Content-Security-Policy")
+	_, formAction, _ := strings.Cut(csp, "form-action ")
+	formAction, _, _ = strings.Cut(formAction, ";")
+	if !strings.Contains(" "+formAction+" ", " "+origin+" ") {
+		t.Errorf("form-action %q lacks %s", formAction, origin)
+	}
+	if strings.Contains(formAction, "ü") || strings.Contains(formAction, "Emsland") {
+		t.Errorf("form-action %q has the url as written in sites.toml", formAction)
+	}
+
+	if r := h.postFrom(c, "/abmelden", origin, "same-site"); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("logout from %s: status %d, want 303", origin, r.StatusCode)
+	}
+	if h.loggedIn(c) {
+		t.Error("logout from the portal did not end the session")
+	}
+}
+
+func TestSiteURLNotOrigin(t *testing.T) {
+	cfg := testConfig("https://konto.example.com")
+	cfg.Sites[1].URL = "https://lingen.emsland.example/portal/"
+	_, err := New(context.Background(), Options{Config: cfg, DataDir: t.TempDir(), Store: openTestStore(t)})
+	if err == nil {
+		t.Fatal("New accepted a site url with a path")
+	}
+	for _, want := range []string{`site "lingen"`, `has the path "/portal/"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %s", err, want)
+		}
+	}
+}
+
+// TestAccountOriginNormalized checks that the issuer and the relying
+// party ID of passkeys use the account origin in the form browsers send.
+func TestAccountOriginNormalized(t *testing.T) {
+	cfg := testConfig("https://Konto.Emsbüren.example:443/")
+	svc, err := New(context.Background(), Options{Config: cfg, DataDir: t.TempDir(), Store: openTestStore(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	if want := "https://konto.xn--emsbren-q2a.example"; svc.origin != want {
+		t.Errorf("origin = %q, want %q", svc.origin, want)
+	}
+	if want := "konto.xn--emsbren-q2a.example"; svc.webauthn.Config.RPID != want {
+		t.Errorf("relying party ID = %q, want %q", svc.webauthn.Config.RPID, want)
 	}
 }
 
@@ -158,10 +217,15 @@ func TestCORSExactOrigins(t *testing.T) {
 		return h.do(c, req)
 	}
 	for _, method := range []string{"GET", "OPTIONS"} {
-		for _, origin := range []string{"https://lingen.emsland.example", "https://haren.emsland.example"} {
+		for origin, allow := range map[string]string{
+			"https://lingen.emsland.example":          "https://lingen.emsland.example",
+			"https://haren.emsland.example":           "https://haren.emsland.example",
+			"https://xn--emsbren-q2a.emsland.example": "https://xn--emsbren-q2a.emsland.example",
+			"https://LINGEN.emsland.example:443":      "https://lingen.emsland.example",
+		} {
 			r := ask(method, origin)
-			if got := r.Header.Get("Access-Control-Allow-Origin"); got != origin {
-				t.Errorf("%s from %s: Access-Control-Allow-Origin %q", method, origin, got)
+			if got := r.Header.Get("Access-Control-Allow-Origin"); got != allow {
+				t.Errorf("%s from %s: Access-Control-Allow-Origin %q, want %q", method, origin, got, allow)
 			}
 			if r.Header.Get("Access-Control-Allow-Credentials") != "true" {
 				t.Errorf("%s from %s: credentials not allowed", method, origin)
@@ -185,18 +249,21 @@ func TestCORSExactOrigins(t *testing.T) {
 }
 
 func TestReturnAddresses(t *testing.T) {
-	targets := newReturnTargets(testConfig("https://konto.example.com").Origins())
+	portals := map[string]bool{}
+	for _, o := range testConfig("https://konto.example.com").Origins() {
+		portals[o] = true
+	}
 	valid := map[string]string{
-		"https://lingen.emsland.example":                 "https://lingen.emsland.example/",
-		"https://lingen.emsland.example/":                "https://lingen.emsland.example/",
-		"https://LINGEN.emsland.example/a/b?x=1#top":     "https://lingen.emsland.example/a/b?x=1#top",
-		"https://lingen.emsland.example:443/konto":       "https://lingen.emsland.example/konto",
-		"https://haren.emsland.example/portal/":          "https://haren.emsland.example/portal/",
-		"https://haren.emsland.example/portal/leistung/": "https://haren.emsland.example/portal/leistung/",
-		"https://haren.emsland.example/portal":           "https://haren.emsland.example/portal",
+		"https://lingen.emsland.example":                      "https://lingen.emsland.example/",
+		"https://lingen.emsland.example/":                     "https://lingen.emsland.example/",
+		"https://LINGEN.emsland.example/a/b?x=1#top":          "https://lingen.emsland.example/a/b?x=1#top",
+		"https://lingen.emsland.example:443/konto":            "https://lingen.emsland.example/konto",
+		"https://haren.emsland.example/leistungen/":           "https://haren.emsland.example/leistungen/",
+		"https://xn--emsbren-q2a.emsland.example/leistungen/": "https://xn--emsbren-q2a.emsland.example/leistungen/",
+		"https://emsbüren.emsland.example/leistungen/":        "https://xn--emsbren-q2a.emsland.example/leistungen/",
 	}
 	for in, want := range valid {
-		if got := validReturn(in, targets); got != want {
+		if got := validReturn(in, portals); got != want {
 			t.Errorf("validReturn(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -205,12 +272,12 @@ func TestReturnAddresses(t *testing.T) {
 		"https://lingen.emsland.example.evil.com/", "https://evil.lingen.emsland.example/",
 		"https://user@lingen.emsland.example/", "https://lingen.emsland.example:8443/",
 		"javascript:alert(1)", "https:lingen.emsland.example", "https://lingen.emsland.example\\@evil.example",
-		"https://haren.emsland.example/other/", "https://haren.emsland.example/portal/../admin",
-		"https://haren.emsland.example/portal/%2e%2e/admin", "https://haren.emsland.example/portalx",
+		"https://haren.emsland.example/portal/../admin", "https://haren.emsland.example/portal/%2e%2e/admin",
+		"https://xn--emsbren-q2a.emsland.example.evil.com/",
 		"https://lingen.emsland.example/\r\nLocation: https://evil.example", "data:text/html,hi",
 	}
 	for _, in := range invalid {
-		if got := validReturn(in, targets); got != "" {
+		if got := validReturn(in, portals); got != "" {
 			t.Errorf("validReturn(%q) = %q, want rejection", in, got)
 		}
 	}

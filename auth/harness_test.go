@@ -83,7 +83,10 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// testConfig is a small federation: a county and two communes.
+// testConfig is a small federation: a county and three communes, one of
+// them with a url in upper case with an umlaut, a trailing slash and the
+// default port, whose origin browsers send as
+// https://xn--emsbren-q2a.emsland.example.
 func testConfig(accountURL string) *federation.Config {
 	return &federation.Config{
 		Name:    "Landkreis Emsland",
@@ -93,8 +96,10 @@ func testConfig(accountURL string) *federation.Config {
 				Legal: federation.Legal{Name: "Landkreis Emsland"}},
 			{ID: "lingen", Name: "Lingen (Ems)", Kind: "gemeinde", URL: "https://lingen.emsland.example",
 				Legal: federation.Legal{Name: "Stadt Lingen (Ems)"}},
-			{ID: "haren", Name: "Haren (Ems)", Kind: "gemeinde", URL: "https://haren.emsland.example/portal/",
+			{ID: "haren", Name: "Haren (Ems)", Kind: "gemeinde", URL: "https://haren.emsland.example",
 				Legal: federation.Legal{Name: "Stadt Haren (Ems)"}},
+			{ID: "emsbueren", Name: "Emsbüren", Kind: "gemeinde", URL: "https://Emsbüren.Emsland.example:443/",
+				Legal: federation.Legal{Name: "Gemeinde Emsbüren"}},
 		},
 	}
 }

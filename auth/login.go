@@ -46,7 +46,7 @@ func (s *Service) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ret := validReturn(r.URL.Query().Get("return"), s.targets)
+	ret := validReturn(r.URL.Query().Get("return"), s.portalOrigins)
 	if cur == nil {
 		return s.render(w, http.StatusOK, "login", page{Title: "Anmelden", Return: ret,
 			Notice: notice(r)})
@@ -98,7 +98,7 @@ func notice(r *http.Request) string {
 
 func (s *Service) loginPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	ret := validReturn(q.Get("return"), s.targets)
+	ret := validReturn(q.Get("return"), s.portalOrigins)
 	next := continuePath(q.Get("weiter"))
 	return s.render(w, http.StatusOK, "login", page{Title: "Anmelden", Return: ret,
 		Next: next, RelyingParty: s.relyingPartyOf(r.Context(), next), Notice: notice(r)})
@@ -229,7 +229,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 	if !s.limits.allowClient(rateLogin, s.clientIP(r), s.now()) {
 		return errTooMany
 	}
-	ret := validReturn(r.PostForm.Get("return"), s.targets)
+	ret := validReturn(r.PostForm.Get("return"), s.portalOrigins)
 	next := continuePath(r.PostForm.Get("weiter"))
 	email := loginEmail(r.PostForm.Get("email"))
 	password := normalizePassword(r.PostForm.Get("password"))
@@ -292,7 +292,7 @@ func (s *Service) logout(w http.ResponseWriter, r *http.Request) error {
 	s.clearCookie(w, "session")
 	s.clearCookie(w, "flow")
 	if err := r.ParseForm(); err == nil {
-		if ret := validReturn(r.PostForm.Get("return"), s.targets); ret != "" {
+		if ret := validReturn(r.PostForm.Get("return"), s.portalOrigins); ret != "" {
 			return seeOther(w, r, ret)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/verbund/verbund/auth/store"
+	"github.com/verbund/verbund/federation"
 )
 
 // The service is an OpenID Connect provider for the communes' online
@@ -235,7 +236,21 @@ func (s *Service) relyingPartyOf(ctx context.Context, next string) string {
 	if err != nil || req == nil {
 		return ""
 	}
-	origin, _ := originOf(req.redirectURI)
+	return redirectOrigin(req.redirectURI)
+}
+
+// redirectOrigin returns the origin of a registered redirect URI, in the
+// form federation.URLOrigin returns and browsers compare with a page's
+// form-action, or "" if it has none.
+func redirectOrigin(redirectURI string) string {
+	u, err := url.Parse(redirectURI)
+	if err != nil {
+		return ""
+	}
+	origin, err := federation.URLOrigin(u)
+	if err != nil {
+		return ""
+	}
 	return origin
 }
 
@@ -380,7 +395,7 @@ func (s *Service) consentPage(w http.ResponseWriter, cur *current, req *authRequ
 	for k := range req.params {
 		params[k] = req.params.Get(k)
 	}
-	rp, _ := originOf(req.redirectURI)
+	rp := redirectOrigin(req.redirectURI)
 	return s.render(w, http.StatusOK, "oidc_consent", page{Title: "Anmelden bei einem Online-Dienst",
 		Account: cur.account, RelyingParty: rp, Data: map[string]any{
 			"Client": req.client.Name, "Sender": s.senderName(req.client.Site), "Params": params,

@@ -60,6 +60,35 @@ func TestOIDCFormActionAllowsRegisteredClient(t *testing.T) {
 	}
 }
 
+// TestOIDCFormActionInternationalHost registers a redirect URI whose host
+// has an umlaut and upper case: the login page's form-action names its
+// origin as browsers compare it, in punycode.
+func TestOIDCFormActionInternationalHost(t *testing.T) {
+	h := newHarness(t)
+	const redirect = "https://Dienst.Emsbüren.example/callback"
+	client, _, err := h.manager().AddClient(context.Background(), ClientSpec{Site: "emsbueren",
+		Name: "Online-Antrag Hundesteuer", RedirectURIs: []string{redirect}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, challenge := pkcePair()
+	next := authorizePath + "?" + url.Values{
+		"client_id": {client.ID}, "redirect_uri": {redirect}, "response_type": {"code"},
+		"scope": {"openid"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"},
+	}.Encode()
+
+	resp := h.get(h.client(), "/anmelden?weiter="+url.QueryEscape(next))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	csp := resp.Header.Get("Content-Security-Policy")
+	_, formAction, _ := strings.Cut(csp, "form-action ")
+	formAction, _, _ = strings.Cut(formAction, ";")
+	if want := "https://dienst.xn--emsbren-q2a.example"; !strings.Contains(formAction, want) {
+		t.Errorf("form-action %q lacks %s", formAction, want)
+	}
+}
+
 // TestOIDCProtocolDetails checks details of the endpoints that the
 // protocol's specifications fix.
 func TestOIDCProtocolDetails(t *testing.T) {

@@ -3,54 +3,16 @@ package auth
 import (
 	"net/url"
 	"strings"
+
+	"github.com/verbund/verbund/federation"
 )
 
-// returnTarget is a portal the service may send a citizen back to.
-type returnTarget struct {
-	scheme, host string
-	// path is the portal's base path, ending in "/".
-	path string
-}
-
-func newReturnTargets(siteURLs []string) []returnTarget {
-	var out []returnTarget
-	for _, raw := range siteURLs {
-		u, err := url.Parse(raw)
-		if err != nil || u.Host == "" {
-			continue
-		}
-		p := u.EscapedPath()
-		if !strings.HasSuffix(p, "/") {
-			p += "/"
-		}
-		out = append(out, returnTarget{
-			scheme: strings.ToLower(u.Scheme), host: canonicalHost(u), path: p,
-		})
-	}
-	return out
-}
-
-// canonicalHost lowercases the host and drops a default port.
-func canonicalHost(u *url.URL) string {
-	host := strings.ToLower(u.Hostname())
-	port := u.Port()
-	if port == "" || (u.Scheme == "https" && port == "443") || (u.Scheme == "http" && port == "80") {
-		if strings.Contains(host, ":") {
-			return "[" + host + "]"
-		}
-		return host
-	}
-	if strings.Contains(host, ":") {
-		return "[" + host + "]:" + port
-	}
-	return host + ":" + port
-}
-
-// validReturn returns raw normalised if it points into one of the
-// portals, or "" if it does not. It accepts only absolute http(s) URLs
-// with a registered scheme, host and port, no user info, and a path at
-// or below the portal's base path with no dot segments.
-func validReturn(raw string, targets []returnTarget) string {
+// validReturn returns raw normalised if it points to a page of one of
+// the portals, whose origins are the keys of portals, or "" if it does
+// not. It accepts only absolute http(s) URLs whose origin, normalised as
+// federation.URLOrigin does, is a portal's, with no user info and a path
+// without dot segments.
+func validReturn(raw string, portals map[string]bool) string {
 	if raw == "" || len(raw) > 2048 || strings.ContainsAny(raw, "\\\x00\r\n\t ") {
 		return ""
 	}
@@ -69,27 +31,20 @@ func validReturn(raw string, targets []returnTarget) string {
 		return ""
 	}
 
-	scheme, host := strings.ToLower(u.Scheme), canonicalHost(u)
-	for _, t := range targets {
-		if scheme != t.scheme || host != t.host {
-			continue
-		}
-		if path+"/" != t.path && !strings.HasPrefix(path, t.path) {
-			continue
-		}
-		out := url.URL{Scheme: scheme, Host: host, Path: u.Path, RawPath: u.RawPath,
-			RawQuery: u.RawQuery, Fragment: u.Fragment}
-		if out.Path == "" {
-			out.Path = "/"
-		}
-		return out.String()
+	origin, err := federation.URLOrigin(u)
+	if err != nil || !portals[origin] {
+		return ""
 	}
-
-	return ""
+	rest := url.URL{Path: u.Path, RawPath: u.RawPath, RawQuery: u.RawQuery, Fragment: u.Fragment}
+	if rest.Path == "" {
+		rest.Path = "/"
+	}
+	return origin + rest.String()
 }
 
 // hasDotSegment reports whether a path has "." or ".." segments, also
-// percent-encoded, which could climb out of a portal's base path.
+// percent-encoded, which servers and proxies may resolve to another path
+// than the one checked.
 func hasDotSegment(escaped string) bool {
 	decoded, err := url.PathUnescape(escaped)
 	if err != nil {

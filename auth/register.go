@@ -20,7 +20,7 @@ const msgMailSent = "Wir haben eine E-Mail an die angegebene Adresse geschickt. 
 // given with return, goes through the mail's link to the welcome page.
 func (s *Service) registerPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, http.StatusOK, "register", page{Title: "Registrieren",
-		Return: validReturn(r.URL.Query().Get("return"), s.targets)})
+		Return: validReturn(r.URL.Query().Get("return"), s.portalOrigins)})
 }
 
 // register starts a registration. Known and unknown addresses get the
@@ -36,7 +36,7 @@ func (s *Service) register(w http.ResponseWriter, r *http.Request) error {
 		return errTooMany
 	}
 
-	ret := validReturn(r.PostForm.Get("return"), s.targets)
+	ret := validReturn(r.PostForm.Get("return"), s.portalOrigins)
 	email, ok := normalizeEmail(r.PostForm.Get("email"))
 	if !ok {
 		return s.render(w, http.StatusOK, "register", page{Title: "Registrieren", Return: ret,
@@ -105,7 +105,7 @@ func (s *Service) registerFinishPage(w http.ResponseWriter, r *http.Request) err
 		return tokenPage(err)
 	}
 	return s.render(w, http.StatusOK, "register_finish", page{Title: "Konto einrichten",
-		Return: validReturn(r.URL.Query().Get("return"), s.targets),
+		Return: validReturn(r.URL.Query().Get("return"), s.portalOrigins),
 		Data:   map[string]string{"Token": tok, "Email": t.Email}})
 }
 
@@ -121,7 +121,7 @@ func (s *Service) registerFinish(w http.ResponseWriter, r *http.Request) error {
 		return tokenPage(err)
 	}
 
-	ret := validReturn(r.PostForm.Get("return"), s.targets)
+	ret := validReturn(r.PostForm.Get("return"), s.portalOrigins)
 	password := normalizePassword(r.PostForm.Get("password"))
 	// The policy runs before the token is used, so a rejected password
 	// does not burn the link.

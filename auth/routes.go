@@ -101,12 +101,6 @@ func (s *Service) routes() http.Handler {
 // "Abmelden" button works. Sibling hosts and other origins are rejected.
 func (s *Service) protect(next http.Handler) http.Handler {
 	sameOrigin := http.NewCrossOriginProtection()
-	fromPortals := http.NewCrossOriginProtection()
-	for o := range s.corsOrigins {
-		if err := fromPortals.AddTrustedOrigin(o); err != nil {
-			s.log.Warn("portal origin not usable for cross-origin logout", "origin", o, "err", err)
-		}
-	}
 
 	csp := s.contentSecurityPolicy()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -128,11 +122,7 @@ func (s *Service) protect(next http.Handler) http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		cop := sameOrigin
-		if r.URL.Path == "/abmelden" {
-			cop = fromPortals
-		}
-		if err := cop.Check(r); err != nil {
+		if err := s.checkCrossOrigin(sameOrigin, r); err != nil {
 			s.log.Info("cross-origin request rejected", "method", r.Method, "path", r.URL.Path,
 				"origin", r.Header.Get("Origin"), "sec_fetch_site", r.Header.Get("Sec-Fetch-Site"))
 			s.wrap(func(http.ResponseWriter, *http.Request) error {
@@ -146,13 +136,27 @@ func (s *Service) protect(next http.Handler) http.Handler {
 	})
 }
 
+// checkCrossOrigin returns an error for a state change from another
+// origin than the account's own, unless it is the logout form posted by
+// a portal. The portal's Origin header is normalised as the portals' URLs
+// are, which the exact match of CrossOriginProtection.AddTrustedOrigin
+// would not do.
+func (s *Service) checkCrossOrigin(sameOrigin *http.CrossOriginProtection, r *http.Request) error {
+	if r.URL.Path == "/abmelden" {
+		if _, ok := s.portalOrigin(r.Header.Get("Origin")); ok {
+			return nil
+		}
+	}
+	return sameOrigin.Check(r)
+}
+
 // contentSecurityPolicy allows only this origin's own files: no inline
 // script or style. Browsers apply form-action to the redirects after a
 // form is sent, so forms may also lead on to the portals (after login)
 // and to the origins in formTargets (online services after their login).
 func (s *Service) contentSecurityPolicy(formTargets ...string) string {
 	formAction := []string{"'self'"}
-	for o := range s.corsOrigins {
+	for o := range s.portalOrigins {
 		formAction = append(formAction, o)
 	}
 	for _, o := range formTargets {

@@ -130,29 +130,31 @@ const (
 
 // Service is the account service.
 type Service struct {
-	cfg         *federation.Config
-	opts        Options
-	store       store.Store
-	ownsStore   bool
-	log         *slog.Logger
-	audit       *auditor
-	auditFile   io.Closer
-	keys        *keyring
-	mailer      Mailer
-	policy      *passwordPolicy
-	argon       Argon2Params
-	dummyHash   string
-	base        *url.URL
-	origin      string
-	secure      bool
-	targets     []returnTarget
-	corsOrigins map[string]bool
-	limits      *limiter
-	webauthn    *webauthn.WebAuthn
-	pages       map[string]*template.Template
-	handler     http.Handler
-	admin       http.Handler
-	adminToken  string
+	cfg       *federation.Config
+	opts      Options
+	store     store.Store
+	ownsStore bool
+	log       *slog.Logger
+	audit     *auditor
+	auditFile io.Closer
+	keys      *keyring
+	mailer    Mailer
+	policy    *passwordPolicy
+	argon     Argon2Params
+	dummyHash string
+	base      *url.URL
+	origin    string
+	secure    bool
+	// portalOrigins are the origins of the federation's portals, in the
+	// form federation.ParseOrigin returns. They may read the session API
+	// (CORS), post the logout form, and receive citizens after login.
+	portalOrigins map[string]bool
+	limits        *limiter
+	webauthn      *webauthn.WebAuthn
+	pages         map[string]*template.Template
+	handler       http.Handler
+	admin         http.Handler
+	adminToken    string
 	// sites are the federation's sites by ID.
 	sites map[string]federation.Site
 	// oidcKeys sign ID tokens.
@@ -256,44 +258,43 @@ func (s *Service) loadConfig() error {
 		return errors.New("sites.toml has no [account] url: set it to the account service's public URL")
 	}
 
-	u, err := url.Parse(cfg.Account.URL)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return fmt.Errorf("invalid [account] url %q: want https://host", cfg.Account.URL)
+	origin, err := federation.ParseOrigin(cfg.Account.URL)
+	if err != nil {
+		return fmt.Errorf("[account] url of sites.toml: %w", err)
 	}
-
-	if u.Path != "" && u.Path != "/" {
-		return fmt.Errorf("invalid [account] url %q: the service needs an origin of its own, without a path", cfg.Account.URL)
+	s.origin = origin
+	if s.base, err = url.Parse(origin); err != nil {
+		return fmt.Errorf("parsing account origin %s: %w", origin, err)
 	}
-
-	s.base = &url.URL{Scheme: u.Scheme, Host: canonicalHost(u)}
-	s.origin = s.base.String()
 	s.secure = !s.opts.Insecure
 	if s.opts.Addr == "" {
 		s.opts.Addr = cfg.Account.Addr
 	}
 
-	var sites []string
-	s.corsOrigins = map[string]bool{}
+	s.portalOrigins = map[string]bool{}
 	s.sites = map[string]federation.Site{}
 	for _, site := range cfg.Sites {
 		s.sites[site.ID] = site
-		sites = append(sites, site.URL)
-		if o, ok := originOf(site.URL); ok {
-			s.corsOrigins[o] = true
+		origin, err := federation.ParseOrigin(site.URL)
+		if err != nil {
+			return fmt.Errorf("url of site %q in sites.toml: %w", site.ID, err)
 		}
+		s.portalOrigins[origin] = true
 	}
-
-	s.targets = newReturnTargets(sites)
 	return nil
 }
 
-// originOf returns the scheme://host[:port] of a URL.
-func originOf(raw string) (string, bool) {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
+// portalOrigin returns the origin of an Origin header value, in the form
+// of the keys of s.portalOrigins, if it is the origin of a portal.
+func (s *Service) portalOrigin(header string) (string, bool) {
+	if header == "" {
 		return "", false
 	}
-	return strings.ToLower(u.Scheme) + "://" + canonicalHost(u), true
+	origin, err := federation.ParseOrigin(header)
+	if err != nil || !s.portalOrigins[origin] {
+		return "", false
+	}
+	return origin, true
 }
 
 // checkMode rejects combinations that would weaken the service.

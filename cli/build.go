@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"runtime/pprof"
-	"strings"
 
 	"github.com/verbund/verbund/diag"
 	"github.com/verbund/verbund/generator"
@@ -15,9 +14,9 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "build", "build [-config sites.toml] [-out folder] [-site id,...]...")
 	config := fs.String("config", "sites.toml", "path of the federation's `sites.toml`")
 	output := fs.String("out", "", "write the output to `folder` instead of the output folder of sites.toml")
-	var sites siteList
-	fs.Var(&sites, "site", "build only the portals `id,...` and their part of the search index, leaving the rest of the output folder as it is; "+
-		"repeat it to add portals")
+	var sites portalIDs
+	fs.Var(&sites, "site", "build only the portals `id,...` and their part of the search index, leaving the rest of the output folder as it is. "+
+		"Spaces around an id are ignored and an empty id is an error. Repeat the flag to add portals")
 	withSearch := fs.Bool("search", true, "build the search index; -search=false builds the portals alone")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the build to `file`, for go tool pprof")
 	memProfile := fs.String("memprofile", "", "write a heap profile at the end of the build to `file`")
@@ -75,34 +74,6 @@ func writeHeapProfile(e *env, path string) {
 	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
 		e.log.Error("writing heap profile", "err", err)
 	}
-}
-
-// siteList is the value of the -site flag: the portal IDs of every use,
-// each a comma-separated list. The generator drops repeated IDs.
-type siteList []string
-
-func (l *siteList) String() string {
-	if l == nil {
-		return ""
-	}
-	return strings.Join(*l, ",")
-}
-
-// Set adds the IDs of one use of the flag. It rejects an empty ID, as
-// in "", "," or "lingen,,haren", because a build of no portal would
-// otherwise be a full build.
-func (l *siteList) Set(value string) error {
-	if strings.Trim(value, ", ") == "" {
-		return fmt.Errorf("no portal id in %q: give portal ids separated by commas, such as lingen,haren", value)
-	}
-	for id := range strings.SplitSeq(value, ",") {
-		id = strings.TrimSpace(id)
-		if id == "" {
-			return fmt.Errorf("empty portal id in %q: give portal ids separated by commas, such as lingen,haren", value)
-		}
-		*l = append(*l, id)
-	}
-	return nil
 }
 
 // count returns n and noun, with the plural s unless n is 1.

@@ -15,9 +15,11 @@ const diffSynopsis = "diff [-format text|json] [-remove IDS] OLD NEW"
 func runDiff(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "diff", diffSynopsis)
 	format := fs.String("format", "text", "output `format`: text for people, json for scripts")
-	remove := fs.String("remove", "",
+	var removed portalIDs
+	fs.Var(&removed, "remove",
 		"comma-separated `IDs` of portals that left the federation: list every file of theirs for deletion "+
-			"instead of failing because NEW lacks them")
+			"instead of failing because NEW lacks them. Spaces around an id are ignored and an empty id is an error. "+
+			"Repeat the flag to add portals")
 	if err := fs.Parse(args); err != nil {
 		return flagError(err)
 	}
@@ -38,7 +40,6 @@ func runDiff(ctx context.Context, e *env, args []string) error {
 	if len(cur) == 0 {
 		return fmt.Errorf("no build in %s: run verbund build first", newDir)
 	}
-	removed := splitIDs(*remove)
 	for _, id := range removed {
 		if cur[id] != nil {
 			return fmt.Errorf("-remove names %s, but %s has a build of it: name only portals that left the federation",
@@ -77,18 +78,6 @@ func diffArgsProblem(args []string, format string) string {
 		return fmt.Sprintf("invalid -format %q: use text or json", format)
 	}
 	return ""
-}
-
-// splitIDs returns the site IDs of a comma-separated list, without
-// spaces and empty entries.
-func splitIDs(list string) []string {
-	var ids []string
-	for _, id := range strings.Split(list, ",") {
-		if id = strings.TrimSpace(id); id != "" {
-			ids = append(ids, id)
-		}
-	}
-	return ids
 }
 
 // unconfirmedRemovals returns the sorted IDs of the portals that the old

@@ -127,6 +127,80 @@ func TestDiffRemoveListsFiles(t *testing.T) {
 	}
 }
 
+func TestDiffRemoveRejectsEmptyID(t *testing.T) {
+	old, cur := twoBuilds(t)
+	for _, value := range []string{"doerpen,,meppen", "doerpen,meppen,", ",doerpen,meppen", "", " "} {
+		code, stdout, stderr := run(t, "diff", "-remove", value, old, cur)
+		if code != 2 {
+			t.Errorf("-remove %q: exit %d, want 2", value, code)
+		}
+		if stdout != "" {
+			t.Errorf("-remove %q: stdout = %q, want nothing", value, stdout)
+		}
+		if !strings.Contains(stderr, "flag -remove") {
+			t.Errorf("-remove %q: error does not name the flag:\n%s", value, stderr)
+		}
+		if !strings.Contains(stderr, "such as lingen,haren") {
+			t.Errorf("-remove %q: error does not show what to write:\n%s", value, stderr)
+		}
+	}
+}
+
+func TestDiffRemoveRepeated(t *testing.T) {
+	old, cur := twoBuilds(t)
+	code, stdout, stderr := run(t, "diff", "-remove", " doerpen ", "-remove", "meppen", old, cur)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"doerpen: removed from the federation", "meppen: removed from the federation"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+func TestSplitPortalIDs(t *testing.T) {
+	valid := []struct {
+		value string
+		want  []string
+	}{
+		{"lingen", []string{"lingen"}},
+		{"lingen,haren", []string{"lingen", "haren"}},
+		{" lingen , haren ", []string{"lingen", "haren"}},
+		{"lingen,lingen", []string{"lingen", "lingen"}},
+	}
+	for _, tt := range valid {
+		got, err := splitPortalIDs(tt.value)
+		if err != nil {
+			t.Errorf("splitPortalIDs(%q): %v", tt.value, err)
+			continue
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("splitPortalIDs(%q) = %q, want %q", tt.value, got, tt.want)
+		}
+	}
+	invalid := []struct {
+		value, message string
+	}{
+		{"", "no portal id"},
+		{" ", "no portal id"},
+		{",", "empty portal id at position 1 of 2"},
+		{"lingen,,haren", "empty portal id at position 2 of 3"},
+		{"lingen,", "empty portal id at position 2 of 2"},
+		{"lingen, ,haren", "empty portal id at position 2 of 3"},
+	}
+	for _, tt := range invalid {
+		got, err := splitPortalIDs(tt.value)
+		if err == nil {
+			t.Errorf("splitPortalIDs(%q) = %q, want an error", tt.value, got)
+			continue
+		}
+		if !strings.Contains(err.Error(), tt.message) {
+			t.Errorf("splitPortalIDs(%q): error %q lacks %q", tt.value, err, tt.message)
+		}
+	}
+}
+
 func TestDiffRemoveRejectsBuiltPortal(t *testing.T) {
 	old, cur := twoBuilds(t)
 	code, stdout, stderr := run(t, "diff", "-remove", "doerpen,meppen,lingen", old, cur)

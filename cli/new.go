@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/verbund/verbund/federation"
 	"github.com/verbund/verbund/scaffold"
 )
 
@@ -39,7 +40,7 @@ func runNewService(e *env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	cfg, err := scaffold.LoadDraft(*config)
+	cfg, err := federation.LoadDraft(*config)
 	if err != nil {
 		return err
 	}
@@ -66,7 +67,7 @@ func runNewSite(e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := scaffold.LoadDraft(*config)
+	cfg, err := federation.LoadDraft(*config)
 	if err != nil {
 		return err
 	}

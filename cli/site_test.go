@@ -87,6 +87,9 @@ func TestBuildSiteEmpty(t *testing.T) {
 		if !strings.Contains(stderr, "portal id") {
 			t.Errorf("--site %q: error does not name the missing portal id:\n%s", value, stderr)
 		}
+		if !strings.Contains(stderr, "flag -site") {
+			t.Errorf("--site %q: error does not name the flag:\n%s", value, stderr)
+		}
 		if _, err := os.Stat(out); err == nil {
 			t.Errorf("--site %q wrote the output folder", value)
 		}

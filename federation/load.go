@@ -20,11 +20,21 @@ import (
 // folders in the file are resolved against the file's folder. All
 // problems found are returned together as a *diag.Errors.
 func Load(path string) (*Config, error) {
+	return load(path, Parse)
+}
+
+// LoadDraft loads the sites.toml at path like Load, but validates it as
+// ParseDraft does.
+func LoadDraft(path string) (*Config, error) {
+	return load(path, ParseDraft)
+}
+
+func load(path string, decode func(name string, src []byte) (*Config, error)) (*Config, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading federation config: %w", err)
 	}
-	cfg, err := Parse(path, src)
+	cfg, err := decode(path, src)
 	if err != nil {
 		return nil, err
 	}
@@ -49,6 +59,19 @@ func resolve(dir, p string) string {
 // Parse decodes and validates src, the contents of the file named name.
 // Folders in the result stay as written, relative to the file.
 func Parse(name string, src []byte) (*Config, error) {
+	return parse(name, src, false)
+}
+
+// ParseDraft decodes and validates src like Parse, but accepts sites whose
+// legal, privacy and accessibility tables still lack required values, as
+// `verbund new site` writes them. The build and check reject such a file
+// until the values are filled in. Every other problem is reported as
+// Parse reports it, at its position in src.
+func ParseDraft(name string, src []byte) (*Config, error) {
+	return parse(name, src, true)
+}
+
+func parse(name string, src []byte, draft bool) (*Config, error) {
 	src = normalize(src)
 	var cfg Config
 	md, err := toml.Decode(string(src), &cfg)
@@ -66,7 +89,7 @@ func Parse(name string, src []byte) (*Config, error) {
 		}
 	}
 	cfg.setDefaults()
-	v := validator{name: name, src: src, diags: &diags}
+	v := validator{name: name, src: src, diags: &diags, draft: draft}
 	v.validate(&cfg)
 	if err := diags.Err(); err != nil {
 		return nil, err
@@ -212,11 +235,15 @@ func (c *Config) County() (*Site, bool) {
 	return nil, false
 }
 
-// Origins returns the origins ("https://host") of every portal.
+// Origins returns the origin of every portal, in the form ParseOrigin
+// returns. It leaves out a site whose URL names no origin, which Load and
+// Parse reject.
 func (c *Config) Origins() []string {
 	var out []string
 	for _, s := range c.Sites {
-		out = append(out, strings.TrimSuffix(s.URL, "/"))
+		if origin, err := ParseOrigin(s.URL); err == nil {
+			out = append(out, origin)
+		}
 	}
 	return out
 }

@@ -68,6 +68,14 @@ func TestParseErrors(t *testing.T) {
 			`sites.toml:11:1: site "kreis": invalid key "3999"`},
 		{"url with path", [2]string{`url = "https://kreis.example"`, `url = "https://kreis.example/portal"`},
 			`sites.toml:12:1: invalid site.url "https://kreis.example/portal"`},
+		{"url with user info", [2]string{`url = "https://kreis.example"`, `url = "https://admin@kreis.example"`},
+			`sites.toml:12:1: invalid site.url "https://admin@kreis.example": has user info`},
+		{"url with query", [2]string{`url = "https://kreis.example"`, `url = "https://kreis.example/?a=1"`},
+			`sites.toml:12:1: invalid site.url "https://kreis.example/?a=1": has a query`},
+		{"search url with path", [2]string{"[[category]]", "[search]\nurl = \"https://suche.example/suche\"\n\n[[category]]"},
+			`sites.toml:4:1: invalid search.url "https://suche.example/suche": has the path "/suche"`},
+		{"account url with underscore", [2]string{"[[category]]", "[account]\nurl = \"https://mein_konto.example\"\n\n[[category]]"},
+			`sites.toml:4:1: invalid account.url "https://mein_konto.example": has the invalid host name`},
 		{"unknown parent", [2]string{`kind = "kreis"`, "kind = \"kreis\"\nparent = \"land\""},
 			`site "kreis": unknown parent "land"`},
 		{"missing legal field", [2]string{`head = "Landrätin Erika Muster"`, ``},
@@ -126,5 +134,85 @@ func TestParseTypeErrorPosition(t *testing.T) {
 	want := fmt.Sprintf(`sites.toml:%d:1: invalid value of "site.legal.postal_code": an integer where the key takes a string (write the value in quotes: postal_code = "49001")`, line)
 	if err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
+	}
+}
+
+func TestParseAcceptsOriginForms(t *testing.T) {
+	for _, u := range []string{"https://KREIS.example/", "https://kreis.example:443", "https://kreisstraße.example",
+		"http://[::1]:8080", "http://127.0.0.1:8080/"} {
+		src := strings.Replace(validConfig, `url = "https://kreis.example"`, fmt.Sprintf("url = %q", u), 1)
+		if _, err := Parse("sites.toml", []byte(src)); err != nil {
+			t.Errorf("url %s: %v", u, err)
+		}
+	}
+}
+
+// draftSite is a [[site]] table as `verbund new site` appends it, with
+// the required values of the legal, privacy and accessibility tables
+// still empty.
+const draftSite = `
+[[site]]
+id = "nord"
+name = "Nord"
+kind = "gemeinde"
+key = "03999001"
+url = "https://nord.example"
+parent = "kreis"
+
+[site.legal]
+name = ""
+street = ""
+postal_code = ""
+city = ""
+head = ""
+phone = ""
+email = ""
+
+[site.privacy]
+officer = ""
+email = ""
+
+[site.accessibility]
+contact = ""
+email = ""
+enforcement = ""
+`
+
+func TestParseDraftAcceptsEmptyValues(t *testing.T) {
+	src := validConfig + draftSite
+	if _, err := Parse("sites.toml", []byte(src)); err == nil {
+		t.Fatal("Parse accepted a site without legal data")
+	}
+	cfg, err := ParseDraft("sites.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, ok := cfg.Site("nord")
+	if !ok {
+		t.Fatal("draft site nord missing")
+	}
+	if site.Legal.Name != "" {
+		t.Errorf("legal.name = %q, want it empty as written", site.Legal.Name)
+	}
+	nord := strings.Index(src, `id = "nord"`)
+	want := 1 + strings.Count(src[:nord+strings.Index(src[nord:], `officer = ""`)], "\n")
+	line, col := cfg.SiteKeyPos("nord", "privacy", "officer")
+	if line != want || col != 1 {
+		t.Errorf("SiteKeyPos(nord, privacy.officer) = %d:%d, want %d:1", line, col, want)
+	}
+}
+
+// TestParseDraftPositions checks that ParseDraft reports the problems of
+// a draft at their positions in the file, and no others.
+func TestParseDraftPositions(t *testing.T) {
+	src := strings.Replace(validConfig+draftSite, `key = "03999001"`, `key = "39"`, 1)
+	_, err := ParseDraft("sites.toml", []byte(src))
+	if err == nil {
+		t.Fatal("ParseDraft accepted an invalid key")
+	}
+	line := 1 + strings.Count(src[:strings.Index(src, `key = "39"`)], "\n")
+	want := fmt.Sprintf(`sites.toml:%d:1: site "nord": invalid key "39" (use the official municipality key (AGS) of 5 or 8 digits)`, line)
+	if err.Error() != want {
+		t.Errorf("error:\n%v\nwant:\n%s", err, want)
 	}
 }

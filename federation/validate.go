@@ -1,9 +1,9 @@
 package federation
 
 import (
+	"errors"
 	"fmt"
 	"math"
-	"net/url"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -34,6 +34,9 @@ type validator struct {
 	name  string
 	src   []byte
 	diags *diag.List
+	// draft accepts empty required values of the legal, privacy and
+	// accessibility tables (see ParseDraft).
+	draft bool
 }
 
 // errorAt reports an error where path is written. For keys of an array
@@ -193,7 +196,7 @@ func (v *validator) validateSite(c *Config, i int, s *Site) {
 		{at("accessibility", "enforcement"), s.Accessibility.Enforcement},
 	}
 	for _, r := range required {
-		if strings.TrimSpace(r.value) == "" {
+		if strings.TrimSpace(r.value) == "" && !v.draft {
 			v.errorAt(r.key, i, "missing-key",
 				fmt.Sprintf("the portal's required pages need it: add %s = \"...\"", r.key[len(r.key)-1]),
 				"site %q: missing %s", s.ID, strings.Join(r.key, "."))
@@ -246,11 +249,13 @@ func (v *validator) checkURL(path []string, n int, raw string, optional bool) {
 		}
 		return
 	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") ||
-		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+	if _, err := ParseOrigin(raw); err != nil {
+		reason := err.Error()
+		if oe, ok := errors.AsType[*OriginError](err); ok {
+			reason = oe.Reason
+		}
 		v.errorAt(path, n, "invalid-url", `write an origin such as "https://lingen.example.org"`,
-			"invalid %s %q: want an http or https origin without a path", strings.Join(path, "."), raw)
+			"invalid %s %q: %s", strings.Join(path, "."), raw, reason)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/verbund/verbund/federation"
 	"github.com/verbund/verbund/internal/suggest"
 )
 
@@ -121,7 +122,7 @@ func (fc *federationContent) matterURL(s *Site, raw string) (string, error) {
 	}
 	switch u.Scheme {
 	case "http", "https":
-		for _, other := range fc.origins[u.Scheme+"://"+u.Host] {
+		for _, other := range fc.portalsAt(u) {
 			if err := other.checkPath(cmp.Or(u.EscapedPath(), "/")); err != nil {
 				return raw, err
 			}
@@ -155,7 +156,16 @@ func (fc *federationContent) fixedMatterURL(raw string) bool {
 	if err != nil {
 		return false
 	}
-	return len(fc.origins[u.Scheme+"://"+u.Host]) == 0
+	return len(fc.portalsAt(u)) == 0
+}
+
+// portalsAt returns the portals on the origin of u, an absolute URL.
+func (fc *federationContent) portalsAt(u *url.URL) []*Site {
+	origin, err := federation.URLOrigin(u)
+	if err != nil {
+		return nil
+	}
+	return fc.origins[origin]
 }
 
 // checkMatterURL checks the front-matter link raw under key of src with

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/verbund/verbund/diag"
+	"github.com/verbund/verbund/federation"
 	"github.com/verbund/verbund/publish"
 )
 
@@ -41,7 +41,9 @@ const (
 func (r *pageRenderer) contentSecurityPolicy() string {
 	connect := "'self'"
 	form := "'self'"
-	if u := origin(r.fc.cfg.Search.URL); u != "" {
+	// The loader rejects a search url that names no origin, and an empty
+	// one means no search box.
+	if u, err := federation.ParseOrigin(r.fc.cfg.Search.URL); err == nil {
 		connect += " " + u
 		form += " " + u
 	}
@@ -57,14 +59,6 @@ func (r *pageRenderer) contentSecurityPolicy() string {
 		"base-uri 'none'",
 		"object-src 'none'",
 	}, "; ")
-}
-
-func origin(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return ""
-	}
-	return u.Scheme + "://" + u.Host
 }
 
 // headers returns the _headers file of site s. Netlify and Cloudflare

@@ -51,7 +51,8 @@ type federationContent struct {
 	// baseIDs are the base text IDs in sorted order.
 	baseIDs []string
 	// origins maps the origin of every portal's URL, such as
-	// https://www.lingen.de, to the portals there.
+	// https://www.lingen.de, in the form federation.ParseOrigin returns,
+	// to the portals there.
 	origins map[string][]*Site
 	// services is the number of services of all portals.
 	services int
@@ -88,7 +89,7 @@ func resolve(cfg *federation.Config, cfgName string, l *loaded, now time.Time, d
 	}
 	fc.origins = map[string][]*Site{}
 	for _, s := range fc.sites {
-		if o := origin(s.URL); o != "" {
+		if o, err := federation.ParseOrigin(s.URL); err == nil {
 			fc.origins[o] = append(fc.origins[o], s)
 		}
 	}

@@ -6,12 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/verbund/verbund/federation"
+
 	"github.com/verbund/verbund/generator"
 )
 
 func TestNewServiceRejectsEmptyFileName(t *testing.T) {
 	config := copyExample(t)
-	cfg, err := LoadDraft(config)
+	cfg, err := federation.LoadDraft(config)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +39,7 @@ func TestNewServiceRejectsEmptyFileName(t *testing.T) {
 
 func TestNewServiceShortensLongSlug(t *testing.T) {
 	config := copyExample(t)
-	cfg, err := LoadDraft(config)
+	cfg, err := federation.LoadDraft(config)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +77,7 @@ func TestTitleSlugLongWord(t *testing.T) {
 
 func TestNewServiceRejectsCountyBase(t *testing.T) {
 	config := copyExample(t)
-	cfg, err := LoadDraft(config)
+	cfg, err := federation.LoadDraft(config)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +101,7 @@ func TestNewServiceRejectsCountyBase(t *testing.T) {
 
 func TestNewServiceSuggestsBase(t *testing.T) {
 	config := copyExample(t)
-	cfg, err := LoadDraft(config)
+	cfg, err := federation.LoadDraft(config)
 	if err != nil {
 		t.Fatal(err)
 	}

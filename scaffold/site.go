@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/verbund/verbund/diag"
 	"github.com/verbund/verbund/federation"
 	"github.com/verbund/verbund/internal/suggest"
 )
@@ -44,7 +44,7 @@ var (
 
 // NewSite appends a [[site]] table to the sites.toml at configPath and
 // creates the site's content folder with a start page and an office. cfg
-// is the federation as [LoadDraft] loads it from configPath.
+// is the federation as [federation.LoadDraft] loads it from configPath.
 //
 // NewSite checks every option against the rules of the sites.toml
 // reference and against the other sites, and writes nothing when one is
@@ -62,11 +62,12 @@ func NewSite(configPath string, cfg *federation.Config, opts SiteOptions) ([]str
 	if len(src) > 0 && !bytes.HasSuffix(src, []byte("\n")) {
 		src = append(src, '\n')
 	}
+	fileLines := bytes.Count(src, []byte("\n"))
 	src = append(src, siteTable(opts)...)
 	// The checks above follow the loader's rules. Loading the result too
 	// makes sure that the next `verbund new` accepts the file.
-	if _, err := parseDraft(configPath, src); err != nil {
-		return nil, fmt.Errorf("site %q would make %s invalid: %w", opts.ID, configPath, err)
+	if err := checkDraft(configPath, src, fileLines, opts.ID); err != nil {
+		return nil, err
 	}
 
 	dir := filepath.Join(cfg.ContentDir, opts.ID)
@@ -244,25 +245,58 @@ func checkKey(kind, key string) error {
 	return nil
 }
 
-// checkOrigin returns an error unless raw is an absolute http or https
-// origin, such as "https://lahn.example".
+// checkOrigin returns an error unless raw is an http or https origin
+// that the federation loader accepts, such as "https://lahn.example".
 func checkOrigin(raw string) error {
 	if raw == "" {
 		return errors.New("missing --url: give the portal's public origin, such as https://www.lingen.de")
 	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.User != nil ||
-		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
-		return fmt.Errorf("invalid url %q: give an http or https origin without a path, such as https://www.lingen.de", raw)
+	if _, err := federation.ParseOrigin(raw); err != nil {
+		reason := err.Error()
+		if oe, ok := errors.AsType[*federation.OriginError](err); ok {
+			reason = oe.Reason
+		}
+		return fmt.Errorf("invalid url %q: %s (give the portal's public origin, such as https://www.lingen.de)",
+			raw, reason)
 	}
 	return nil
 }
 
-// sameOrigin reports whether two origins name the same scheme and host,
-// ignoring case and a trailing slash.
+// sameOrigin reports whether two URLs name the same origin once both are
+// normalised as the federation loader does.
 func sameOrigin(a, b string) bool {
-	normalize := func(s string) string { return strings.TrimSuffix(strings.ToLower(s), "/") }
-	return normalize(a) == normalize(b)
+	originA, errA := federation.ParseOrigin(a)
+	originB, errB := federation.ParseOrigin(b)
+	return errA == nil && errB == nil && originA == originB
+}
+
+// checkDraft validates src, the sites.toml at path with the [[site]] table
+// of the new site id appended after its first fileLines lines, as the next
+// [federation.LoadDraft] will. It reports a problem of the file at its
+// position there, and a problem of the appended table as one of the new
+// site's values, because the table is not written yet.
+func checkDraft(path string, src []byte, fileLines int, id string) error {
+	_, err := federation.ParseDraft(path, src)
+	if err == nil {
+		return nil
+	}
+	list, ok := diag.AsList(err)
+	if !ok {
+		return fmt.Errorf("site %q would make %s invalid: %w", id, path, err)
+	}
+	problems := make([]error, 0, len(list))
+	for _, d := range list {
+		if d.Line <= fileLines {
+			problems = append(problems, d)
+			continue
+		}
+		message := d.Message
+		if d.Hint != "" {
+			message += " (" + d.Hint + ")"
+		}
+		problems = append(problems, fmt.Errorf("the new site's values: %s", message))
+	}
+	return fmt.Errorf("site %q would make %s invalid: %w", id, path, errors.Join(problems...))
 }
 
 // tomlString quotes s as a TOML basic string, escaping quotes,

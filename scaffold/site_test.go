@@ -3,11 +3,14 @@ package scaffold
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/verbund/verbund/federation"
 )
 
 func TestNewSiteRejectsInvalidOptions(t *testing.T) {
@@ -28,10 +31,14 @@ func TestNewSiteRejectsInvalidOptions(t *testing.T) {
 		{"eight digits for a Samtgemeinde", func(o *SiteOptions) { o.Kind = "samtgemeinde" }, "regional key of 9 digits"},
 		{"key in use", func(o *SiteOptions) { o.Key = "03454" }, `key 03454 is used by site "emsland"`},
 		{"ftp url", func(o *SiteOptions) { o.URL = "ftp://x" }, `invalid url "ftp://x"`},
-		{"url with path", func(o *SiteOptions) { o.URL = "https://lahn.example/portal" }, "without a path"},
+		{"url with path", func(o *SiteOptions) { o.URL = "https://lahn.example/portal" }, `has the path "/portal"`},
+		{"url with user info", func(o *SiteOptions) { o.URL = "https://admin@lahn.example" }, "has user info"},
+		{"url with underscore", func(o *SiteOptions) { o.URL = "https://lahn_ems.example" }, "invalid host name"},
 		{"relative url", func(o *SiteOptions) { o.URL = "lahn.example" }, `invalid url "lahn.example"`},
 		{"missing url", func(o *SiteOptions) { o.URL = "" }, "missing --url"},
 		{"url in use", func(o *SiteOptions) { o.URL = "https://LINGEN.emsland.example/" }, `is used by site "lingen"`},
+		{"url in use with default port", func(o *SiteOptions) { o.URL = "https://lingen.emsland.example:443" },
+			`is used by site "lingen"`},
 		{"second county", func(o *SiteOptions) { o.Kind, o.Key = "kreis", "03455" }, `has a county already, "emsland"`},
 		{"unknown kind", func(o *SiteOptions) { o.Kind = "stadt" }, `invalid kind "stadt"`},
 		{"unknown parent", func(o *SiteOptions) { o.Parent = "lingne" }, `unknown parent "lingne"`},
@@ -43,7 +50,7 @@ func TestNewSiteRejectsInvalidOptions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cfg, err := LoadDraft(config)
+			cfg, err := federation.LoadDraft(config)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -73,7 +80,7 @@ func TestNewSiteRejectsInvalidOptions(t *testing.T) {
 
 func TestNewSiteSuggestsParent(t *testing.T) {
 	config := copyExample(t)
-	cfg, err := LoadDraft(config)
+	cfg, err := federation.LoadDraft(config)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +100,7 @@ func TestNewSiteTwice(t *testing.T) {
 		{ID: "haren-sued", Name: "Haren-Süd \"Mitte\"", Kind: "samtgemeinde", Key: "034549999",
 			URL: "https://haren-sued.example", Parent: "lahn"},
 	} {
-		cfg, err := LoadDraft(config)
+		cfg, err := federation.LoadDraft(config)
 		if err != nil {
 			t.Fatalf("LoadDraft before site %s: %v", opts.ID, err)
 		}
@@ -101,7 +108,7 @@ func TestNewSiteTwice(t *testing.T) {
 			t.Fatalf("NewSite %s: %v", opts.ID, err)
 		}
 	}
-	cfg, err := LoadDraft(config)
+	cfg, err := federation.LoadDraft(config)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +138,7 @@ func TestNewSiteTwice(t *testing.T) {
 // invalid key: only the empty required values are accepted.
 func TestLoadDraftReportsOtherErrors(t *testing.T) {
 	config := copyExample(t)
-	cfg, err := LoadDraft(config)
+	cfg, err := federation.LoadDraft(config)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,12 +154,84 @@ func TestLoadDraftReportsOtherErrors(t *testing.T) {
 	if err := os.WriteFile(config, []byte(broken), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = LoadDraft(config)
+	_, err = federation.LoadDraft(config)
 	if err == nil {
 		t.Fatal("LoadDraft accepted an invalid key")
 	}
-	if !strings.Contains(err.Error(), `invalid key "12"`) {
-		t.Errorf("error %q does not name the invalid key", err)
+	want := fmt.Sprintf(`%s:%d:1: site "lahn": invalid key "12" (use the official municipality key (AGS) of 5 or 8 digits)`,
+		config, lineOf(t, broken, `key = "12"`))
+	if err.Error() != want {
+		t.Errorf("error:\n%v\nwant only:\n%s", err, want)
+	}
+}
+
+// lineOf returns the 1-based line of the first occurrence of s in text.
+func lineOf(t *testing.T, text, s string) int {
+	t.Helper()
+	i := strings.Index(text, s)
+	if i < 0 {
+		t.Fatalf("%q not found", s)
+	}
+	return 1 + strings.Count(text[:i], "\n")
+}
+
+// TestNewSiteReportsFilePositions breaks sites.toml after it was loaded:
+// NewSite reports the problem at its position in the file and writes
+// nothing.
+func TestNewSiteReportsFilePositions(t *testing.T) {
+	config := copyExample(t)
+	cfg, err := federation.LoadDraft(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(string(src), `url = "https://lingen.emsland.example"`,
+		`url = "https://lingen.emsland.example/start"`, 1)
+	if err := os.WriteFile(config, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	_, err = NewSite(config, cfg, SiteOptions{ID: "lahn", Name: "Lahn", Kind: "gemeinde", Key: "03454027",
+		URL: "https://lahn.example"})
+	if err == nil {
+		t.Fatal("NewSite accepted a sites.toml with an invalid url")
+	}
+	want := fmt.Sprintf(`%s:%d:1: invalid site.url "https://lingen.emsland.example/start"`,
+		config, lineOf(t, broken, "/start"))
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("error:\n%v\nlacks:\n%s", err, want)
+	}
+	if after, _ := os.ReadFile(config); string(after) != broken {
+		t.Error("NewSite changed sites.toml despite the error")
+	}
+}
+
+// TestCheckDraftNamesNewSite checks a problem that only the appended
+// table has: it is reported as one of the new site's values, without a
+// position past the end of the file.
+func TestCheckDraftNamesNewSite(t *testing.T) {
+	config := copyExample(t)
+	src, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fileLines := strings.Count(string(src), "\n")
+	table := siteTable(SiteOptions{ID: "lahn", Name: "Lahn", Kind: "gemeinde", Key: "12",
+		URL: "https://lahn.example", Parent: "emsland"})
+
+	err = checkDraft(config, append(src, table...), fileLines, "lahn")
+	if err == nil {
+		t.Fatal("checkDraft accepted an invalid key")
+	}
+	want := `the new site's values: site "lahn": invalid key "12"`
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("error:\n%v\nlacks:\n%s", err, want)
+	}
+	if strings.Contains(err.Error(), config+":") {
+		t.Errorf("error gives a position in %s, which lacks the new site:\n%v", config, err)
 	}
 }
 
@@ -161,7 +240,7 @@ func TestLoadDraftReportsOtherErrors(t *testing.T) {
 // is unchanged, so the site can be added once the cause is fixed.
 func TestNewSiteFailureWritesNothing(t *testing.T) {
 	config := copyExample(t)
-	cfg, err := LoadDraft(config)
+	cfg, err := federation.LoadDraft(config)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,6 +72,8 @@
 // number of slots. A search that runs out of time or finds no free slot
 // gets 503. Query strings over 2 KB get 414, request bodies over 1 KB 413.
 // Browsers may read JSON API responses only on the federation's origins
-// (CORS, exact match). Each request is logged with method, path, status
+// (CORS). The Origin header and the portals' URLs are compared as
+// federation.ParseOrigin normalises them: scheme and host in lower case,
+// host names as punycode, no default port. Each request is logged with method, path, status
 // and latency, never with the query or the client's address.
 package search

@@ -12,7 +12,7 @@ import (
 // caches keep them apart.
 func (s *Server) setCORS(w http.ResponseWriter, r *http.Request) {
 	w.Header().Add("Vary", "Origin")
-	if origin := r.Header.Get("Origin"); origin != "" && s.origins[origin] {
+	if origin, ok := s.allowedOrigin(r.Header.Get("Origin")); ok {
 		w.Header().Set("Access-Control-Allow-Origin", origin)
 	}
 }
@@ -22,8 +22,8 @@ func (s *Server) setCORS(w http.ResponseWriter, r *http.Request) {
 func (s *Server) servePreflight(w http.ResponseWriter, r *http.Request) {
 	w.Header().Add("Vary", "Origin")
 	w.Header().Add("Vary", "Access-Control-Request-Method")
-	origin := r.Header.Get("Origin")
-	if !s.origins[origin] || r.Header.Get("Access-Control-Request-Method") != http.MethodGet {
+	origin, ok := s.allowedOrigin(r.Header.Get("Origin"))
+	if !ok || r.Header.Get("Access-Control-Request-Method") != http.MethodGet {
 		w.WriteHeader(http.StatusForbidden)
 		return
 	}

@@ -25,8 +25,15 @@ func readTestCorpus(t testing.TB) *search.Corpus {
 // with the test layouts, and returns the folder.
 func buildTestIndex(t testing.TB) string {
 	t.Helper()
+	return buildIndexWithLayouts(t, readTestCorpus(t))
+}
+
+// buildIndexWithLayouts builds c into a temporary folder, with the test
+// layouts, and returns the folder.
+func buildIndexWithLayouts(t testing.TB, c *search.Corpus) string {
+	t.Helper()
 	dir := t.TempDir()
-	if err := search.Build(context.Background(), dir, readTestCorpus(t)); err != nil {
+	if err := search.Build(context.Background(), dir, c); err != nil {
 		t.Fatal(err)
 	}
 	layouts, err := filepath.Glob("testdata/layouts/*.html")

@@ -8,11 +8,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"runtime"
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/verbund/verbund/federation"
 )
 
 // Defaults of Config.
@@ -30,7 +31,8 @@ type Config struct {
 	Logger *slog.Logger
 	// Origins are origins ("https://portal.example") that may call the
 	// JSON API from a browser, besides the origins of the federation's
-	// site URLs, which always may.
+	// site URLs, which always may. They and the Origin header of a request
+	// are compared as federation.ParseOrigin normalises them.
 	Origins []string
 	// MaxConcurrent is the number of searches that run at once; more
 	// requests get 503 at once. Zero means four per CPU.
@@ -55,7 +57,7 @@ type Server struct {
 var _ http.Handler = (*Server)(nil)
 
 // NewServer returns a server for ix. It returns an error for an origin
-// in cfg that is not a scheme and host.
+// in cfg, or a site URL in ix, that federation.ParseOrigin rejects.
 func NewServer(ix *Index, cfg Config) (*Server, error) {
 	s := &Server{
 		index:       ix,
@@ -77,15 +79,21 @@ func NewServer(ix *Index, cfg Config) (*Server, error) {
 	}
 	s.slots = make(chan struct{}, slots)
 	for _, site := range ix.sites {
-		if origin, err := originOf(site.URL); err == nil {
-			s.origins[origin] = true
-			s.siteOrigins[site.ID] = origin
+		if site.URL == "" {
+			continue
 		}
+		origin, err := federation.ParseOrigin(site.URL)
+		if err != nil {
+			return nil, fmt.Errorf("site %q of the search index: %w: correct its url in sites.toml and build again",
+				site.ID, err)
+		}
+		s.origins[origin] = true
+		s.siteOrigins[site.ID] = origin
 	}
 	for _, o := range cfg.Origins {
-		origin, err := originOf(o)
-		if err != nil || origin != o {
-			return nil, fmt.Errorf("invalid CORS origin %q: want scheme and host, such as https://portal.example", o)
+		origin, err := federation.ParseOrigin(o)
+		if err != nil {
+			return nil, fmt.Errorf("CORS origins: %w", err)
 		}
 		s.origins[origin] = true
 	}
@@ -93,16 +101,18 @@ func NewServer(ix *Index, cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// originOf returns the origin (scheme://host[:port]) of an absolute URL.
-func originOf(raw string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", err
+// allowedOrigin returns the origin of an Origin header value, in the form
+// of the keys of s.origins, if the federation's pages may read the
+// server's JSON responses from it.
+func (s *Server) allowedOrigin(header string) (string, bool) {
+	if header == "" {
+		return "", false
 	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return "", fmt.Errorf("not an absolute http or https URL: %q", raw)
+	origin, err := federation.ParseOrigin(header)
+	if err != nil || !s.origins[origin] {
+		return "", false
 	}
-	return u.Scheme + "://" + u.Host, nil
+	return origin, true
 }
 
 func (s *Server) routes() {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -177,27 +178,30 @@ func TestAPIHostileInput(t *testing.T) {
 }
 
 func TestCORS(t *testing.T) {
-	base, _ := startServer(t, search.Config{Origins: []string{"https://app.example"}})
+	base, _ := startServer(t, search.Config{Origins: []string{"https://app.example", "https://APP2.example:443/",
+		"https://münster.example"}})
 	tests := []struct {
 		origin string
-		allow  bool
+		// allow is the Access-Control-Allow-Origin expected, or "".
+		allow string
 	}{
-		{"https://www.lingen.example", true},
-		{"https://www.emsland.example", true},
-		{"https://app.example", true},
-		{"https://www.lingen.example.evil.example", false},
-		{"http://www.lingen.example", false},
-		{"https://www.lingen.example/", false},
-		{"null", false},
+		{"https://www.lingen.example", "https://www.lingen.example"},
+		{"https://www.emsland.example", "https://www.emsland.example"},
+		{"https://app.example", "https://app.example"},
+		{"https://app2.example", "https://app2.example"},
+		{"https://xn--mnster-3ya.example", "https://xn--mnster-3ya.example"},
+		{"https://WWW.Lingen.example:443", "https://www.lingen.example"},
+		{"https://www.lingen.example.evil.example", ""},
+		{"http://www.lingen.example", ""},
+		{"https://www.lingen.example:8443", ""},
+		{"https://www.lingen.example/suche", ""},
+		{"null", ""},
+		{"*", ""},
 	}
 	for _, tt := range tests {
 		resp, _ := get(t, base+"/api/search?q=hund", http.Header{"Origin": {tt.origin}})
-		got := resp.Header.Get("Access-Control-Allow-Origin")
-		if tt.allow && got != tt.origin {
-			t.Errorf("origin %q: Access-Control-Allow-Origin %q, want the origin", tt.origin, got)
-		}
-		if !tt.allow && got != "" {
-			t.Errorf("origin %q: Access-Control-Allow-Origin %q, want none", tt.origin, got)
+		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != tt.allow {
+			t.Errorf("origin %q: Access-Control-Allow-Origin %q, want %q", tt.origin, got, tt.allow)
 		}
 		if vary := resp.Header.Values("Vary"); !containsFold(vary, "Origin") {
 			t.Errorf("origin %q: Vary %q, want Origin", tt.origin, vary)
@@ -246,10 +250,62 @@ func TestCORSPreflight(t *testing.T) {
 
 func TestNewServerRejectsOrigin(t *testing.T) {
 	ix := openTestIndex(t)
-	for _, origin := range []string{"app.example", "https://app.example/path", "ftp://app.example", "*"} {
-		if _, err := search.NewServer(ix, search.Config{Origins: []string{origin}}); err == nil {
+	for _, origin := range []string{"app.example", "https://app.example/path", "ftp://app.example", "*",
+		"https://user@app.example", "https://app.example?x"} {
+		_, err := search.NewServer(ix, search.Config{Origins: []string{origin}})
+		if err == nil {
 			t.Errorf("NewServer accepted origin %q", origin)
+			continue
 		}
+		if !strings.Contains(err.Error(), fmt.Sprintf("%q", origin)) {
+			t.Errorf("origin %q: error %q does not name it", origin, err)
+		}
+	}
+}
+
+// TestSiteOriginsNormalized serves a portal whose url in sites.toml has
+// a host name in upper case with an umlaut and the default port: the
+// browser's Origin header and the results page's policy use the host's
+// punycode form.
+func TestSiteOriginsNormalized(t *testing.T) {
+	c := readTestCorpus(t)
+	for i := range c.Sites {
+		if c.Sites[i].ID == "lingen" {
+			c.Sites[i].URL = "https://Lingen-Münster.example:443/"
+		}
+	}
+	ix, err := search.Open(buildIndexWithLayouts(t, c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	s, err := search.NewServer(ix, search.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(ts.Close)
+
+	const origin = "https://xn--lingen-mnster-3ob.example"
+	resp, _ := get(t, ts.URL+"/api/search?q=hund", http.Header{"Origin": {origin}})
+	if got := resp.Header.Get("Access-Control-Allow-Origin"); got != origin {
+		t.Errorf("Access-Control-Allow-Origin %q, want %q", got, origin)
+	}
+	resp, _ = get(t, ts.URL+"/suche?q=hund&site=lingen", nil)
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self' "+origin+";") {
+		t.Errorf("Content-Security-Policy %q lacks %s as script source", csp, origin)
+	}
+}
+
+func TestNewServerRejectsSiteURL(t *testing.T) {
+	c := readTestCorpus(t)
+	c.Sites[0].URL = "https://admin@www.emsland.example"
+	_, err := search.NewServer(openCorpusIndex(t, c), search.Config{})
+	if err == nil {
+		t.Fatal("NewServer accepted a site url with user info")
+	}
+	if !strings.Contains(err.Error(), fmt.Sprintf("site %q", c.Sites[0].ID)) {
+		t.Errorf("error %q does not name the site", err)
 	}
 }
 

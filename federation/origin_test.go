@@ -1,0 +1,141 @@
+package federation
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestParseOrigin(t *testing.T) {
+	tests := []struct {
+		raw, want string
+	}{
+		{"https://lingen.example", "https://lingen.example"},
+		{"https://lingen.example/", "https://lingen.example"},
+		{"HTTPS://Lingen.EXAMPLE", "https://lingen.example"},
+		{"https://lingen.example:443", "https://lingen.example"},
+		{"http://lingen.example:80/", "http://lingen.example"},
+		{"https://lingen.example:8443", "https://lingen.example:8443"},
+		{"http://lingen.example:443", "http://lingen.example:443"},
+		{"https://lingen.example:0443", "https://lingen.example"},
+		{"https://lingen.example:08443", "https://lingen.example:8443"},
+		{"https://lingen.example:", "https://lingen.example"},
+		{"https://münster.example", "https://xn--mnster-3ya.example"},
+		{"https://MÜNSTER.example", "https://xn--mnster-3ya.example"},
+		{"https://M%C3%BCnster.example", "https://xn--mnster-3ya.example"},
+		{"https://xn--mnster-3ya.example", "https://xn--mnster-3ya.example"},
+		{"https://straße.example", "https://xn--strae-oqa.example"},
+		{"http://[::1]:8080", "http://[::1]:8080"},
+		{"http://[0:0:0:0:0:0:0:1]:80", "http://[::1]"},
+		{"https://[2001:DB8:0:0:1:0:0:1]", "https://[2001:db8::1:0:0:1]"},
+		{"https://[::ffff:192.0.2.1]", "https://[::ffff:c000:201]"},
+		{"http://127.0.0.1:8081", "http://127.0.0.1:8081"},
+		{"http://localhost:8082", "http://localhost:8082"},
+	}
+	for _, tt := range tests {
+		got, err := ParseOrigin(tt.raw)
+		if err != nil {
+			t.Errorf("ParseOrigin(%q): %v", tt.raw, err)
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("ParseOrigin(%q) = %q, want %q", tt.raw, got, tt.want)
+		}
+	}
+}
+
+func TestParseOriginRejects(t *testing.T) {
+	tests := []struct {
+		raw, reason string
+	}{
+		{"", "does not start with https:// or http://"},
+		{"lingen.example", "does not start with https:// or http://"},
+		{"localhost:8080", "does not start with https:// or http://"},
+		{"ftp://lingen.example", "does not start with https:// or http://"},
+		{"https:lingen.example", `lacks "//" after "https:"`},
+		{"https://", "has no host name"},
+		{"https:///portal", "has no host name"},
+		{"https://lingen.example/portal", `has the path "/portal"`},
+		{"https://lingen.example//", `has the path "//"`},
+		{"https://lingen.example?x=1", "has a query"},
+		{"https://lingen.example/?", "has a query"},
+		{"https://lingen.example#top", "has a fragment"},
+		{"https://lingen.example/#", "has a fragment"},
+		{"https://user@lingen.example", "has user info"},
+		{"https://user:secret@lingen.example", "has user info"},
+		{"https://@lingen.example", "has user info"},
+		{"https://lingen.example:99999", "has the port 99999"},
+		{"https://lingen.example:abc", `invalid port ":abc"`},
+		{"https://lin gen.example", "invalid character"},
+		{"https://my_portal.example", `has the invalid host name "my_portal.example"`},
+		{"https://-lingen.example", "has the invalid host name"},
+		{"https://[fe80::1%25eth0]", "has an IPv6 zone"},
+		{"https://[192.0.2.1]", "invalid IP-literal"},
+		{"http://0x7f.1", "has the invalid IPv4 address"},
+		{"http://127.000.0.1", "has the invalid IPv4 address"},
+	}
+	for _, tt := range tests {
+		got, err := ParseOrigin(tt.raw)
+		if err == nil {
+			t.Errorf("ParseOrigin(%q) = %q, want an error", tt.raw, got)
+			continue
+		}
+		oe, ok := errors.AsType[*OriginError](err)
+		if !ok {
+			t.Errorf("ParseOrigin(%q): error %T, want *OriginError", tt.raw, err)
+			continue
+		}
+		if oe.Value != tt.raw {
+			t.Errorf("ParseOrigin(%q): error value %q", tt.raw, oe.Value)
+		}
+		if !strings.Contains(oe.Reason, tt.reason) {
+			t.Errorf("ParseOrigin(%q): reason %q lacks %q", tt.raw, oe.Reason, tt.reason)
+		}
+	}
+}
+
+func TestURLOrigin(t *testing.T) {
+	tests := []struct {
+		raw, want string
+	}{
+		{"https://Lingen.example:443/a/b?x=1#top", "https://lingen.example"},
+		{"https://user@münster.example/konto", "https://xn--mnster-3ya.example"},
+		{"http://[::1]:8082/oidc/callback", "http://[::1]:8082"},
+	}
+	for _, tt := range tests {
+		u, err := url.Parse(tt.raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := URLOrigin(u)
+		if err != nil {
+			t.Errorf("URLOrigin(%q): %v", tt.raw, err)
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("URLOrigin(%q) = %q, want %q", tt.raw, got, tt.want)
+		}
+	}
+	for _, raw := range []string{"/konto", "mailto:anna@example.org", "https:lingen.example"} {
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := URLOrigin(u); err == nil {
+			t.Errorf("URLOrigin(%q) = %q, want an error", raw, got)
+		}
+	}
+}
+
+func TestConfigOrigins(t *testing.T) {
+	cfg := &Config{Sites: []Site{
+		{ID: "lingen", URL: "https://Lingen.example/"},
+		{ID: "muenster", URL: "https://münster.example"},
+		{ID: "broken", URL: "https://broken.example/portal"},
+	}}
+	got := strings.Join(cfg.Origins(), " ")
+	if want := "https://lingen.example https://xn--mnster-3ya.example"; got != want {
+		t.Errorf("Origins() = %s, want %s", got, want)
+	}
+}
