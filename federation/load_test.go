@@ -216,3 +216,17 @@ func TestParseDraftPositions(t *testing.T) {
 		t.Errorf("error:\n%v\nwant:\n%s", err, want)
 	}
 }
+
+func TestParseDuplicateOrigin(t *testing.T) {
+	site := validConfig[strings.Index(validConfig, "[[site]]"):]
+	second := strings.NewReplacer(`id = "kreis"`, "id = \"dorf\"\nparent = \"kreis\"", `kind = "kreis"`, `kind = "gemeinde"`,
+		`key = "03999"`, `key = "03999001"`, `url = "https://kreis.example"`, `url = "https://KREIS.example:443/"`).Replace(site)
+	src := validConfig + "\n" + second
+	line := strings.Count(src[:strings.Index(src, "KREIS")], "\n") + 1
+
+	_, err := Parse("sites.toml", []byte(src))
+	want := fmt.Sprintf(`sites.toml:%d:1: site "dorf": url "https://KREIS.example:443/" is the origin of site "kreis" too`, line)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v\nlacks %q", err, want)
+	}
+}

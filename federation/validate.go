@@ -109,6 +109,7 @@ func (v *validator) validate(c *Config) {
 		v.errorAt(nil, 0, "missing-key", "add a [[site]] table for each portal", "no sites")
 	}
 	ids := map[string]int{}
+	origins := map[string]int{}
 	counties := 0
 	for i := range c.Sites {
 		s := &c.Sites[i]
@@ -117,6 +118,16 @@ func (v *validator) validate(c *Config) {
 				"give each site its own id", "site id %q is also used by site %d", s.ID, n+1)
 		}
 		ids[s.ID] = i
+		// Two portals at one origin would share their pages' addresses,
+		// sitemaps and headers files.
+		if origin, err := ParseOrigin(s.URL); err == nil {
+			if n, dup := origins[origin]; dup {
+				v.errorAt([]string{"site", "url"}, i, "duplicate-url", "give each portal its own origin",
+					"site %q: url %q is the origin of site %q too", s.ID, s.URL, c.Sites[n].ID)
+			} else {
+				origins[origin] = i
+			}
+		}
 		if s.Kind == KindCounty {
 			counties++
 		}
