@@ -51,12 +51,24 @@ type browserTab struct {
 	// failed lists the subresources of the current page that did not
 	// load: a status of 400 or more, or an origin outside the federation.
 	failed []string
+	// ownRequests are the responses to the requests that the browser
+	// sends on its own, such as for a page's icon.
+	ownRequests []ownRequest
 }
 
-// newTab opens a tab in the shared browser. The tab closes when t ends.
-func (s *suite) newTab(t *testing.T) *tab {
+// ownRequest is a response to a request that the browser sends on its
+// own, of resource type Other.
+type ownRequest struct {
+	url         string
+	status      int
+	contentType string
+}
+
+// newTab opens a tab in the shared browser, with the options opts of its
+// context. The tab closes when t ends.
+func (s *suite) newTab(t *testing.T, opts ...chromedp.ContextOption) *tab {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(s.browser)
+	ctx, cancel := chromedp.NewContext(s.browser, opts...)
 	t.Cleanup(cancel)
 	tb := &tab{t: t, browserTab: &browserTab{suite: s, ctx: ctx, documents: map[cdp.FrameID]string{}}}
 
@@ -94,7 +106,7 @@ func (tb *tab) in(t *testing.T) *tab { return &tab{t: t, browserTab: tb.browserT
 func (tb *browserTab) fulfil(ev fetch.EventRequestPaused) {
 	status, header, body, err := tb.fetchUpstream(ev.Request, ev.FrameID)
 	if err != nil {
-		if pageResource(ev.ResourceType) {
+		if pageRequest(ev.ResourceType) {
 			tb.recordFailure(ev.Request.URL + ": " + err.Error())
 		}
 		_, callErr := chromedp.Call(tb.ctx, fetch.FailRequest, fetch.FailRequestParams{
@@ -103,8 +115,11 @@ func (tb *browserTab) fulfil(ev fetch.EventRequestPaused) {
 		tb.recordCallError(ev.Request.URL, callErr)
 		return
 	}
-	if status >= 400 && pageResource(ev.ResourceType) {
+	if status >= 400 && pageRequest(ev.ResourceType) {
 		tb.recordFailure(fmt.Sprintf("%s: status %d", ev.Request.URL, status))
+	}
+	if ev.ResourceType == network.ResourceTypeOther {
+		tb.recordOwnRequest(ownRequest{url: ev.Request.URL, status: status, contentType: header.Get("Content-Type")})
 	}
 	var entries []*fetch.HeaderEntry
 	for name, values := range header {
@@ -127,16 +142,17 @@ func (tb *browserTab) recordCallError(requestURL string, err error) {
 	}
 }
 
-// pageResource reports whether a request of type t loads part of what the
-// page shows. The favicon, which Chromium requests on its own, and the
-// requests that scripts send with fetch are not.
-func pageResource(t network.ResourceType) bool {
+// pageRequest reports whether a request of type t that fails is an error
+// of the page. That is every request but the navigation itself and the
+// requests that scripts send with fetch or XMLHttpRequest, which handle
+// their errors. The page's icon, which Chromium requests with type
+// Other, counts.
+func pageRequest(t network.ResourceType) bool {
 	switch t {
-	case network.ResourceTypeStylesheet, network.ResourceTypeScript, network.ResourceTypeImage,
-		network.ResourceTypeFont, network.ResourceTypeMedia:
-		return true
+	case network.ResourceTypeDocument, network.ResourceTypeFetch, network.ResourceTypeXHR:
+		return false
 	}
-	return false
+	return true
 }
 
 // recordDocument stores the origin of the document a frame navigated to.
@@ -218,6 +234,22 @@ func (tb *browserTab) recordFailure(msg string) {
 	if !slices.Contains(tb.failed, msg) {
 		tb.failed = append(tb.failed, msg)
 	}
+}
+
+func (tb *browserTab) recordOwnRequest(r ownRequest) {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	tb.ownRequests = append(tb.ownRequests, r)
+}
+
+// takeOwnRequests returns the responses to the browser's own requests
+// since the last call.
+func (tb *browserTab) takeOwnRequests() []ownRequest {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	requests := tb.ownRequests
+	tb.ownRequests = nil
+	return requests
 }
 
 // takeFailures returns the subresources that failed since the last call.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/verbund/verbund/auth/store"
+	"github.com/verbund/verbund/internal/favicon"
 )
 
 //go:embed templates/*.html
@@ -29,6 +30,9 @@ type page struct {
 	Federation string
 	// Logo is set when the federation's theme has a logo.
 	Logo bool
+	// IconSVG is set when the icon at iconPath is an SVG image, else it
+	// is a PNG image.
+	IconSVG bool
 	// Account is the logged-in account, nil when logged out.
 	Account *store.Account
 	Error   string
@@ -110,6 +114,7 @@ func (s *Service) render(w http.ResponseWriter, status int, name string, p page)
 	if site := themeSite(s.cfg); site != nil {
 		p.Logo = site.Theme.Logo != ""
 	}
+	p.IconSVG = s.icon.Type == favicon.TypeSVG
 	buf := renderBuffers.Get().(*bytes.Buffer)
 	defer putRenderBuffer(buf)
 	if err := t.Execute(buf, p); err != nil {

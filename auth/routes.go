@@ -85,6 +85,8 @@ func (s *Service) routes() http.Handler {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET "+themeCSSPath, s.serveThemeCSS)
 	mux.HandleFunc("GET "+logoPath, s.serveLogo)
+	mux.HandleFunc("GET "+iconPath, s.serveIcon)
+	mux.HandleFunc("GET "+faviconPath, s.serveFavicon)
 	static, _ := fs.Sub(staticFS, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(http.FileServerFS(static))))
 	// Unknown paths get the mux's 404 and known paths with another

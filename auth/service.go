@@ -33,6 +33,7 @@ import (
 
 	"github.com/verbund/verbund/auth/store"
 	"github.com/verbund/verbund/federation"
+	"github.com/verbund/verbund/internal/favicon"
 )
 
 // Options configure the account service.
@@ -41,6 +42,11 @@ type Options struct {
 	ConfigPath string
 	// Config, if set, is used instead of loading ConfigPath.
 	Config *federation.Config
+	// ThemeDir is the theme folder whose icon the pages show when the
+	// county sets no icon in sites.toml. Empty means themes/default
+	// beside sites.toml, or the default theme built into verbund when
+	// that folder does not exist.
+	ThemeDir string
 	// Addr is the citizens' listen address; default the [account] addr
 	// of sites.toml.
 	Addr string
@@ -157,6 +163,8 @@ type Service struct {
 	adminToken    string
 	// sites are the federation's sites by ID.
 	sites map[string]federation.Site
+	// icon is the icon of the pages, the county's or the theme's.
+	icon favicon.Icon
 	// oidcKeys sign ID tokens.
 	oidcKeys *signingKeys
 	// hashSlots bounds concurrent argon2id computations.
@@ -187,6 +195,9 @@ func New(ctx context.Context, opts Options) (*Service, error) {
 	}
 	s.applyDefaults()
 	if err := s.loadConfig(); err != nil {
+		return nil, err
+	}
+	if err := s.loadIcon(); err != nil {
 		return nil, err
 	}
 	if err := s.checkMode(); err != nil {

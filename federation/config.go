@@ -95,7 +95,7 @@ type Site struct {
 	Privacy Privacy `toml:"privacy"`
 	// Accessibility is the data of the accessibility statement.
 	Accessibility Accessibility `toml:"accessibility"`
-	// Theme sets the portal's colours and logo.
+	// Theme sets the portal's colours, logo and icon.
 	Theme Theme `toml:"theme"`
 }
 
@@ -172,4 +172,9 @@ type Theme struct {
 	// Logo is the path of the portal's logo, an SVG or PNG file,
 	// relative to sites.toml. It is shown before the portal's name.
 	Logo string `toml:"logo"`
+	// Icon is the path of the portal's icon, which browsers show in tabs
+	// and bookmarks: an SVG file, or a square PNG file of 16 to 256
+	// pixels, relative to sites.toml. Without it, the portal shows the
+	// theme's icon.
+	Icon string `toml:"icon"`
 }

@@ -41,8 +41,12 @@ func load(path string, decode func(name string, src []byte) (*Config, error)) (*
 	dir := filepath.Dir(path)
 	cfg.ContentDir = resolve(dir, cfg.ContentDir)
 	for i := range cfg.Sites {
-		if logo := cfg.Sites[i].Theme.Logo; logo != "" {
-			cfg.Sites[i].Theme.Logo = resolve(dir, logo)
+		theme := &cfg.Sites[i].Theme
+		if theme.Logo != "" {
+			theme.Logo = resolve(dir, theme.Logo)
+		}
+		if theme.Icon != "" {
+			theme.Icon = resolve(dir, theme.Icon)
 		}
 	}
 	cfg.OutputDir = resolve(dir, cfg.OutputDir)

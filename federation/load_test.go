@@ -84,6 +84,8 @@ func TestParseErrors(t *testing.T) {
 			`sites.toml:15:1: site "kreis": theme.primary #ffffff and theme.on_primary #eeeeee have a contrast ratio of 1.16:1`},
 		{"bad colour", [2]string{`[site.legal]`, "[site.theme]\nprimary = \"blue\"\n[site.legal]"},
 			`sites.toml:14:1: site "kreis": invalid colour "blue" in theme.primary`},
+		{"icon neither SVG nor PNG", [2]string{`[site.legal]`, "[site.theme]\nicon = \"wappen.ico\"\n[site.legal]"},
+			`sites.toml:14:1: site "kreis": icon "wappen.ico" is neither SVG nor PNG`},
 		{"duplicate category", [2]string{`[[site]]`, "[[category]]\nid = \"ausweise\"\ntitle = \"B\"\n\n[[site]]"},
 			`sites.toml:8:1: duplicate category id "ausweise"`},
 		{"accessibility status", [2]string{`enforcement = "Schlichtungsstelle"`, "enforcement = \"x\"\nstatus = \"ja\""},

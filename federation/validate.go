@@ -240,6 +240,12 @@ func (v *validator) checkTheme(i int, s *Site) {
 				"use an SVG or PNG file", "site %q: logo %q is neither SVG nor PNG", s.ID, logo)
 		}
 	}
+	if icon := s.Theme.Icon; icon != "" {
+		if ext := strings.ToLower(filepath.Ext(icon)); ext != ".svg" && ext != ".png" {
+			v.errorAt([]string{"site", "theme", "icon"}, i, "invalid-value",
+				"use an SVG file or a square PNG file", "site %q: icon %q is neither SVG nor PNG", s.ID, icon)
+		}
+	}
 	if !ok {
 		return
 	}

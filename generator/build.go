@@ -23,6 +23,7 @@ import (
 
 	"github.com/verbund/verbund/diag"
 	"github.com/verbund/verbund/federation"
+	"github.com/verbund/verbund/internal/favicon"
 	"github.com/verbund/verbund/publish"
 	"github.com/verbund/verbund/search"
 )
@@ -810,6 +811,8 @@ func (r *pageRenderer) prepareSites(diags *diag.List) {
 				a.logo = "/assets/" + fingerprint("logo"+strings.ToLower(filepath.Ext(logo)), data)
 			}
 		}
+		a.icon = r.siteIcon(s, diags)
+		a.iconURL = "/assets/" + fingerprint("icon"+a.icon.Ext(), a.icon.Image)
 		r.assets[s.ID] = a
 	}
 
@@ -844,7 +847,31 @@ func (r *pageRenderer) prepareSites(diags *diag.List) {
 	}
 }
 
-// writeSiteFiles writes a portal's assets, sitemap and robots.txt.
+// siteIcon returns the icon of site s: the file that its icon key in
+// sites.toml names, or the theme's. It reports a file it cannot use at
+// the key and returns the theme's icon then.
+func (r *pageRenderer) siteIcon(s *Site, diags *diag.List) favicon.Icon {
+	if s.Theme.Icon == "" {
+		return r.theme.icon
+	}
+	icon, err := favicon.Load(s.Theme.Icon, r.theme.icon.ICO)
+	if err == nil && icon.Type == favicon.TypeSVG {
+		if icon.Image, err = minifyBytes(r.out.min, favicon.TypeSVG, icon.Image); err != nil {
+			err = fmt.Errorf("minifying icon: %w", err)
+		}
+	}
+	if err != nil {
+		line, col := r.fc.cfg.SiteKeyPos(s.ID, "theme", "icon")
+		diags.Errorf(r.fc.cfg.FileName(), line, col, "invalid-value",
+			fmt.Sprintf("give the path of an SVG file or of a square PNG file of %d to %d pixels, relative to sites.toml",
+				favicon.MinEdge, favicon.MaxEdge),
+			"site %q: %v", s.ID, err)
+		return r.theme.icon
+	}
+	return icon
+}
+
+// writeSiteFiles writes a portal's assets, icon, sitemap and robots.txt.
 func (r *pageRenderer) writeSiteFiles(s *Site, j *job) {
 	a := r.assets[s.ID]
 	r.writeFile(j, s.ID, a.css, r.theme.siteCSS(s.Site))
@@ -852,6 +879,8 @@ func (r *pageRenderer) writeSiteFiles(s *Site, j *job) {
 	if a.logo != "" {
 		r.writeFile(j, s.ID, a.logo, a.logoData)
 	}
+	r.writeFile(j, s.ID, a.iconURL, a.icon.Image)
+	r.writeFile(j, s.ID, faviconFile, a.icon.ICO)
 	for name, data := range r.theme.static {
 		r.writeFile(j, s.ID, "/assets/"+name, data)
 	}

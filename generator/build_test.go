@@ -241,6 +241,11 @@ func TestBuildDeterministic(t *testing.T) {
 	if indexFiles < 4 {
 		t.Errorf("the build wrote %d files of the search index, want at least 4", indexFiles)
 	}
+	for _, name := range []string{"kreis/favicon.ico", "nordstadt/favicon.ico"} {
+		if _, ok := first[name]; !ok {
+			t.Errorf("the build wrote no %s", name)
+		}
+	}
 	if _, ok := second["nordstadt/alt.html"]; ok {
 		t.Error("a file of an earlier build survived the next build")
 	}

@@ -24,6 +24,11 @@ const (
 	feedFile      = "/feed.xml"
 )
 
+// faviconFile is the icon that browsers request when a page links none,
+// and that other clients, such as feed readers, request without reading
+// a page.
+const faviconFile = "/favicon.ico"
+
 // sitemapIndexFile lists the sitemaps of every portal. Only the portal
 // that indexSite returns publishes it.
 const sitemapIndexFile = "/sitemap-index.xml"

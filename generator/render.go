@@ -16,6 +16,7 @@ import (
 
 	"github.com/verbund/verbund/diag"
 	"github.com/verbund/verbund/federation"
+	"github.com/verbund/verbund/internal/favicon"
 	"github.com/verbund/verbund/search"
 )
 
@@ -90,11 +91,15 @@ type pageRenderer struct {
 	now          time.Time
 }
 
-// siteAssets are the fingerprinted paths of a portal's assets; logo is
-// empty without one.
+// siteAssets are the fingerprinted paths of a portal's assets, and the
+// data of its logo and icon; logo is empty without one.
 type siteAssets struct {
 	css, js, logo string
 	logoData      []byte
+	// icon is the portal's icon, published at iconURL and as
+	// /favicon.ico.
+	icon    favicon.Icon
+	iconURL string
 }
 
 // newView fills the parts of a view every page shares.
@@ -111,6 +116,8 @@ func (r *pageRenderer) newView(s *Site, path, title, description string) *view {
 		CSS:         r.assets[s.ID].css,
 		JS:          r.assets[s.ID].js,
 		Logo:        r.assets[s.ID].logo,
+		Icon:        r.assets[s.ID].iconURL,
+		IconSVG:     r.assets[s.ID].icon.Type == favicon.TypeSVG,
 		Portals:     r.portals,
 	}
 	v.AccountURL = accountURL(cfg, v.Canonical)

@@ -267,7 +267,7 @@ func (fc *federationContent) collectSite(s *Site, l *loaded, diags *diag.List) {
 		s.register("/"+p.Slug+"/", "sites.toml", diags)
 	}
 	for _, u := range []string{servicesPath, officesPath, categoriesPath, "/404.html",
-		"/sitemap.xml", "/robots.txt", feedFile, headersFile, redirectsFile, "/assets/"} {
+		"/sitemap.xml", "/robots.txt", feedFile, faviconFile, headersFile, redirectsFile, "/assets/"} {
 		s.register(u, "sites.toml", diags)
 	}
 	if fc.indexSite() == s {

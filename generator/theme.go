@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
 	"strings"
 
 	"github.com/tdewolff/minify/v2"
@@ -22,6 +20,7 @@ import (
 	"github.com/tdewolff/minify/v2/xml"
 
 	"github.com/verbund/verbund/federation"
+	"github.com/verbund/verbund/internal/favicon"
 	"github.com/verbund/verbund/themes"
 )
 
@@ -38,6 +37,9 @@ type theme struct {
 	templates map[string]*template.Template
 	// css and js are the theme's stylesheet and script, minified.
 	css, js []byte
+	// icon is the theme's icon, its SVG image minified, which portals
+	// without an icon of their own publish.
+	icon favicon.Icon
 	// static are other assets, copied as they are, by path under assets/.
 	static map[string][]byte
 	// sources are the template files, by file name, to place errors.
@@ -103,11 +105,13 @@ func loadTheme(fsys fs.FS, m *minify.M) (*theme, error) {
 			return err
 		}
 		rel := strings.TrimPrefix(p, "assets/")
-		switch rel {
-		case "style.css":
+		switch p {
+		case "assets/style.css":
 			t.css, err = minifyBytes(m, "text/css", data)
-		case "verbund.js":
+		case "assets/verbund.js":
 			t.js, err = minifyBytes(m, "application/javascript", data)
+		case favicon.ThemeSVG, favicon.ThemeICO:
+			// Read below: they are published under other paths.
 		default:
 			if path.Ext(rel) == ".svg" {
 				data, err = minifyBytes(m, "image/svg+xml", data)
@@ -125,6 +129,12 @@ func loadTheme(fsys fs.FS, m *minify.M) (*theme, error) {
 	if t.css == nil || t.js == nil {
 		return nil, fmt.Errorf("theme lacks assets/style.css or assets/verbund.js")
 	}
+	if t.icon, err = favicon.FromTheme(fsys); err != nil {
+		return nil, err
+	}
+	if t.icon.Image, err = minifyBytes(m, favicon.TypeSVG, t.icon.Image); err != nil {
+		return nil, fmt.Errorf("minifying theme asset %s: %w", favicon.ThemeSVG, err)
+	}
 	return t, nil
 }
 
@@ -138,21 +148,13 @@ func themeFiles(opts Options) (fs.FS, string, error) {
 		}
 		return os.DirFS(opts.ThemeDir), opts.ThemeDir, nil
 	}
-	dir := DefaultThemeDir(opts.ConfigPath)
-	switch _, err := os.Stat(dir); {
-	case err == nil:
-		return os.DirFS(dir), dir, nil
-	case errors.Is(err, fs.ErrNotExist):
-		return themes.Default(), "built into verbund", nil
-	default:
-		return nil, "", fmt.Errorf("finding the theme folder: %w", err)
-	}
+	return themes.ForProject(opts.ConfigPath)
 }
 
 // DefaultThemeDir returns themes/default beside the sites.toml at
 // configPath: the theme folder of a build whose Options.ThemeDir is empty.
 func DefaultThemeDir(configPath string) string {
-	return filepath.Join(filepath.Dir(configPath), "themes", "default")
+	return themes.ProjectDir(configPath)
 }
 
 // namedTemplates are the templates that the build executes by name,

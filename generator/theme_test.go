@@ -12,27 +12,14 @@ import (
 	"testing/fstest"
 
 	"github.com/verbund/verbund/diag"
+	"github.com/verbund/verbund/internal/favicon"
 )
 
 // TestLoadThemeNamedTemplates checks that a theme missing a template the
 // build executes by name is rejected when it loads, with the file and
 // the name, instead of failing on every page.
 func TestLoadThemeNamedTemplates(t *testing.T) {
-	base := fstest.MapFS{}
-	err := fs.WalkDir(os.DirFS(themeDir), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fs.ReadFile(os.DirFS(themeDir), p)
-		if err != nil {
-			return err
-		}
-		base[p] = &fstest.MapFile{Data: data}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	base := themeMapFS(t)
 	if _, err := loadTheme(base, newMinifier()); err != nil {
 		t.Fatalf("default theme: %v", err)
 	}
@@ -59,6 +46,67 @@ func TestLoadThemeNamedTemplates(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), d.file) || !strings.Contains(err.Error(), `"`+d.name+`"`) {
 				t.Errorf("error %q does not name both %s and %q", err, d.file, d.name)
+			}
+		})
+	}
+}
+
+// themeMapFS returns the files of the test theme in memory.
+func themeMapFS(t *testing.T) fstest.MapFS {
+	t.Helper()
+	files := fstest.MapFS{}
+	err := fs.WalkDir(os.DirFS(themeDir), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(os.DirFS(themeDir), p)
+		if err != nil {
+			return err
+		}
+		files[p] = &fstest.MapFile{Data: data}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// TestLoadThemeIcon checks that a theme without its icon files, or with
+// files that are no icons, is rejected with the file's name, and that
+// the icon files are not also published as they are.
+func TestLoadThemeIcon(t *testing.T) {
+	th, err := loadTheme(themeMapFS(t), newMinifier())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range th.static {
+		if name == "icon.svg" || name == "favicon.ico" {
+			t.Errorf("the theme publishes assets/%s without a fingerprint", name)
+		}
+	}
+
+	tests := []struct {
+		name, file string
+		data       []byte
+		want       string
+	}{
+		{"no SVG icon", favicon.ThemeSVG, nil, favicon.ThemeSVG},
+		{"no ICO file", favicon.ThemeICO, nil, favicon.ThemeICO},
+		{"PNG as ICO", favicon.ThemeICO, []byte("\x89PNG\r\n\x1a\n"), "invalid theme icon " + favicon.ThemeICO},
+		{"HTML as SVG", favicon.ThemeSVG, []byte("<html></html>"), "invalid theme icon " + favicon.ThemeSVG},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := themeMapFS(t)
+			if tt.data == nil {
+				delete(fsys, tt.file)
+			} else {
+				fsys[tt.file] = &fstest.MapFile{Data: tt.data}
+			}
+			_, err := loadTheme(fsys, newMinifier())
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want one containing %q", err, tt.want)
 			}
 		})
 	}

@@ -29,6 +29,11 @@ type view struct {
 	CSS, JS   string
 	// Logo is the path of the portal's logo, or "".
 	Logo string
+	// Icon is the path of the portal's icon, an SVG image when IconSVG
+	// is set, else a PNG image. The theme writes the media type itself,
+	// because html/template would escape the "+" of image/svg+xml.
+	Icon    string
+	IconSVG bool
 	// AccountURL opens "Mein Konto" and returns to this page afterwards.
 	AccountURL string
 	// SearchURL is the action of the search box; empty without an endpoint.

@@ -238,6 +238,7 @@ func (s *server) run(ctx context.Context) error {
 func (s *server) runAccount(ctx context.Context, addr string) {
 	err := auth.Run(ctx, auth.Options{
 		Config:   s.cfg,
+		ThemeDir: s.opts.ThemeDir,
 		Addr:     addr,
 		DataDir:  filepath.Join(s.opts.WorkDir, "konto"),
 		Insecure: true,

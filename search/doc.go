@@ -61,6 +61,11 @@
 //
 // returns 200 "ok".
 //
+//	GET /favicon.ico
+//
+// redirects with 302 to the /favicon.ico of the county's portal, or of
+// the first portal in a federation without a county.
+//
 // # Limits
 //
 // Query text is searched as plain words, so no query syntax reaches

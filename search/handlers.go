@@ -39,6 +39,40 @@ func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte("ok\n"))
 }
 
+// iconSite returns the portal whose icon the endpoint shows as its own:
+// the county's, or the first portal with an origin when no county has
+// one. It returns nil when no portal has an origin.
+func iconSite(sites []Site, origins map[string]string) *Site {
+	var first *Site
+	for i := range sites {
+		if origins[sites[i].ID] == "" {
+			continue
+		}
+		if sites[i].Kind == "kreis" {
+			return &sites[i]
+		}
+		if first == nil {
+			first = &sites[i]
+		}
+	}
+	return first
+}
+
+// serveFavicon redirects to the /favicon.ico of the county's portal,
+// which browsers request for a page that links no icon, such as the
+// results page without a layout. The endpoint so shows the federation's
+// icon, whichever theme and icon the build gave the county.
+func (s *Server) serveFavicon(w http.ResponseWriter, r *http.Request) {
+	if s.iconURL == "" {
+		http.NotFound(w, r)
+		return
+	}
+	// A day in caches, but no permanent redirect, so that a new county
+	// URL reaches browsers.
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	http.Redirect(w, r, s.iconURL, http.StatusFound)
+}
+
 func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request) error {
 	req, err := parseRequest(r)
 	if err != nil {

@@ -231,7 +231,7 @@ func (s *Server) writePage(w http.ResponseWriter, status int, site string, view 
 	if ok {
 		origin = s.siteOrigins[site]
 	}
-	setPageSecurityHeaders(w.Header(), origin)
+	setPageSecurityHeaders(w.Header(), origin, s.iconOrigin)
 	w.WriteHeader(status)
 	if ok {
 		_, _ = w.Write([]byte(l.before))
@@ -292,15 +292,21 @@ func badRequestMessage(err error) string {
 // setPageSecurityHeaders sets the security headers of a results page,
 // the same as a portal's _headers gives its pages. The page comes from
 // the search endpoint, which is 'self'. The portal layout around the
-// results loads its style sheet, script, images and fonts from
-// portalOrigin, which is empty for a page without a layout.
-func setPageSecurityHeaders(h http.Header, portalOrigin string) {
+// results loads its style sheet, script, images, icon and fonts from
+// portalOrigin, which is empty for a page without a layout. Images may
+// also come from iconOrigin, the origin to which the endpoint's
+// /favicon.ico redirects.
+func setPageSecurityHeaders(h http.Header, portalOrigin, iconOrigin string) {
 	from := "'self'"
 	if portalOrigin != "" {
 		from += " " + portalOrigin
 	}
+	images := from
+	if iconOrigin != "" && iconOrigin != portalOrigin {
+		images += " " + iconOrigin
+	}
 	h.Set("Content-Security-Policy", "default-src 'none'; script-src "+from+"; style-src "+from+
-		"; img-src "+from+" data:; font-src "+from+"; connect-src 'self'; form-action 'self'"+
+		"; img-src "+images+" data:; font-src "+from+"; connect-src 'self'; form-action 'self'"+
 		"; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 	h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")

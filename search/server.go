@@ -47,11 +47,17 @@ type Server struct {
 	log     *slog.Logger
 	origins map[string]bool
 	// siteOrigins are the origins of the portals by site ID, from which
-	// a results page's layout loads its style sheet and script.
+	// a results page's layout loads its style sheet, script and icon.
 	siteOrigins map[string]string
 	slots       chan struct{}
 	timeout     time.Duration
 	mux         *http.ServeMux
+
+	// iconURL is the /favicon.ico of the county's portal, to which the
+	// endpoint redirects requests for its own /favicon.ico, and
+	// iconOrigin that portal's origin. Both are empty when no portal has
+	// a URL.
+	iconURL, iconOrigin string
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -90,6 +96,10 @@ func NewServer(ix *Index, cfg Config) (*Server, error) {
 		s.origins[origin] = true
 		s.siteOrigins[site.ID] = origin
 	}
+	if site := iconSite(ix.sites, s.siteOrigins); site != nil {
+		s.iconOrigin = s.siteOrigins[site.ID]
+		s.iconURL = s.iconOrigin + "/favicon.ico"
+	}
 	for _, o := range cfg.Origins {
 		origin, err := federation.ParseOrigin(o)
 		if err != nil {
@@ -122,6 +132,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("/api/", s.serveUnknownAPI)
 	s.mux.Handle("GET /suche", s.page(s.serveResultsPage))
 	s.mux.HandleFunc("GET /healthz", s.serveHealth)
+	s.mux.HandleFunc("GET /favicon.ico", s.serveFavicon)
 }
 
 // serveUnknownAPI handles the requests under /api/ that no other route

@@ -4,7 +4,11 @@ package themes
 
 import (
 	"embed"
+	"errors"
+	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 )
 
 //go:embed default
@@ -19,4 +23,25 @@ func Default() fs.FS {
 		panic(err)
 	}
 	return sub
+}
+
+// ProjectDir returns themes/default beside the sites.toml at configPath:
+// the folder of a project's own theme.
+func ProjectDir(configPath string) string {
+	return filepath.Join(filepath.Dir(configPath), "themes", "default")
+}
+
+// ForProject returns the files of the theme of the project whose
+// sites.toml is at configPath: the folder ProjectDir when it exists, else
+// the default theme built into verbund. name names the theme in messages.
+func ForProject(configPath string) (fsys fs.FS, name string, err error) {
+	dir := ProjectDir(configPath)
+	switch _, err := os.Stat(dir); {
+	case err == nil:
+		return os.DirFS(dir), dir, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return Default(), "built into verbund", nil
+	default:
+		return nil, "", fmt.Errorf("finding the theme folder: %w", err)
+	}
 }
