@@ -16,6 +16,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/verbund/verbund/themes"
 )
 
 // Media types of the icon formats. For ICO files, the WHATWG MIME
@@ -65,13 +67,24 @@ func (ic Icon) Ext() string {
 }
 
 // FromTheme returns the icon of the theme in fsys: the SVG image
-// ThemeSVG, with ThemeICO as /favicon.ico.
+// ThemeSVG, with ThemeICO as /favicon.ico. A theme folder copied from a
+// version of verbund without icons has neither file; it gets the icon of
+// the default theme built into verbund, so that it builds as before.
 func FromTheme(fsys fs.FS) (Icon, error) {
+	if !hasFile(fsys, ThemeSVG) && !hasFile(fsys, ThemeICO) {
+		fsys = themes.Default()
+	}
 	icon, err := readTheme(fsys)
 	if err != nil {
 		return Icon{}, fmt.Errorf("%w; copy %s and %s from the default theme of verbund", err, ThemeSVG, ThemeICO)
 	}
 	return icon, nil
+}
+
+// hasFile reports whether fsys has a file at name.
+func hasFile(fsys fs.FS, name string) bool {
+	_, err := fs.Stat(fsys, name)
+	return !errors.Is(err, fs.ErrNotExist)
 }
 
 func readTheme(fsys fs.FS) (Icon, error) {

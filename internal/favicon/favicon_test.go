@@ -6,10 +6,12 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/verbund/verbund/themes"
 )
@@ -171,5 +173,32 @@ func TestFromThemeDefault(t *testing.T) {
 	}
 	if ic.Type != TypeSVG || len(ic.Image) == 0 || len(ic.ICO) == 0 {
 		t.Errorf("default theme's icon: type %q, %d bytes of image, %d bytes of ICO", ic.Type, len(ic.Image), len(ic.ICO))
+	}
+}
+
+func TestFromThemeWithoutIcons(t *testing.T) {
+	def, err := FromTheme(themes.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg, err := fs.ReadFile(themes.Default(), ThemeSVG)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A theme copied before themes had icons builds with the default icon.
+	old := fstest.MapFS{"assets/style.css": {Data: []byte("body{}")}}
+	ic, err := FromTheme(old)
+	if err != nil {
+		t.Fatalf("theme without icons: %v", err)
+	}
+	if !bytes.Equal(ic.Image, def.Image) || !bytes.Equal(ic.ICO, def.ICO) {
+		t.Error("theme without icons did not get the default theme's icon")
+	}
+
+	// A theme with one of the two files is incomplete.
+	half := fstest.MapFS{ThemeSVG: {Data: svg}}
+	if _, err := FromTheme(half); err == nil || !strings.Contains(err.Error(), ThemeICO) {
+		t.Errorf("theme with the SVG icon alone: error %v, want one naming %s", err, ThemeICO)
 	}
 }
