@@ -55,12 +55,14 @@ func TestDiffUploadsChangedFiles(t *testing.T) {
 	if code, _, stderr := run(t, "build", "-config", config, "-out", old, "-search=false"); code != 0 {
 		t.Fatal(stderr)
 	}
+
 	content := filepath.Join(filepath.Dir(config), "content")
 	appendTo(t, filepath.Join(content, "_shared", "files", "hundesteuer-anmeldung.pdf"), "% zweite Fassung\n")
 	appendTo(t, filepath.Join(content, "lingen", "files", "rathaus-lageskizze.png"), "\x00")
 	if code, _, stderr := run(t, "build", "-config", config, "-out", cur, "-search=false"); code != 0 {
 		t.Fatal(stderr)
 	}
+
 	code, stdout, stderr := run(t, "diff", "-format", "json", old, cur)
 	if code != 0 {
 		t.Fatalf("diff exited %d: %s", code, stderr)

@@ -1,17 +1,12 @@
 package generator
 
 import (
-	"archive/zip"
-	"bytes"
 	"fmt"
 	"hash/maphash"
-	"io"
 	"io/fs"
-	"net/http"
 	"path"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -28,10 +23,10 @@ const (
 	filesDir = "files"
 	// FilesPath is the URL path of a portal's files.
 	FilesPath = "/dateien/"
-	// MaxFileSize is the largest file the build publishes, in bytes:
+	// maxFileSize is the largest file the build publishes, in bytes:
 	// 25 MiB, the largest file that Cloudflare Pages serves
 	// (developers.cloudflare.com/pages/platform/limits/).
-	MaxFileSize = 25 << 20
+	maxFileSize = 25 << 20
 	// largeImageSize is the size in bytes above which an image gets a
 	// warning. It is an estimate: a photo scaled to the width of a page,
 	// about 1,600 pixels, takes a few hundred kilobytes as JPEG or WebP.
@@ -134,7 +129,7 @@ func isFilesPath(rel string) bool {
 // against its extension. It keeps the file's hash and what the check
 // found, but not the content, which the build reads again when it
 // writes the file, so a build holds few files in memory at once. A
-// file larger than MaxFileSize is not read: decodeStaticFile reports it
+// file larger than maxFileSize is not read: decodeStaticFile reports it
 // by its size.
 func readStaticFile(fsys fs.FS, p, prefix string) (rawFile, error) {
 	info, err := fs.Stat(fsys, p)
@@ -142,7 +137,7 @@ func readStaticFile(fsys fs.FS, p, prefix string) (rawFile, error) {
 		return rawFile{}, err
 	}
 	f := rawFile{rel: norm.NFC.String(p), name: path.Join(prefix, p), file: p, size: info.Size()}
-	if f.size > MaxFileSize {
+	if f.size > maxFileSize {
 		// The hash changes with the size, so a later build reports the
 		// current one.
 		f.hash = maphash.String(contentSeed, "too large "+strconv.FormatInt(f.size, 10))
@@ -194,11 +189,11 @@ func decodeStaticFile(f rawFile, siteIDs map[string]bool, diags *diag.List) *dec
 		return nil
 	}
 
-	if f.size > MaxFileSize {
+	if f.size > maxFileSize {
 		diags.Errorf(f.name, 0, 0, "file-size",
 			"make it smaller, such as a scan at 150 dpi or a compressed PDF, or publish it elsewhere and link to it",
 			"file of %s (%d bytes) is larger than the limit of %s (%d bytes)",
-			formatSize(f.size), f.size, formatSize(MaxFileSize), MaxFileSize)
+			formatSize(f.size), f.size, formatSize(maxFileSize), maxFileSize)
 		return nil
 	}
 	if len(f.contentDiags) > 0 {
@@ -214,25 +209,6 @@ func decodeStaticFile(f rawFile, siteIDs map[string]bool, diags *diag.List) *dec
 	return &decoded{kind: filesDir, site: site, name: f.name, file: &staticFile{
 		name: name, owner: site, path: f.name, file: f.file, hash: f.hash,
 	}}
-}
-
-// checkFileContent reports content data of the file name that is no
-// file of type t.
-func checkFileContent(name string, data []byte, t fileType, diags *diag.List) {
-	if len(data) == 0 {
-		diags.Errorf(name, 0, 0, "file-content", "save the file again, or delete it", "file is empty")
-		return
-	}
-	if t.check == nil {
-		checkSVG(name, data, diags)
-		return
-	}
-	if problem := t.check(data); problem != "" {
-		found := http.DetectContentType(data)
-		diags.Errorf(name, 0, 0, "file-content",
-			"give the file the extension of its type, or save it again as "+t.name,
-			"content is no %s: %s (its first bytes read as %s)", t.name, problem, found)
-	}
 }
 
 // fileNameProblem returns why name cannot be the name of a published
@@ -285,80 +261,4 @@ func formatSize(n int64) string {
 		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
 	}
 	return strconv.FormatInt((n+1023)>>10, 10) + " KiB"
-}
-
-// signature returns a check that data starts with one of prefixes.
-func signature(prefixes ...string) func([]byte) string {
-	return func(data []byte) string {
-		for _, p := range prefixes {
-			if bytes.HasPrefix(data, []byte(p)) {
-				return ""
-			}
-		}
-		return "the file lacks the signature of the format"
-	}
-}
-
-// checkWebP checks the RIFF container of a WebP image.
-func checkWebP(data []byte) string {
-	if len(data) < 12 || string(data[:4]) != "RIFF" || string(data[8:12]) != "WEBP" {
-		return "the file lacks the signature of the format"
-	}
-	return ""
-}
-
-// checkPDF checks for the header of a PDF file, which readers look for
-// in the first 1,024 bytes.
-func checkPDF(data []byte) string {
-	if !bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-")) {
-		return "the file lacks the header %PDF-"
-	}
-	return ""
-}
-
-// checkUTF8Text checks that data is UTF-8 text, as the content type of text
-// files declares.
-func checkUTF8Text(data []byte) string {
-	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return fmt.Sprintf("byte %d is NUL, which text does not contain", i+1)
-	}
-	if !utf8.Valid(data) {
-		return "the text is not UTF-8; save it as UTF-8"
-	}
-	return ""
-}
-
-// zipWith returns a check for a ZIP archive, the container of
-// OpenDocument and Office Open XML files, that contains the file entry.
-// When content is not empty, the entry must contain it, as the file
-// mimetype of an OpenDocument file contains its media type.
-func zipWith(entry, content string) func([]byte) string {
-	return func(data []byte) string {
-		r, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-		if err != nil {
-			return "the file is no ZIP archive, which files of this format are"
-		}
-		for _, f := range r.File {
-			if f.Name != entry {
-				continue
-			}
-			if content == "" {
-				return ""
-			}
-			rc, err := f.Open()
-			if err != nil {
-				return fmt.Sprintf("reading %s of the archive: %v", entry, err)
-			}
-			defer rc.Close()
-			var got bytes.Buffer
-			if _, err := got.ReadFrom(io.LimitReader(rc, 256)); err != nil {
-				return fmt.Sprintf("reading %s of the archive: %v", entry, err)
-			}
-			if strings.TrimSpace(got.String()) != content {
-				return fmt.Sprintf("its %s names %q", entry, strings.TrimSpace(got.String()))
-			}
-			return ""
-		}
-		return "the archive lacks " + entry
-	}
 }

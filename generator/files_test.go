@@ -177,7 +177,7 @@ func TestCheckSVG(t *testing.T) {
 	}
 }
 
-// TestFileSizeLimits builds a portal with a file above MaxFileSize, which
+// TestFileSizeLimits builds a portal with a file above maxFileSize, which
 // is an error, and an image above largeImageSize, which is a warning.
 func TestFileSizeLimits(t *testing.T) {
 	dir := writeFederation(t, nil)
@@ -191,7 +191,7 @@ func TestFileSizeLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := big.Truncate(MaxFileSize + 1); err != nil {
+	if err := big.Truncate(maxFileSize + 1); err != nil {
 		t.Fatal(err)
 	}
 	big.Close()
