@@ -30,9 +30,10 @@ type baseKey struct {
 type cachedPart struct {
 	once sync.Once
 	html template.HTML
-	// links are the destinations rendered, checked again on each portal
-	// because a root-relative path may exist on one portal only.
-	links []string
+	// links are the link destinations and image sources rendered,
+	// checked again on each portal because a root-relative path may
+	// exist on one portal only.
+	links []reference
 	// varies is set when the part must be rendered per portal.
 	varies bool
 	// section is the part's section of a service page, which the first
@@ -77,7 +78,7 @@ func (c *baseCache) renderShared(m *markdown, b *Base, hash uint64, d *document,
 		return m.renderNodes(d, nodes, resolve, diags), nil
 	}
 	for _, l := range cp.links {
-		if _, err := resolve(l); err != nil {
+		if _, err := resolve(l.dest, l.image); err != nil {
 			// Render once more with the resolver, which reports the
 			// error at the link's position.
 			return m.renderNodes(d, nodes, resolve, diags), nil
@@ -108,21 +109,39 @@ func (c *baseCache) keep(bases map[string]*parsedBase) {
 	}
 }
 
-// portalLinks returns the link destinations of nodes and whether any of
-// them resolves to a different URL on different portals.
-func portalLinks(nodes []ast.Node) (links []string, varies bool) {
+// reference is a link destination or an image source.
+type reference struct {
+	dest  string
+	image bool
+}
+
+// portalLinks returns the link destinations and image sources of nodes
+// and whether any of them resolves to a different URL on different
+// portals.
+func portalLinks(nodes []ast.Node) (links []reference, varies bool) {
 	for _, n := range nodes {
 		_ = ast.Walk(n, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-			l, ok := n.(*ast.Link)
-			if !entering || !ok {
+			if !entering {
 				return ast.WalkContinue, nil
 			}
-			dest := string(l.Destination)
-			links = append(links, dest)
-			if strings.HasPrefix(dest, "leistung:") || !strings.HasPrefix(dest, "/") && !strings.HasPrefix(dest, "#") &&
-				!strings.HasPrefix(dest, "http://") && !strings.HasPrefix(dest, "https://") &&
-				!strings.HasPrefix(dest, "mailto:") && !strings.HasPrefix(dest, "tel:") {
-				varies = true
+			switch n := n.(type) {
+			case *ast.Link:
+				dest := string(n.Destination)
+				links = append(links, reference{dest: dest})
+				if strings.HasPrefix(dest, "leistung:") || !strings.HasPrefix(dest, "/") && !strings.HasPrefix(dest, "#") &&
+					!strings.HasPrefix(dest, "http://") && !strings.HasPrefix(dest, "https://") &&
+					!strings.HasPrefix(dest, "mailto:") && !strings.HasPrefix(dest, "tel:") {
+					varies = true
+				}
+			case *ast.Image:
+				// A root-relative source is the same on every portal. The
+				// others are errors, which each portal reports, or
+				// resolve per portal.
+				dest := string(n.Destination)
+				links = append(links, reference{dest: dest, image: true})
+				if !strings.HasPrefix(dest, "/") || strings.HasPrefix(dest, "//") {
+					varies = true
+				}
 			}
 			return ast.WalkContinue, nil
 		})

@@ -448,6 +448,7 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 			}
 		}
 		fc = resolve(st.cfg, st.cfgName, l, b.now(), &diags)
+		fc.contentName = st.contentName
 	}
 	st.fc = fc
 	st.contentDiags = slices.Clone(diags)
@@ -483,7 +484,7 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 	}
 	st.out = out.final
 	r := &pageRenderer{fc: fc, md: newMarkdown(), theme: st.theme, out: out,
-		reviewMaxAge: opts.ReviewMaxAge, now: b.now(), reparseBases: b.once}
+		reviewMaxAge: opts.ReviewMaxAge, now: b.now(), reparseBases: b.once, contentDir: st.contentDir}
 	if contentFailed {
 		r.failed = failedNames(diags)
 	}
@@ -543,6 +544,15 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 		out.abort()
 		return nil, nil, err
 	}
+	var prevJobs *jobList
+	if prev != nil {
+		prevJobs = prev.jobs
+	}
+	if err := r.runFiles(ctx, p, r.planFiles(p, prevJobs), &diags); err != nil {
+		out.abort()
+		return nil, nil, err
+	}
+	r.warnUnusedShared(&diags)
 	log.Debug("pages rendered", "pages", pages, "rendered", rendered,
 		"elapsed", time.Since(start).Round(time.Millisecond))
 	if err := diags.Err(); err != nil {

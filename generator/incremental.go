@@ -9,6 +9,7 @@ import (
 	"hash/maphash"
 	"io/fs"
 	"maps"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -180,7 +181,9 @@ func (st *state) withBodies(next *state, changed []string) (*federationContent, 
 		i, found := slices.BinarySearchFunc(next.files, rel, func(f rawFile, rel string) int {
 			return strings.Compare(f.rel, rel)
 		})
-		if old == nil || old.dec == nil || !found {
+		// A change of a file of a files folder may change which links
+		// resolve, so the build resolves the content again.
+		if old == nil || old.dec == nil || old.dec.kind == filesDir || !found {
 			return nil, nil
 		}
 		f := next.files[i]
@@ -339,6 +342,14 @@ func rereadContent(fsys fs.FS, prefix string, prev []rawFile, changed []string) 
 				read = append(read, linkFile(p, prefix, lp))
 				return nil
 			}
+			if isFilesPath(p) {
+				f, err := readStaticFile(fsys, p, prefix)
+				if err != nil {
+					return err
+				}
+				read = append(read, f)
+				return nil
+			}
 			src, err := fs.ReadFile(fsys, p)
 			if err != nil {
 				return err
@@ -421,6 +432,8 @@ const (
 	probeLink probeKind = iota
 	// probeMatter is a URL in front matter.
 	probeMatter
+	// probeImage is an image source in Markdown.
+	probeImage
 )
 
 // resolveProbe resolves p's link again with fc and returns the result.
@@ -434,8 +447,8 @@ func (fc *federationContent) resolveProbe(p probe) string {
 		err error
 	)
 	switch p.kind {
-	case probeLink:
-		u, err = fc.resolver(s)(p.dest)
+	case probeLink, probeImage:
+		u, err = fc.resolver(s)(p.dest, p.kind == probeImage)
 	case probeMatter:
 		u, err = fc.matterURL(s, p.dest)
 	}
@@ -450,13 +463,13 @@ func probeResult(u string, err error) string {
 }
 
 // resolver returns the link resolver of site s for job j, which records
-// every link it resolves.
+// every link it resolves and the files of s that the links name.
 func (r *pageRenderer) resolver(s *Site, j *job) linkResolver {
 	resolve := r.fc.resolver(s)
 	if r.failed != nil {
 		inner := resolve
-		resolve = func(dest string) (string, error) {
-			u, err := inner(dest)
+		resolve = func(dest string, image bool) (string, error) {
+			u, err := inner(dest, image)
 			if err != nil && linksToFailed(dest, r.failed) {
 				// The link may resolve once the target's own error is
 				// fixed, so only that error is reported.
@@ -465,30 +478,38 @@ func (r *pageRenderer) resolver(s *Site, j *job) linkResolver {
 			return u, err
 		}
 	}
-	if !r.probes {
-		return resolve
-	}
-	// A job renders in one goroutine, so the probes need no lock.
-	return func(dest string) (string, error) {
-		u, err := resolve(dest)
-		if err == nil && fixedLink(dest) {
+	// A job renders in one goroutine, so the probes and the file
+	// references need no lock.
+	return func(dest string, image bool) (string, error) {
+		u, err := resolve(dest, image)
+		if err == nil {
+			r.noteFile(j, s, dest)
+		}
+		if !r.probes || err == nil && fixedLink(dest) {
 			return u, err
 		}
-		j.probes = append(j.probes, probe{kind: probeLink, site: s.ID, dest: dest, result: probeResult(u, err)})
+		kind := probeLink
+		if image {
+			kind = probeImage
+		}
+		j.probes = append(j.probes, probe{kind: kind, site: s.ID, dest: dest, result: probeResult(u, err)})
 		return u, err
 	}
 }
 
 // fixedLink reports whether a link resolves the same way whatever the
 // content, as external and in-page links do. Only sites.toml could
-// change them, and a change of sites.toml makes a full build.
+// change them, and a change of sites.toml makes a full build. A web
+// address of a portal's file is checked against the content, so it is
+// not fixed.
 func fixedLink(dest string) bool {
 	switch {
 	case dest == "", strings.HasPrefix(dest, "#"), strings.HasPrefix(dest, "//"),
 		strings.HasPrefix(dest, "mailto:"), strings.HasPrefix(dest, "tel:"):
 		return true
 	case strings.HasPrefix(dest, "http://"), strings.HasPrefix(dest, "https://"):
-		return true
+		u, err := url.Parse(dest)
+		return err != nil || !isFileLink(u.EscapedPath())
 	}
 	return false
 }
@@ -857,8 +878,9 @@ func (r *pageRenderer) listsDigest(s *Site) uint64 {
 }
 
 // linkDigest sums up everything links resolve against: the URLs of every
-// portal, the pages that offer each base text, and the base texts with
-// their tier. The sum does not depend on the order of maps.
+// portal, its files included, the pages that offer each base text, the
+// base texts with their tier, and the shared files. The sum does not
+// depend on the order of maps.
 func (r *pageRenderer) linkDigest() uint64 {
 	var sum uint64
 	for _, s := range r.fc.sites {
@@ -871,6 +893,9 @@ func (r *pageRenderer) linkDigest() uint64 {
 	}
 	for id, b := range r.fc.bases {
 		sum += newDigest().str("t", id, b.Tier).sum()
+	}
+	for _, name := range r.fc.sharedNames {
+		sum += newDigest().str("f", name).sum()
 	}
 	return sum
 }

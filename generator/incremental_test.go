@@ -137,6 +137,9 @@ type edit struct {
 	// search, when set, is a query and the URL it must find, or with a
 	// leading "!" must not find, after the change.
 	search, find string
+	// outputs are paths in the output folder that must exist after the
+	// change, or with a leading "!" must not.
+	outputs []string
 }
 
 func write(t *testing.T, p, text string) {
@@ -359,6 +362,113 @@ var edits = []edit{
 		},
 		search: "Moorlehrpfad", find: "!/moor/",
 	},
+	{
+		name: "new file and a page that shows it",
+		apply: func(t *testing.T, c string) []string {
+			file := filepath.Join(c, "meppen", "files", "marktplatz.svg")
+			write(t, file, marktplatzSVG("#1d4f91"))
+			start := filepath.Join(c, "meppen", "_index.md")
+			data, err := os.ReadFile(start)
+			if err != nil {
+				t.Fatal(err)
+			}
+			write(t, start, string(data)+"\n![Lageplan des Marktplatzes](/dateien/marktplatz.svg)\n")
+			return []string{filepath.Dir(file), start}
+		},
+		outputs: []string{"meppen/dateien/marktplatz.svg", "!lingen/dateien/marktplatz.svg"},
+	},
+	{
+		// A file's content shows on no page, so no page renders.
+		name: "edit a file",
+		apply: func(t *testing.T, c string) []string {
+			file := filepath.Join(c, "meppen", "files", "marktplatz.svg")
+			write(t, file, marktplatzSVG("#c01c28"))
+			return []string{file}
+		},
+		maxRendered: -1,
+	},
+	{
+		name: "file with a script",
+		apply: func(t *testing.T, c string) []string {
+			file := filepath.Join(c, "meppen", "files", "marktplatz.svg")
+			replaceIn(t, file, "</svg>", "<script>alert(1)</script></svg>")
+			return []string{file}
+		},
+		wantErr: "element <script> runs script",
+	},
+	{
+		name: "delete a file that a page shows",
+		apply: func(t *testing.T, c string) []string {
+			file := filepath.Join(c, "meppen", "files", "marktplatz.svg")
+			if err := os.Remove(file); err != nil {
+				t.Fatal(err)
+			}
+			return []string{file}
+		},
+		wantErr: `broken image "/dateien/marktplatz.svg": portal "meppen" has no file marktplatz.svg`,
+	},
+	{
+		name: "file back",
+		apply: func(t *testing.T, c string) []string {
+			file := filepath.Join(c, "meppen", "files", "marktplatz.svg")
+			write(t, file, marktplatzSVG("#c01c28"))
+			return []string{file}
+		},
+	},
+	{
+		name: "new shared file and a link to it",
+		apply: func(t *testing.T, c string) []string {
+			file := filepath.Join(c, "_shared", "files", "wochenmarkt.txt")
+			write(t, file, "Markttage: mittwochs und samstags\n")
+			p := filepath.Join(c, "meppen", "_index.md")
+			replaceIn(t, p, "![Lageplan des Marktplatzes]", "Die [Markttage](/dateien/wochenmarkt.txt) und der ![Lageplan des Marktplatzes]")
+			return []string{file, p}
+		},
+		outputs: []string{"meppen/dateien/wochenmarkt.txt", "!lingen/dateien/wochenmarkt.txt"},
+	},
+	{
+		// The shared form of a base text goes to every commune.
+		name: "edit a shared file",
+		apply: func(t *testing.T, c string) []string {
+			file := filepath.Join(c, "_shared", "files", "hundesteuer-anmeldung.pdf")
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			write(t, file, string(data)+"% zweite Fassung\n")
+			return []string{file}
+		},
+		maxRendered: -1,
+	},
+	{
+		name: "remove the link to the shared file",
+		apply: func(t *testing.T, c string) []string {
+			p := filepath.Join(c, "meppen", "_index.md")
+			replaceIn(t, p, "Die [Markttage](/dateien/wochenmarkt.txt) und der ", "")
+			return []string{p}
+		},
+		outputs: []string{"!meppen/dateien/wochenmarkt.txt"},
+	},
+	{
+		name: "delete the files folder and the image",
+		apply: func(t *testing.T, c string) []string {
+			dir := filepath.Join(c, "meppen", "files")
+			if err := os.RemoveAll(dir); err != nil {
+				t.Fatal(err)
+			}
+			p := filepath.Join(c, "meppen", "_index.md")
+			replaceIn(t, p, "\n![Lageplan des Marktplatzes](/dateien/marktplatz.svg)\n", "")
+			return []string{dir, p}
+		},
+		outputs: []string{"!meppen/dateien/marktplatz.svg", "meppen/dateien/hundesteuer-anmeldung.pdf"},
+	},
+}
+
+// marktplatzSVG returns a small site plan whose square has the color
+// fill.
+func marktplatzSVG(fill string) string {
+	return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="` +
+		fill + `"/></svg>` + "\n"
 }
 
 // TestUpdateEqualsFullBuild applies a sequence of edits, renames and
@@ -415,6 +525,16 @@ func TestUpdateEqualsFullBuild(t *testing.T) {
 				t.Fatal(err)
 			}
 			compareTrees(t, treeFiles(t, out, true), treeFiles(t, full, true))
+			for _, p := range e.outputs {
+				absent := strings.HasPrefix(p, "!")
+				_, err := os.Stat(filepath.Join(out, filepath.FromSlash(strings.TrimPrefix(p, "!"))))
+				if absent && err == nil {
+					t.Errorf("%s exists after the update", p[1:])
+				}
+				if !absent && err != nil {
+					t.Errorf("after the update: %v", err)
+				}
+			}
 			if e.search != "" {
 				b.WaitIndex()
 				checkSearch(t, b.Index(), e.search, e.find)

@@ -18,13 +18,19 @@ import (
 // digest, and whose probes resolve the same, reuses the job's output
 // instead of running it.
 type job struct {
-	key    string
+	key string
+	// site is the portal whose output the job writes.
+	site   string
 	digest uint64
 	// pageCount is the number of HTML pages the job renders.
 	pageCount int
 	// base is the base text that the service page of the job extends,
 	// or empty.
 	base string
+	// late is set for a job that writes a file of a files folder. Such
+	// a job runs after the others, because whether a portal publishes a
+	// shared file depends on what its pages refer to (planFiles).
+	late bool
 	// sum computes the digest and render runs the job, both with the
 	// renderer of the build at hand. They hold the content the job
 	// renders but no renderer, so a later build that reuses the resolved
@@ -32,22 +38,26 @@ type job struct {
 	sum    func(r *pageRenderer) uint64
 	render func(r *pageRenderer, j *job)
 
-	// The job's output.
-	diags  diag.List
-	files  []outFile
-	pages  []search.Page
-	probes []probe
+	// The job's output. fileRefs are the names of the files of the
+	// portal that the job's pages refer to.
+	diags    diag.List
+	files    []outFile
+	pages    []search.Page
+	probes   []probe
+	fileRefs []string
 }
 
 // reuse takes the output of old, the same job of an earlier build.
 func (j *job) reuse(old *job) {
 	j.diags, j.files, j.pages, j.probes = old.diags, old.files, old.pages, old.probes
+	j.fileRefs = old.fileRefs
 }
 
 // again returns a new job that renders what j renders, with its digest
 // computed by r.
 func (j *job) again(r *pageRenderer) *job {
-	return &job{key: j.key, pageCount: j.pageCount, sum: j.sum, render: j.render, digest: j.sum(r)}
+	return &job{key: j.key, site: j.site, pageCount: j.pageCount, base: j.base, late: j.late,
+		sum: j.sum, render: j.render, digest: j.sum(r)}
 }
 
 // jobList contains the jobs of a build in the order they run, which is
@@ -115,6 +125,10 @@ func (r *pageRenderer) planAll(prev *jobList, prevLinks uint64) *plan {
 	sameLinks := prev != nil && prevLinks == r.links
 	p := &plan{list: list}
 	for _, j := range list.jobs {
+		if j.late {
+			// planFiles plans it after the other jobs ran.
+			continue
+		}
 		if old := prev.find(j.key); r.reusable(j, old, sameLinks) {
 			j.reuse(old)
 			continue
@@ -229,7 +243,10 @@ func (r *pageRenderer) run(ctx context.Context, p *plan, progress func(done, tot
 		return 0, 0, err
 	}
 	for _, j := range p.list.jobs {
-		diags.Add(j.diags...)
+		// runFiles reports those of the late jobs.
+		if !j.late {
+			diags.Add(j.diags...)
+		}
 	}
 	return pages, rendered, nil
 }
@@ -238,8 +255,9 @@ func (r *pageRenderer) run(ctx context.Context, p *plan, progress func(done, tot
 func (r *pageRenderer) jobs() *jobList {
 	fc := r.fc
 	list := &jobList{byKey: map[string]int{}, readers: map[string][]int{}}
+	site := ""
 	add := func(key string, pages int, sum func(*pageRenderer) uint64, render func(*pageRenderer, *job)) {
-		j := &job{key: key, pageCount: pages, sum: sum, render: render}
+		j := &job{key: key, site: site, pageCount: pages, sum: sum, render: render}
 		var reads []string
 		if r.probes {
 			r.reads = &reads
@@ -254,6 +272,7 @@ func (r *pageRenderer) jobs() *jobList {
 		list.jobs = append(list.jobs, j)
 	}
 	for _, s := range r.builtSites() {
+		site = s.ID
 		add(s.ID+" start", 1,
 			func(r *pageRenderer) uint64 { return r.startDigest(s) },
 			func(r *pageRenderer, j *job) { r.renderStart(s, j) })
@@ -284,6 +303,14 @@ func (r *pageRenderer) jobs() *jobList {
 			add(s.ID+" "+p.URL, 1,
 				func(r *pageRenderer) uint64 { return r.pageDigest(p) },
 				func(r *pageRenderer, j *job) { r.renderPage(p, j) })
+		}
+		// A job for each file the portal may publish: each of its own
+		// files and each shared file.
+		for _, name := range mergeNames(s.fileNames, fc.sharedNames) {
+			list.byKey[s.ID+" "+FilesPath+name] = len(list.jobs)
+			list.jobs = append(list.jobs, &job{key: s.ID + " " + FilesPath + name, site: s.ID, late: true,
+				sum:    func(r *pageRenderer) uint64 { return r.staticFileDigest(s, name) },
+				render: func(r *pageRenderer, j *job) { r.writeStaticFile(s, name, j) }})
 		}
 	}
 	return list

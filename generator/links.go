@@ -1,18 +1,24 @@
 package generator
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/verbund/verbund/federation"
 	"github.com/verbund/verbund/internal/suggest"
+	"github.com/verbund/verbund/internal/tomlpos"
 )
 
 // resolver returns the link resolver for pages of site s.
 func (fc *federationContent) resolver(s *Site) linkResolver {
-	return func(dest string) (string, error) {
+	return func(dest string, image bool) (string, error) {
+		if image {
+			return fc.resolveImage(s, dest)
+		}
 		switch {
 		case dest == "" || strings.HasPrefix(dest, "#"):
 			return dest, nil
@@ -21,7 +27,7 @@ func (fc *federationContent) resolver(s *Site) linkResolver {
 		case strings.HasPrefix(dest, "//"):
 			return dest, nil
 		case strings.HasPrefix(dest, "/"):
-			if err := s.checkPath(dest); err != nil {
+			if err := fc.checkPath(s, s, dest, false); err != nil {
 				return dest, err
 			}
 			return dest, nil
@@ -31,7 +37,14 @@ func (fc *federationContent) resolver(s *Site) linkResolver {
 			return dest, fmt.Errorf("invalid link %q: %v", dest, err)
 		}
 		switch u.Scheme {
-		case "http", "https", "mailto", "tel":
+		case "http", "https":
+			// A link to a file of a portal of the federation is checked
+			// like a path of the portal. Other web addresses are not.
+			if err := fc.checkPortalFile(s, u); err != nil {
+				return dest, err
+			}
+			return dest, nil
+		case "mailto", "tel":
 			return dest, nil
 		case "":
 			return dest, fmt.Errorf("relative link %q: write a root-relative path such as /leistungen/reisepass/", dest)
@@ -40,24 +53,44 @@ func (fc *federationContent) resolver(s *Site) linkResolver {
 		if !ok {
 			return dest, fmt.Errorf("link %q names no site and no known scheme", dest)
 		}
-		path := u.Opaque
-		if path == "" {
-			path = u.EscapedPath()
+		path, err := sitePath(dest, u)
+		if err != nil {
+			return dest, err
 		}
-		if u.RawQuery != "" {
-			path += "?" + u.RawQuery
-		}
-		if u.Fragment != "" {
-			path += "#" + u.EscapedFragment()
-		}
-		if !strings.HasPrefix(path, "/") {
-			return dest, fmt.Errorf("link %q: write the path after the site id with a leading slash", dest)
-		}
-		if err := other.checkPath(path); err != nil {
+		if err := fc.checkPath(s, other, path, false); err != nil {
 			return dest, err
 		}
 		return absolute(other.Site, path), nil
 	}
+}
+
+// sitePath returns the path of the link dest to another portal, parsed
+// as u: the part after the site id, with its query and fragment.
+func sitePath(dest string, u *url.URL) (string, error) {
+	path := u.Opaque
+	if path == "" {
+		path = u.EscapedPath()
+	}
+	if u.RawQuery != "" {
+		path += "?" + u.RawQuery
+	}
+	if u.Fragment != "" {
+		path += "#" + u.EscapedFragment()
+	}
+	if !strings.HasPrefix(path, "/") {
+		return "", fmt.Errorf("link %q: write the path after the site id with a leading slash", dest)
+	}
+	return path, nil
+}
+
+// checkPath reports whether the root-relative path p, with an optional
+// query or fragment, names a page or file of portal target, for a link
+// or image on a page of portal from.
+func (fc *federationContent) checkPath(from, target *Site, p string, image bool) error {
+	if isFileLink(p) {
+		return fc.checkFile(from, target, p, image)
+	}
+	return target.checkPath(p)
 }
 
 // checkPath reports whether a root-relative path, with an optional query
@@ -123,7 +156,7 @@ func (fc *federationContent) matterURL(s *Site, raw string) (string, error) {
 	switch u.Scheme {
 	case "http", "https":
 		for _, other := range fc.portalsAt(u) {
-			if err := other.checkPath(cmp.Or(u.EscapedPath(), "/")); err != nil {
+			if err := fc.checkPath(s, other, cmp.Or(u.EscapedPath(), "/"), false); err != nil {
 				return raw, err
 			}
 		}
@@ -131,7 +164,7 @@ func (fc *federationContent) matterURL(s *Site, raw string) (string, error) {
 	case "mailto":
 		return raw, nil
 	}
-	return fc.resolver(s)(raw)
+	return fc.resolver(s)(raw, false)
 }
 
 // sameOnEveryPortal reports whether matterURL returns raw as it is for
@@ -168,17 +201,48 @@ func (fc *federationContent) portalsAt(u *url.URL) []*Site {
 	return fc.origins[origin]
 }
 
-// checkMatterURL checks the front-matter link raw under key of src with
-// matterURL for job j, reports an error at the key and records the
-// result. It returns the URL to publish.
-func (r *pageRenderer) checkMatterURL(j *job, s *Site, src source, key, raw string) string {
+// checkMatterURL checks the front-matter link raw under key with
+// matterURL for job j, records the result and reports an error where
+// locate finds the link: in which file and at which position. It
+// returns the URL to publish.
+func (r *pageRenderer) checkMatterURL(j *job, s *Site, key, raw string, locate func() (source, tomlpos.Pos)) string {
 	u, err := r.fc.matterURL(s, raw)
 	if r.probes && (err != nil || !r.fc.fixedMatterURL(raw)) {
 		j.probes = append(j.probes, probe{kind: probeMatter, site: s.ID, dest: raw, result: probeResult(u, err)})
 	}
 	if err != nil {
-		p := keyPos(src, key)
-		j.diags.Errorf(src.path, p.Line, p.Column, "broken-link", linkHint, "%s: %v", key, err)
+		src, p := locate()
+		j.diags.Errorf(src.path, p.Line, p.Column, errorID(err, "broken-link"), errorHint(err, linkHint), "%s: %v", key, err)
+	} else {
+		r.noteFile(j, s, raw)
 	}
 	return u
+}
+
+// matterSource returns the file whose front matter gives key to service
+// svc: the service's own file when it writes the key or extends no base
+// text, else its base text.
+func matterSource(svc *Service, key string) source {
+	if svc.Base == nil || svc.src.path != "" && len(tomlpos.Find(svc.src.frontMatter, []string{key})) > 0 {
+		return svc.src
+	}
+	return svc.Base.src
+}
+
+// valuePos returns the position in the file of the string value, written
+// in quotes at or after the line of key of src, such as the url of a form
+// in an inline table or a [[forms]] table. It returns the key's position
+// when it does not find the value.
+func valuePos(src source, key, value string) tomlpos.Pos {
+	at := keyPos(src, key)
+	lines := bytes.SplitAfter(src.frontMatter, []byte("\n"))
+	// The front matter starts on the second line of the file.
+	for i := max(at.Line-2, 0); i < len(lines); i++ {
+		for _, q := range []string{`"`, `'`} {
+			if col := bytes.Index(lines[i], []byte(q+value+q)); col >= 0 {
+				return tomlpos.Pos{Line: i + 2, Column: utf8.RuneCount(lines[i][:col]) + 1}
+			}
+		}
+	}
+	return at
 }

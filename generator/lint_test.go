@@ -16,10 +16,14 @@ title = "Notdienste"
 +++
 Die Feuerwehr erreichen Sie unter 112.
 
-Text davor ![](/assets/karte.png)
+Text davor ![](/dateien/karte.svg)
 
 - Liste
-- mit ![](/assets/plan.png) darin
+- mit ![](/dateien/plan.svg) darin
+-- content/nordstadt/files/karte.svg --
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4"/></svg>
+-- content/nordstadt/files/plan.svg --
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><circle r="2" cx="2" cy="2"/></svg>
 `)))
 	res, err := build(t, dir)
 	if err != nil {

@@ -35,6 +35,11 @@ type rawFile struct {
 	src  []byte
 	// hash identifies the content, to find what changed between builds.
 	hash uint64
+	// size is the length of a file of a files folder, whose src stays
+	// nil, and contentDiags what the check of its content found
+	// (readStaticFile).
+	size         int64
+	contentDiags diag.List
 	// problem, when not nil, is why the file cannot be read, such as a
 	// symbolic link that leads out of the project folder.
 	problem *diag.Diagnostic
@@ -47,6 +52,8 @@ type loaded struct {
 	offices  map[string][]*Office
 	pages    map[string][]*Page
 	starts   map[string]*Page
+	// files are the files of the files folders by site ID or SharedDir.
+	files map[string][]*staticFile
 	// failed has the key failedKey returns for each base text and
 	// office that has errors of its own, so that references to it are
 	// not reported too.
@@ -98,6 +105,14 @@ func readContent(ctx context.Context, fsys fs.FS, prefix string, headOnly bool) 
 					files[i] = linkFile(p, prefix, lp)
 					return nil
 				}
+			}
+			if isFilesPath(p) {
+				f, err := readStaticFile(fsys, p, prefix)
+				if err != nil {
+					return fmt.Errorf("reading content: %w", err)
+				}
+				files[i] = f
+				return nil
 			}
 			src, err := fs.ReadFile(fsys, p)
 			if err != nil {
@@ -169,14 +184,15 @@ func normalize(src []byte) []byte {
 // objects, so a build that a later build updates files fresh copies and
 // the decoded value stays as it was, for the next build to reuse.
 type decoded struct {
-	kind string // base, services, offices, pages or start
+	kind string // base, services, offices, pages, start or files
 	site string
 	name string // path for messages
-	// One of base, svc, off and page is set, the one kind names.
+	// One of base, svc, off, page and file is set, the one kind names.
 	base *Base
 	svc  *Service
 	off  *Office
 	page *Page
+	file *staticFile
 }
 
 // decodedFile is the result of decoding one file: the decoded content, or
@@ -213,7 +229,7 @@ func decodeContent(files []rawFile, siteIDs map[string]bool, prev, next map[stri
 			defer func() { <-sem; wg.Done() }()
 			r := &decodedFile{hash: f.hash}
 			r.dec = decodeFile(f, siteIDs, &r.diags)
-			if reread != "" && r.dec != nil {
+			if reread != "" && r.dec != nil && r.dec.kind != filesDir {
 				r.dec.dropBody(filepath.Join(reread, filepath.FromSlash(f.file)), len(f.src))
 			}
 			results[i] = r
@@ -227,6 +243,7 @@ func decodeContent(files []rawFile, siteIDs map[string]bool, prev, next map[stri
 		offices:  map[string][]*Office{},
 		pages:    map[string][]*Page{},
 		starts:   map[string]*Page{},
+		files:    map[string][]*staticFile{},
 		failed:   map[string]bool{},
 	}
 	for i, r := range results {
@@ -251,12 +268,14 @@ func decodeContent(files []rawFile, siteIDs map[string]bool, prev, next map[stri
 }
 
 // failedKey returns the key of loaded.failed for the content file at
-// rel: the id of a base text or the site and slug of an office, which
-// references name.
+// rel: the id of a base text, the site and slug of an office, or the
+// folder and name of a file of a files folder, which references name.
 func failedKey(rel string) string {
 	parts := strings.Split(rel, "/")
 	stem := Slugify(strings.TrimSuffix(parts[len(parts)-1], ".md"))
 	switch {
+	case len(parts) == 3 && parts[1] == filesDir:
+		return "file " + parts[0] + "/" + parts[2]
 	case len(parts) == 3 && parts[0] == SharedDir && parts[1] == "services":
 		return "base " + stem
 	case len(parts) == 3 && parts[1] == "offices":
@@ -314,6 +333,10 @@ func (l *loaded) file(d *decoded, fresh bool, diags *diag.List) {
 			o = new(*o)
 		}
 		l.offices[d.site] = append(l.offices[d.site], o)
+	case filesDir:
+		// Nothing changes a staticFile after decoding, so every build
+		// may share it.
+		l.files[d.site] = append(l.files[d.site], d.file)
 	case "pages", "start":
 		p := d.page
 		if fresh {
@@ -336,10 +359,16 @@ func decodeFile(f rawFile, siteIDs map[string]bool, diags *diag.List) *decoded {
 		diags.Add(*f.problem)
 		return nil
 	}
+	if isFilesPath(f.rel) {
+		return decodeStaticFile(f, siteIDs, diags)
+	}
 	parts := strings.Split(f.rel, "/")
 	if !strings.HasSuffix(f.rel, ".md") {
-		diags.Warnf(f.name, 0, 0, "unknown-file", "move it out of the content folder",
-			"ignoring a file that is not Markdown")
+		hint := "move it out of the content folder"
+		if _, ok := FileContentType(f.rel); ok && len(parts) > 1 {
+			hint = "to publish it at " + FilesPath + "<name>, move it to " + parts[0] + "/" + filesDir + "/"
+		}
+		diags.Warnf(f.name, 0, 0, "unknown-file", hint, "ignoring a file that is not Markdown")
 		return nil
 	}
 	stem := strings.TrimSuffix(parts[len(parts)-1], ".md")

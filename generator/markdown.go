@@ -266,9 +266,10 @@ func writePlain(b *strings.Builder, n ast.Node, src []byte) {
 	})
 }
 
-// linkResolver turns a link destination written in Markdown into the
-// URL published, or reports why it cannot.
-type linkResolver func(dest string) (string, error)
+// linkResolver turns a link destination or, with image set, an image
+// source written in Markdown into the URL published, or reports why it
+// cannot.
+type linkResolver func(dest string, image bool) (string, error)
 
 // renderWriter carries the link resolver and diagnostics of one render
 // through goldmark's renderer, which only passes a writer along.
@@ -327,6 +328,7 @@ type linkRenderer struct{}
 
 func (linkRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(ast.KindLink, renderLink)
+	reg.Register(ast.KindImage, renderImage)
 }
 
 func renderLink(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -337,13 +339,13 @@ func renderLink(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast
 	}
 	dest := string(n.Destination)
 	if rw, ok := w.(*renderWriter); ok && rw.resolve != nil {
-		resolved, err := rw.resolve(dest)
+		resolved, err := rw.resolve(dest, false)
 		if err != nil {
 			line, col := rw.doc.position(max(nodeOffset(n), 0))
 			if off := linkDestOffset(rw.doc.src.body, n); off >= 0 {
 				line, col = rw.doc.position(off)
 			}
-			rw.diags.Errorf(rw.doc.src.path, line, col, "broken-link", linkHint, "%v", err)
+			rw.diags.Errorf(rw.doc.src.path, line, col, errorID(err, "broken-link"), errorHint(err, linkHint), "%v", err)
 		}
 		dest = resolved
 	}
@@ -362,6 +364,47 @@ func renderLink(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast
 }
 
 const linkHint = "link to a page that exists: /leistungen/<slug>/, <site>:/path/ or leistung:<base id>"
+
+// renderImage renders an image with its source resolved for the portal,
+// through goldmark's image renderer.
+func renderImage(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*ast.Image)
+	rw, ok := w.(*renderWriter)
+	if !entering || !ok || rw.resolve == nil {
+		return defaultImage(w, src, node, entering)
+	}
+	dest := string(n.Destination)
+	resolved, err := rw.resolve(dest, true)
+	if err != nil {
+		line, col := rw.doc.position(max(linkOffset(rw.doc.src.body, n.Destination, n), 0))
+		rw.diags.Errorf(rw.doc.src.path, line, col, errorID(err, "broken-image"),
+			errorHint(err, linkHint), "%v", err)
+	}
+	if resolved == dest {
+		return defaultImage(w, src, node, entering)
+	}
+	// The parsed document is shared by the pages that render it, so the
+	// renderer gets a copy of the node with the resolved source.
+	resolvedImage := *n
+	resolvedImage.Destination = []byte(resolved)
+	return defaultImage(w, src, &resolvedImage, entering)
+}
+
+// defaultImage is goldmark's HTML renderer of images.
+var defaultImage = func() renderer.NodeRendererFunc {
+	c := &renderFuncs{funcs: map[ast.NodeKind]renderer.NodeRendererFunc{}}
+	html.NewRenderer().RegisterFuncs(c)
+	return c.funcs[ast.KindImage]
+}()
+
+// renderFuncs collects the functions that a node renderer registers.
+type renderFuncs struct {
+	funcs map[ast.NodeKind]renderer.NodeRendererFunc
+}
+
+func (c *renderFuncs) Register(kind ast.NodeKind, f renderer.NodeRendererFunc) {
+	c.funcs[kind] = f
+}
 
 // linkDestOffset finds where n's destination is written, so a broken link
 // is reported at its target rather than its text.

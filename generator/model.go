@@ -138,6 +138,12 @@ type Site struct {
 	serviceByBase map[string]*Service
 	officeBySlug  map[string]*Office
 	// urls maps every root-relative URL the portal publishes to the file
-	// that produces it, for link checks and collisions.
+	// that produces it, for link checks and collisions. It lists the
+	// files of the site's files folder, but not the shared files, which
+	// the portal publishes only when its pages reference them.
 	urls map[string]string
+	// files are the files of the site's files folder by name, and
+	// fileNames their names in sorted order.
+	files     map[string]*staticFile
+	fileNames []string
 }

@@ -68,25 +68,36 @@ func (r *pageRenderer) contentSecurityPolicy() string {
 
 // headers returns the _headers file of site s. Netlify and Cloudflare
 // Pages join the headers of every rule that matches a path, so caching
-// is set on disjoint rules: assets, and each top-level path.
+// and the Content-Security-Policy are set on disjoint rules: assets,
+// files, and each top-level path. The pages' policy would otherwise join
+// the policy of SVG files, and browsers enforce both, which blocks the
+// inline styles of an SVG file.
+//
+// NOTE: no rule gives the pages' Content-Security-Policy to a path that
+// the portal lacks, whose response is 404.html. The page is static, and
+// the headers of the "/*" rule, X-Frame-Options included, still apply.
 func (r *pageRenderer) headers(s *Site) []byte {
 	var b strings.Builder
-	b.WriteString("/*\n")
-	for _, h := range [][2]string{
-		{"Content-Security-Policy", r.contentSecurityPolicy()},
-		{"Strict-Transport-Security", "max-age=63072000; includeSubDomains"},
-		{"X-Content-Type-Options", "nosniff"},
-		{"Referrer-Policy", "strict-origin-when-cross-origin"},
-		{"Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"},
-		{"X-Frame-Options", "DENY"},
-	} {
-		fmt.Fprintf(&b, "  %s: %s\n", h[0], h[1])
+	rule := func(pattern string, headers ...[2]string) {
+		b.WriteString(pattern + "\n")
+		for _, h := range headers {
+			fmt.Fprintf(&b, "  %s: %s\n", h[0], h[1])
+		}
 	}
-	b.WriteString("/assets/*\n  Cache-Control: " + immutableCache + "\n")
+	rule("/*",
+		[2]string{"Strict-Transport-Security", "max-age=63072000; includeSubDomains"},
+		[2]string{"X-Content-Type-Options", "nosniff"},
+		[2]string{"Referrer-Policy", "strict-origin-when-cross-origin"},
+		[2]string{"Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"},
+		[2]string{"X-Frame-Options", "DENY"})
+	pagePolicy := [2]string{"Content-Security-Policy", r.contentSecurityPolicy()}
+	rule("/assets/*", [2]string{"Cache-Control", immutableCache}, pagePolicy)
+	rule(FilesPath+"*", [2]string{"Cache-Control", filesCache})
+	rule(FilesPath+"*.svg", [2]string{"Content-Security-Policy", svgPolicy})
 
 	tops := map[string]bool{}
 	for u := range s.urls {
-		if strings.HasPrefix(u, "/assets/") || strings.HasPrefix(u, "/_") {
+		if strings.HasPrefix(u, "/assets/") || strings.HasPrefix(u, FilesPath) || strings.HasPrefix(u, "/_") {
 			continue
 		}
 		top := "/"
@@ -105,7 +116,7 @@ func (r *pageRenderer) headers(s *Site) []byte {
 	}
 	sort.Strings(paths)
 	for _, p := range paths {
-		b.WriteString(p + "\n  Cache-Control: " + shortCache + "\n")
+		rule(p, [2]string{"Cache-Control", shortCache}, pagePolicy)
 	}
 	return []byte(b.String())
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/verbund/verbund/diag"
 	"github.com/verbund/verbund/federation"
 	"github.com/verbund/verbund/internal/favicon"
+	"github.com/verbund/verbund/internal/tomlpos"
 	"github.com/verbund/verbund/search"
 )
 
@@ -89,6 +90,12 @@ type pageRenderer struct {
 	// turns it off.
 	reviewMaxAge time.Duration
 	now          time.Time
+	// contentDir is the absolute content folder, where the files of the
+	// files folders are read again as they are written.
+	contentDir string
+	// needed are, by site ID, the names of the files of the portal that
+	// its pages refer to, once the page jobs ran (planFiles).
+	needed map[string]map[string]bool
 }
 
 // siteAssets are the fingerprinted paths of a portal's assets, and the
@@ -793,19 +800,26 @@ func (r *pageRenderer) renderSearchLayout(s *Site, j *job) {
 }
 
 // checkServiceURLs checks the links of a service's front matter and sets
-// the URLs to publish.
+// the URLs to publish. A link that the service inherits from its base
+// text is reported in the base text.
 func (r *pageRenderer) checkServiceURLs(svc *Service, sv *serviceView, j *job) {
-	src := svc.src
-	if src.path == "" && svc.Base != nil {
-		src = svc.Base.src
+	atKey := func(key string) func() (source, tomlpos.Pos) {
+		return func() (source, tomlpos.Pos) {
+			src := matterSource(svc, key)
+			return src, keyPos(src, key)
+		}
 	}
 	if svc.Matter.Online != "" {
-		sv.Online = r.checkMatterURL(j, svc.Site, src, "online", svc.Matter.Online)
+		sv.Online = r.checkMatterURL(j, svc.Site, "online", svc.Matter.Online, atKey("online"))
 	}
 	if svc.Matter.Appointment != "" {
-		sv.Appointment = r.checkMatterURL(j, svc.Site, src, "appointment", svc.Matter.Appointment)
+		sv.Appointment = r.checkMatterURL(j, svc.Site, "appointment", svc.Matter.Appointment, atKey("appointment"))
 	}
 	for _, f := range svc.Matter.Forms {
-		sv.Forms = append(sv.Forms, Form{Title: f.Title, URL: r.checkMatterURL(j, svc.Site, src, "forms", f.URL)})
+		atURL := func() (source, tomlpos.Pos) {
+			src := matterSource(svc, "forms")
+			return src, valuePos(src, "forms", f.URL)
+		}
+		sv.Forms = append(sv.Forms, Form{Title: f.Title, URL: r.checkMatterURL(j, svc.Site, "forms", f.URL, atURL)})
 	}
 }

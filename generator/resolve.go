@@ -58,9 +58,15 @@ type federationContent struct {
 	services int
 	// today is the day of the build, at midnight UTC like a Date.
 	today time.Time
-	// failed marks the base texts and offices that have errors of
-	// their own, as loaded.failed does.
+	// failed marks the base texts, offices and files that have errors
+	// of their own, as loaded.failed does.
 	failed map[string]bool
+	// shared are the files of content/_shared/files by name, and
+	// sharedNames their names in sorted order.
+	shared      map[string]*staticFile
+	sharedNames []string
+	// contentName is the path of the content folder in messages.
+	contentName string
 }
 
 // resolve checks references and layering and assigns URLs. now is the
@@ -76,6 +82,12 @@ func resolve(cfg *federation.Config, cfgName string, l *loaded, now time.Time, d
 	for _, id := range fc.baseIDs {
 		fc.checkBase(l.bases[id], diags)
 	}
+	fc.shared = map[string]*staticFile{}
+	for _, f := range l.files[SharedDir] {
+		fc.shared[f.name] = f
+		fc.sharedNames = append(fc.sharedNames, f.name)
+	}
+	sort.Strings(fc.sharedNames)
 
 	for i := range cfg.Sites {
 		s := &Site{
@@ -83,6 +95,7 @@ func resolve(cfg *federation.Config, cfgName string, l *loaded, now time.Time, d
 			serviceByBase: map[string]*Service{},
 			officeBySlug:  map[string]*Office{},
 			urls:          map[string]string{},
+			files:         map[string]*staticFile{},
 		}
 		fc.sites = append(fc.sites, s)
 		fc.byID[s.ID] = s
@@ -267,7 +280,7 @@ func (fc *federationContent) collectSite(s *Site, l *loaded, diags *diag.List) {
 		s.register("/"+p.Slug+"/", "sites.toml", diags)
 	}
 	for _, u := range []string{servicesPath, officesPath, categoriesPath, "/404.html",
-		"/sitemap.xml", "/robots.txt", feedFile, faviconFile, headersFile, redirectsFile, "/assets/"} {
+		"/sitemap.xml", "/robots.txt", feedFile, faviconFile, headersFile, redirectsFile, "/assets/", FilesPath} {
 		s.register(u, "sites.toml", diags)
 	}
 	if fc.indexSite() == s {
@@ -275,6 +288,15 @@ func (fc *federationContent) collectSite(s *Site, l *loaded, diags *diag.List) {
 	}
 	for _, c := range fc.cfg.Categories {
 		s.register(categoriesPath+c.ID+"/", "sites.toml", diags)
+	}
+
+	files := l.files[s.ID]
+	sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })
+	for _, f := range files {
+		if s.register(FilesPath+f.name, f.path, diags) {
+			s.files[f.name] = f
+			s.fileNames = append(s.fileNames, f.name)
+		}
 	}
 
 	s.Start = l.starts[s.ID]

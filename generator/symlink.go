@@ -50,7 +50,7 @@ type linkProblem struct {
 	message, hint string
 }
 
-const symlinkHint = "a link in the content folder must lead to a Markdown file inside the project folder: "
+const symlinkHint = "a link in the content folder must lead to a Markdown file, or a file of a files folder, inside the project folder: "
 
 func (c contentFS) linkError(name string) *linkProblem {
 	abs := filepath.Join(c.dir, filepath.FromSlash(name))

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/verbund/verbund/generator"
 )
 
 // Paths the preview server adds to every portal.
@@ -94,6 +96,9 @@ func (s *server) servePortalFile(w http.ResponseWriter, r *http.Request, site st
 			http.NotFound(w, r)
 			return
 		}
+		if strings.HasPrefix(clean, generator.FilesPath) {
+			setFileHeaders(w.Header(), path.Base(clean))
+		}
 		http.ServeFile(w, r, file)
 		return
 	}
@@ -107,6 +112,19 @@ func (s *server) servePortalFile(w http.ResponseWriter, r *http.Request, site st
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(page)
+}
+
+// setFileHeaders sets the headers that the portal's _headers file gives
+// the published file name, except the caching, and its Content-Type,
+// which does not depend on the machine's table of media types.
+func setFileHeaders(h http.Header, name string) {
+	h.Set("X-Content-Type-Options", "nosniff")
+	if t, ok := generator.FileContentType(name); ok {
+		h.Set("Content-Type", t)
+	}
+	if csp := generator.FileContentSecurityPolicy(name); csp != "" {
+		h.Set("Content-Security-Policy", csp)
+	}
 }
 
 // broker sends server-sent events to every open page.

@@ -350,3 +350,65 @@ func TestPreviewStopsWithLiveReloadOpen(t *testing.T) {
 		t.Fatal("the live-reload stream stayed open after the server stopped")
 	}
 }
+
+// planSVG returns a small SVG drawing whose square has the color fill.
+func planSVG(fill string) string {
+	return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="` + fill + `"/></svg>`
+}
+
+// TestPreviewFollowsFiles adds, changes and deletes a file that a page
+// shows: the preview serves the file with the headers of the portal's
+// _headers, follows each change, and shows the error of the page once the
+// file is gone.
+func TestPreviewFollowsFiles(t *testing.T) {
+	h := start(t)
+	h.write("content/nordstadt/files/plan.svg", planSVG("#1d4f91"))
+	h.write("content/nordstadt/pages/notdienste.md", page("Notdienste", "![Lageplan der Feuerwache](/dateien/plan.svg)"))
+	h.waitFor("nordstadt", "/notdienste/", "the page with the image", func(s int, b string) bool {
+		return strings.Contains(b, `<img src="/dateien/plan.svg" alt="Lageplan der Feuerwache">`)
+	})
+
+	resp, err := http.Get(h.portals["nordstadt"] + "/dateien/plan.svg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "#1d4f91") {
+		t.Fatalf("the file: status %d, body %q", resp.StatusCode, body)
+	}
+	for name, want := range map[string]string{
+		"Content-Type":            "image/svg+xml",
+		"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+		"X-Content-Type-Options":  "nosniff",
+	} {
+		if got := resp.Header.Get(name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+
+	h.write("content/nordstadt/files/plan.svg", planSVG("#c01c28"))
+	h.waitFor("nordstadt", "/dateien/plan.svg", "the changed file", func(s int, b string) bool {
+		return strings.Contains(b, "#c01c28")
+	})
+
+	if err := os.Remove(filepath.Join(h.dir, "content", "nordstadt", "files", "plan.svg")); err != nil {
+		t.Fatal(err)
+	}
+	want := `notdienste.md:4:28: broken image \"/dateien/plan.svg\": portal \"nordstadt\" has no file plan.svg`
+	h.waitFor("nordstadt", statusPath, "the error of the page", func(s int, b string) bool {
+		return strings.Contains(b, want)
+	})
+	// The last good output stays until the error is fixed.
+	if status, b := h.get("nordstadt", "/dateien/plan.svg"); status != http.StatusOK || !strings.Contains(b, "#c01c28") {
+		t.Errorf("the last good file is gone: status %d", status)
+	}
+
+	h.write("content/nordstadt/pages/notdienste.md", page("Notdienste", "Ohne Lageplan."))
+	h.waitFor("nordstadt", "/dateien/plan.svg", "the removal of the file", func(s int, b string) bool {
+		return s == http.StatusNotFound
+	})
+	if _, b := h.get("nordstadt", statusPath); strings.Contains(b, "error") {
+		t.Errorf("the status still has an error: %s", b)
+	}
+}

@@ -14,9 +14,11 @@
 set -eu
 export LC_ALL=C
 
-# Cache-Control values of _headers: fingerprinted assets for a year,
-# everything else for five minutes.
+# Cache-Control values of _headers: fingerprinted assets for a year, the
+# files under dateien/, whose names stay when they change, for a day,
+# and everything else for five minutes.
 immutable='public, max-age=31536000, immutable'
+day='public, max-age=86400'
 short='public, max-age=300, must-revalidate'
 
 verbund diff -format json ${REMOVE:+-remove "$REMOVE"} previous/ public/ > changes.json
@@ -38,8 +40,11 @@ redirects() {
 for site in $(jq -r '.sites[] | select(.removed | not) | .site' changes.json); do
   jq -r --arg s "$site" '.sites[] | select(.site == $s) | .upload[]' changes.json > upload.txt
   grep '^assets/' upload.txt > assets.txt || true
-  grep -v -x -e 'assets/.*' -e _headers -e _redirects upload.txt > pages.txt || true
+  grep '^dateien/' upload.txt > files.txt || true
+  grep -v -x -e 'assets/.*' -e 'dateien/.*' -e _headers -e _redirects upload.txt > pages.txt || true
   rclone copy --checksum --files-from assets.txt --header-upload "Cache-Control: $immutable" \
+    "public/$site" "cdn:portal-$site"
+  rclone copy --checksum --files-from files.txt --header-upload "Cache-Control: $day" \
     "public/$site" "cdn:portal-$site"
   rclone copy --checksum --files-from pages.txt --header-upload "Cache-Control: $short" \
     "public/$site" "cdn:portal-$site"

@@ -1,0 +1,317 @@
+package generator
+
+import (
+	"archive/zip"
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/verbund/verbund/diag"
+)
+
+func TestFileNameProblem(t *testing.T) {
+	tests := []struct {
+		name string
+		// problem is part of the problem, or "" for a good name; hint
+		// is part of the hint.
+		problem, hint string
+	}{
+		{"antrag-wohngeld.pdf", "", ""},
+		{"foto_2026.jpg", "", ""},
+		{"2026-haushalt.xlsx", "", ""},
+		{"Antrag.pdf", "character 'A'", `rename it to "antrag.pdf"`},
+		{"antrag.PDF", "character 'P'", `rename it to "antrag.pdf"`},
+		{"bürgerbüro.jpg", "character 'ü'", `rename it to "buergerbuero.jpg"`},
+		{"stadt plan.png", "character ' '", `rename it to "stadt-plan.png"`},
+		{"plan.v2.pdf", "more than one dot", `rename it to "plan-v2.pdf"`},
+		{"_entwurf.odt", "does not start with a letter or digit", `rename it to "entwurf.odt"`},
+		{"liesmich", "no extension", "portals publish images"},
+		{"seite.html", "type .html are not published", "such as PDF"},
+		{"bild.bmp", "type .bmp are not published", "images (png, jpg"},
+		{"ü.pdf", "character 'ü'", `rename it to "ue.pdf"`},
+		{"!.pdf", "character '!'", "give it a name of lower-case letters"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			problem, hint := fileNameProblem(tt.name)
+			if tt.problem == "" {
+				if problem != "" {
+					t.Errorf("problem %q, want none", problem)
+				}
+				return
+			}
+			if !strings.Contains(problem, tt.problem) {
+				t.Errorf("problem %q lacks %q", problem, tt.problem)
+			}
+			if !strings.Contains(hint, tt.hint) {
+				t.Errorf("hint %q lacks %q", hint, tt.hint)
+			}
+		})
+	}
+}
+
+// zipArchive returns a ZIP archive of the given files, name then
+// content, stored in that order.
+func zipArchive(t *testing.T, files ...string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	for i := 0; i+1 < len(files); i += 2 {
+		f, err := w.Create(files[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Write([]byte(files[i+1])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestFileContentChecks(t *testing.T) {
+	odt := zipArchive(t, "mimetype", "application/vnd.oasis.opendocument.text", "content.xml", "<x/>")
+	ods := zipArchive(t, "mimetype", "application/vnd.oasis.opendocument.spreadsheet", "content.xml", "<x/>")
+	docx := zipArchive(t, "[Content_Types].xml", "<x/>", "word/document.xml", "<x/>")
+	xlsx := zipArchive(t, "[Content_Types].xml", "<x/>", "xl/workbook.xml", "<x/>")
+	tests := []struct {
+		ext  string
+		data []byte
+		// problem is part of the problem, or "" when the content fits.
+		problem string
+	}{
+		{"png", []byte("\x89PNG\r\n\x1a\n\x00\x00"), ""},
+		{"png", []byte("GIF89a"), "signature"},
+		{"jpg", []byte("\xff\xd8\xff\xe0JFIF"), ""},
+		{"jpeg", []byte("\x89PNG\r\n\x1a\n"), "signature"},
+		{"gif", []byte("GIF87a..."), ""},
+		{"webp", []byte("RIFF\x10\x00\x00\x00WEBPVP8 "), ""},
+		{"webp", []byte("RIFF\x10\x00\x00\x00WAVEfmt "), "signature"},
+		{"pdf", []byte("%PDF-1.7\n"), ""},
+		{"pdf", append(bytes.Repeat([]byte(" "), 100), "%PDF-1.4"...), ""},
+		{"pdf", append(bytes.Repeat([]byte(" "), 1100), "%PDF-1.4"...), "header %PDF-"},
+		{"odt", odt, ""},
+		{"odt", ods, `names "application/vnd.oasis.opendocument.spreadsheet"`},
+		{"ods", ods, ""},
+		{"odt", docx, "lacks mimetype"},
+		{"docx", docx, ""},
+		{"docx", xlsx, "lacks word/document.xml"},
+		{"xlsx", xlsx, ""},
+		{"xlsx", []byte("%PDF-1.4"), "no ZIP archive"},
+		{"txt", []byte("Öffnungszeiten\r\n"), ""},
+		{"txt", []byte("\xd6ffnungszeiten"), "not UTF-8"},
+		{"txt", []byte("a\x00b"), "byte 2 is NUL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.ext+" "+tt.problem, func(t *testing.T) {
+			got := fileTypes[tt.ext].check(tt.data)
+			if tt.problem == "" && got != "" {
+				t.Errorf("problem %q, want none", got)
+			}
+			if tt.problem != "" && !strings.Contains(got, tt.problem) {
+				t.Errorf("problem %q, want one with %q", got, tt.problem)
+			}
+		})
+	}
+}
+
+func TestCheckSVG(t *testing.T) {
+	const open = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">`
+	tests := []struct {
+		name, svg string
+		// want is part of the error, or "" when the file passes.
+		want string
+	}{
+		{"plain drawing", open + `<path d="M0 0h10v10z" fill="red"/></svg>`, ""},
+		{"Inkscape metadata", `<svg xmlns="http://www.w3.org/2000/svg" ` +
+			`xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" ` +
+			`xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" inkscape:version="1.3">` +
+			`<sodipodi:namedview pagecolor="#ffffff"/><g inkscape:label="Ebene 1"><rect width="1" height="1"/></g></svg>`, ""},
+		{"doctype without entities", `<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" ` +
+			`"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">` + open + `</svg>`, ""},
+		{"link to a web page", open + `<a href="https://www.example.org/">x</a></svg>`, ""},
+		{"script in upper case", open + `<SCRIPT>alert(1)</SCRIPT></svg>`, "element <SCRIPT> runs script"},
+		{"script of the HTML namespace", open + `<h:script xmlns:h="http://www.w3.org/1999/xhtml">alert(1)</h:script></svg>`,
+			"element <script> runs script"},
+		{"handler of SVG Tiny", open + `<handler type="application/ecmascript">alert(1)</handler></svg>`, "runs script"},
+		{"iframe", open + `<iframe src="https://example.org/"/></svg>`, "embeds another page"},
+		{"event handler in upper case", open + `<rect ONCLICK="alert(1)"/></svg>`, "ONCLICK of <rect> is an event handler"},
+		{"event handler with a namespace", open + `<rect xlink:onclick="alert(1)"/></svg>`, "xlink:onclick of <rect>"},
+		{"vbscript", open + `<a xlink:href="vbscript:msgbox(1)">x</a></svg>`, "contains a vbscript URL"},
+		{"javascript with an entity", open + `<a href="&#106;avascript:alert(1)">x</a></svg>`, "contains a javascript URL"},
+		{"HTML as a data URL", open + `<image href="data:text/html;base64,PHNjcmlwdD4="/></svg>`, "data:text/html"},
+		{"javascript in a style", open + `<style>rect { background: url(javascript:alert(1)) }</style></svg>`,
+			"style element contains a javascript URL"},
+		{"animation of a link", open + `<a><animate attributeName="href" values="javascript:alert(1)"/></a></svg>`,
+			"contains a javascript URL"},
+		{"style sheet", `<?xml-stylesheet href="https://example.org/a.css"?>` + open + `</svg>`, "links a style sheet"},
+		{"unknown entity", open + `<text>&nbsp;</text></svg>`, "invalid SVG file"},
+		{"no svg namespace", `<svg><rect/></svg>`, "not <svg xmlns="},
+		{"text", `GIF89a`, "contains no SVG element"},
+		{"binary", "\x89PNG\r\n\x1a\n\x00", "invalid SVG file"},
+		{"no element", `<?xml version="1.0"?>`, "contains no SVG element"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var diags diag.List
+			ok := checkSVG("plan.svg", []byte(tt.svg), &diags)
+			if tt.want == "" {
+				if !ok || len(diags) > 0 {
+					t.Errorf("rejected: %v", diags)
+				}
+				return
+			}
+			if ok {
+				t.Fatal("passed, want an error")
+			}
+			if len(diags) != 1 || !strings.Contains(diags[0].Message, tt.want) {
+				t.Errorf("reported %v, want one error with %q", diags, tt.want)
+			}
+		})
+	}
+}
+
+// TestFileSizeLimits builds a portal with a file above maxFileSize, which
+// is an error, and an image above largeImageSize, which is a warning.
+func TestFileSizeLimits(t *testing.T) {
+	dir := writeFederation(t, nil)
+	files := filepath.Join(dir, "content", "nordstadt", "files")
+	if err := os.MkdirAll(files, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// The build does not read a file that is too large, so a sparse file
+	// takes no room.
+	big, err := os.Create(filepath.Join(files, "bebauungsplan.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := big.Truncate(maxFileSize + 1); err != nil {
+		t.Fatal(err)
+	}
+	big.Close()
+	photo := append([]byte("\xff\xd8\xff\xe0"), make([]byte, largeImageSize)...)
+	if err := os.WriteFile(filepath.Join(files, "rathaus.jpg"), photo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	_, err = build(t, dir)
+	checkErrors(t, err, "content/nordstadt/files/bebauungsplan.pdf: file of 25.0 MiB (26214401 bytes) is larger than the limit of 25.0 MiB (26214400 bytes)")
+
+	if err := os.Remove(filepath.Join(files, "bebauungsplan.pdf")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := build(t, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "content/nordstadt/files/rathaus.jpg: warning: image of 1.0 MiB loads slowly on a mobile connection"
+	if got := diagText(res.Warnings); !strings.Contains(got, want) {
+		t.Errorf("warnings lack %q:\n%s", want, got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public", "nordstadt", "dateien", "rathaus.jpg")); err != nil {
+		t.Errorf("the large image is not published: %v", err)
+	}
+}
+
+// TestFileHeaders reads the _headers rules of a portal and checks the
+// headers a file, an SVG file and a page get, joined as Netlify and
+// Cloudflare Pages join the headers of every rule that matches.
+func TestFileHeaders(t *testing.T) {
+	dir := writeFederation(t, nil)
+	if _, err := build(t, dir); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "public", "nordstadt", "_headers"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	headersOf := func(urlPath string) map[string][]string {
+		got := map[string][]string{}
+		matches := false
+		for _, line := range strings.Split(string(data), "\n") {
+			if line == "" {
+				continue
+			}
+			if line[0] != ' ' {
+				matches = headerRuleMatches(line, urlPath)
+				continue
+			}
+			if matches {
+				name, value, _ := strings.Cut(strings.TrimSpace(line), ": ")
+				got[name] = append(got[name], value)
+			}
+		}
+		return got
+	}
+	tests := []struct {
+		path   string
+		header string
+		want   []string
+	}{
+		{"/dateien/antrag.pdf", "Cache-Control", []string{filesCache}},
+		{"/dateien/antrag.pdf", "Content-Security-Policy", nil},
+		{"/dateien/antrag.pdf", "X-Content-Type-Options", []string{"nosniff"}},
+		{"/dateien/plan.svg", "Content-Security-Policy", []string{svgPolicy}},
+		{"/dateien/plan.svg", "Cache-Control", []string{filesCache}},
+		{"/leistungen/reisepass/", "Cache-Control", []string{shortCache}},
+		{"/leistungen/reisepass/", "X-Frame-Options", []string{"DENY"}},
+		{"/assets/style.css", "Cache-Control", []string{immutableCache}},
+	}
+	for _, tt := range tests {
+		got := headersOf(tt.path)[tt.header]
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("%s: %s = %q, want %q", tt.path, tt.header, got, tt.want)
+		}
+	}
+	for _, p := range []string{"/leistungen/reisepass/", "/", "/assets/style.css"} {
+		csp := headersOf(p)["Content-Security-Policy"]
+		if len(csp) != 1 || !strings.Contains(csp[0], "script-src 'self'") {
+			t.Errorf("%s: Content-Security-Policy = %q, want the pages' policy once", p, csp)
+		}
+	}
+}
+
+// headerRuleMatches reports whether a _headers path pattern matches
+// urlPath, where "*" matches any characters, as in Netlify and
+// Cloudflare Pages.
+func headerRuleMatches(pattern, urlPath string) bool {
+	prefix, suffix, splat := strings.Cut(pattern, "*")
+	if !splat {
+		return pattern == urlPath
+	}
+	return len(urlPath) >= len(prefix)+len(suffix) &&
+		strings.HasPrefix(urlPath, prefix) && strings.HasSuffix(urlPath, suffix)
+}
+
+// TestFileReferenceRecorded builds a portal whose only reference to a
+// shared file is in a part of a base text that every portal renders the
+// same, which the build renders once: every portal that shows it still
+// publishes the file.
+func TestFileReferenceRecorded(t *testing.T) {
+	dir := writeFederation(t, txtar.Parse([]byte(`-- patch content/_shared/services/reisepass.md --
+- der bisherige Pass
+=>
+- der bisherige Pass
+- das ausgefüllte [Antragsformular](/dateien/antrag-reisepass.pdf)
+-- content/_shared/files/antrag-reisepass.pdf --
+%PDF-1.4
+`)))
+	if _, err := build(t, dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, site := range []string{"nordstadt", "suedheim"} {
+		if _, err := os.Stat(filepath.Join(dir, "public", site, "dateien", "antrag-reisepass.pdf")); err != nil {
+			t.Errorf("%s does not publish the shared file: %v", site, err)
+		}
+	}
+	// The county's portal does not offer the service.
+	if _, err := os.Stat(filepath.Join(dir, "public", "kreis", "dateien", "antrag-reisepass.pdf")); err == nil {
+		t.Error("kreis publishes a shared file that none of its pages refers to")
+	}
+}
