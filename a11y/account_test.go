@@ -214,8 +214,26 @@ var noRedirects = &http.Client{
 
 // mailToken returns the token t of the newest link to path on the
 // account service in the mails to email in the development outbox. The
-// outbox names its files so that they sort by the time of sending.
+// outbox names its files so that they sort by the time of sending. The
+// service sends some mails after it answers, such as the reset link, so
+// mailToken waits up to mailWait for the link.
 func (a *accountService) mailToken(email, path string) (string, error) {
+	deadline := time.Now().Add(mailWait)
+	for {
+		token, err := a.findMailToken(email, path)
+		if err == nil || time.Now().After(deadline) {
+			return token, err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// mailWait bounds the wait for a mail that the account service sends
+// after it answers.
+const mailWait = 10 * time.Second
+
+// findMailToken is mailToken without the wait.
+func (a *accountService) findMailToken(email, path string) (string, error) {
 	link := regexp.MustCompile(`https://\S+` + regexp.QuoteMeta(path) + `\?t=([^\s&]+)`)
 	dir := filepath.Join(a.dataDir, "outbox")
 	entries, err := os.ReadDir(dir)

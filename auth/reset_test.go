@@ -28,7 +28,7 @@ func (s slowWrites) AppendAudit(ctx context.Context, e *store.AuditEvent) error 
 }
 
 func TestResetTimingHidesAccounts(t *testing.T) {
-	const delay = 20 * time.Millisecond
+	const delay = 100 * time.Millisecond
 	h := newHarness(t, withStore(slowWrites{Store: openTestStore(t), delay: delay}))
 	h.register("anna@example.org", testPassword)
 	// measure times the request and the next one on the same
