@@ -215,7 +215,7 @@ var noRedirects = &http.Client{
 // mailToken returns the token t of the newest link to path on the
 // account service in the mails to email in the development outbox. The
 // outbox names its files so that they sort by the time of sending. The
-// service sends some mails after it answers, such as the reset link, so
+// service sends some mails after it responds, such as the reset link, so
 // mailToken waits up to mailWait for the link.
 func (a *accountService) mailToken(email, path string) (string, error) {
 	deadline := time.Now().Add(mailWait)
@@ -229,7 +229,7 @@ func (a *accountService) mailToken(email, path string) (string, error) {
 }
 
 // mailWait bounds the wait for a mail that the account service sends
-// after it answers.
+// after it responds.
 const mailWait = 10 * time.Second
 
 // findMailToken is mailToken without the wait.
