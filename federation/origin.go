@@ -129,6 +129,9 @@ func normalizeHost(host string) (string, string) {
 		}
 		return "[" + ipv6String(addr.As16()) + "]", ""
 	}
+	if isPlainHost(host) {
+		return host, ""
+	}
 	ascii, err := idna.Lookup.ToASCII(host)
 	if err != nil {
 		return "", fmt.Sprintf("has the invalid host name %q (%v): use letters, digits, hyphens and dots",
@@ -143,6 +146,41 @@ func normalizeHost(host string) (string, string) {
 		return addr.String(), ""
 	}
 	return ascii, ""
+}
+
+// isPlainHost reports whether host is a name that idna.Lookup returns
+// as it is: labels of 1 to 63 lower-case ASCII letters, digits and
+// hyphens, none at a label's start or end or in its third and fourth
+// place, and a last label that is not a number. Most hosts are, and
+// skipping the UTS #46 processing for them spares a build the cost of
+// it for every link to another host.
+func isPlainHost(host string) bool {
+	if len(host) > 253 {
+		return false
+	}
+	label := 0 // the length of the label so far
+	for i := 0; i <= len(host); i++ {
+		if i == len(host) || host[i] == '.' {
+			if label == 0 || label > 63 || host[i-1] == '-' {
+				return false
+			}
+			label = 0
+			continue
+		}
+		switch c := host[i]; {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '-':
+			// A hyphen starts no label, and "--" in the third and
+			// fourth place marks an A-label such as "xn--".
+			if label == 0 || label == 3 && host[i-1] == '-' {
+				return false
+			}
+		default:
+			return false
+		}
+		label++
+	}
+	return !endsInNumber(host)
 }
 
 // endsInNumber reports whether the last label of a host name is a

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/idna"
 )
 
 func TestParseOrigin(t *testing.T) {
@@ -138,4 +140,60 @@ func TestConfigOrigins(t *testing.T) {
 	if want := "https://lingen.example https://xn--mnster-3ya.example"; got != want {
 		t.Errorf("Origins() = %s, want %s", got, want)
 	}
+}
+
+// TestPlainHostsNeedNoProcessing checks that every host isPlainHost
+// accepts is one that the UTS #46 processing returns unchanged, and that
+// it leaves the others to that processing.
+func TestPlainHostsNeedNoProcessing(t *testing.T) {
+	tests := []struct {
+		host  string
+		plain bool
+	}{
+		{"lingen.emsland.example", true},
+		{"a.b", true},
+		{"www.1und1.de", true},
+		{"a-b.example", true},
+		{"ab-c.example", true},
+		{"localhost", true},
+		{"Lingen.example", false},
+		{"xn--mnster-3ya.example", false},
+		{"ab--c.example", false},
+		{"-a.example", false},
+		{"a-.example", false},
+		{"a..example", false},
+		{"example.", false},
+		{"192.0.2.1", false},
+		{"host.0x1f", false},
+		{"mein_konto.example", false},
+		{"münster.example", false},
+		{strings.Repeat("a", 64) + ".example", false},
+	}
+	for _, tt := range tests {
+		if got := isPlainHost(tt.host); got != tt.plain {
+			t.Errorf("isPlainHost(%q) = %v, want %v", tt.host, got, tt.plain)
+		}
+		if !tt.plain {
+			continue
+		}
+		ascii, err := idna.Lookup.ToASCII(tt.host)
+		if err != nil || ascii != tt.host {
+			t.Errorf("idna.Lookup.ToASCII(%q) = %q, %v; a plain host must come back unchanged", tt.host, ascii, err)
+		}
+	}
+}
+
+// FuzzPlainHost checks isPlainHost against the UTS #46 processing.
+func FuzzPlainHost(f *testing.F) {
+	for _, h := range []string{"lingen.example", "ab--c.example", "a.b", "x-y.z1", "1.2.3.4"} {
+		f.Add(h)
+	}
+	f.Fuzz(func(t *testing.T, host string) {
+		if !isPlainHost(host) {
+			return
+		}
+		if ascii, err := idna.Lookup.ToASCII(host); err != nil || ascii != host {
+			t.Errorf("isPlainHost(%q), but idna.Lookup.ToASCII gives %q, %v", host, ascii, err)
+		}
+	})
 }

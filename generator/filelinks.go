@@ -266,10 +266,9 @@ func (r *pageRenderer) noteFile(j *job, s *Site, dest string) {
 // atOrigin reports whether u, an absolute URL, is on the origin of
 // portal s, both normalised as browsers send an origin.
 func atOrigin(s *Site, u *url.URL) bool {
-	own, err := federation.ParseOrigin(s.URL)
-	if err != nil {
+	if s.origin == "" {
 		return false
 	}
 	o, err := federation.URLOrigin(u)
-	return err == nil && o == own
+	return err == nil && o == s.origin
 }

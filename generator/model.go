@@ -146,4 +146,7 @@ type Site struct {
 	// fileNames their names in sorted order.
 	files     map[string]*staticFile
 	fileNames []string
+	// origin is the portal's origin as federation.ParseOrigin gives it,
+	// or empty for an invalid URL, which loading sites.toml reports.
+	origin string
 }

@@ -103,6 +103,7 @@ func resolve(cfg *federation.Config, cfgName string, l *loaded, now time.Time, d
 	fc.origins = map[string][]*Site{}
 	for _, s := range fc.sites {
 		if o, err := federation.ParseOrigin(s.URL); err == nil {
+			s.origin = o
 			fc.origins[o] = append(fc.origins[o], s)
 		}
 	}
