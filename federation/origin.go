@@ -187,8 +187,8 @@ func isPlainHost(host string) bool {
 // number, decimal or hexadecimal, which makes browsers read the host as
 // an IPv4 address.
 func endsInNumber(host string) bool {
-	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
-	last := labels[len(labels)-1]
+	last := strings.TrimSuffix(host, ".")
+	last = last[strings.LastIndexByte(last, '.')+1:]
 	if last == "" {
 		return false
 	}

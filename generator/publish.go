@@ -148,17 +148,18 @@ func (r *pageRenderer) redirects(s *Site, diags *diag.List) []byte {
 	var rules []redirectRule
 	add := func(src source, aliases []string, to string, inherited bool) {
 		for i, a := range aliases {
-			p := elementPos(src, "aliases", i)
 			from, problem := canonicalAlias(a)
 			if problem == nil {
 				problem = ruleLengthProblem(from, to)
 			}
 			if problem != nil {
+				p := elementPos(src, "aliases", i)
 				diags.Errorf(src.path, p.Line, p.Column, "invalid-value", problem.hint,
 					"invalid alias %q: %s", a, problem.message)
 				continue
 			}
 			if owner, taken := s.urls[from]; taken {
+				p := elementPos(src, "aliases", i)
 				diags.Errorf(src.path, p.Line, p.Column, "duplicate-url",
 					"remove the alias or the other page", "alias %s is the page of %s",
 					describeAlias(a, from), owner)
