@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/verbund/verbund/auth/store"
+	"github.com/verbund/verbund/federation"
 )
 
 // Manager registers online services and sender credentials in the
@@ -235,6 +236,16 @@ func checkRedirectURI(raw string) error {
 	}
 	if strings.Contains(u.Host, "*") {
 		return fmt.Errorf("invalid redirect URI %q: give each callback URL in full, without wildcards", raw)
+	}
+	// The consent and login pages allow the redirect to the service in
+	// their form-action by this origin, so a URI without one could never
+	// be reached.
+	if _, err := federation.URLOrigin(u); err != nil {
+		reason := err.Error()
+		if oe, ok := errors.AsType[*federation.OriginError](err); ok {
+			reason = oe.Reason
+		}
+		return fmt.Errorf("invalid redirect URI %q: %s", raw, reason)
 	}
 	switch {
 	case u.Scheme == "https":

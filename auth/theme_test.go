@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -179,6 +180,38 @@ func TestNewRejectsIcon(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), `loading the icon of site "emsland"`) ||
 			!strings.Contains(err.Error(), filepath.Base(file)) {
 			t.Errorf("icon %s: error %v, want one that names the site and the file", filepath.Base(file), err)
+		}
+	}
+}
+
+// TestImagesSandboxed checks that the images from sites.toml get the
+// sandbox policy besides the service's own, which stays in force.
+func TestImagesSandboxed(t *testing.T) {
+	dir := t.TempDir()
+	svg := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><circle r="1"/></svg>`
+	file := filepath.Join(dir, "wappen.svg")
+	if err := os.WriteFile(file, []byte(svg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, withOptions(func(o *Options) {
+		o.Config.Sites[0].Theme.Icon = file
+		o.Config.Sites[0].Theme.Logo = file
+	}))
+	c := h.client()
+	for _, path := range []string{iconPath, faviconPath, logoPath} {
+		resp := h.get(c, path)
+		if resp.StatusCode != 200 {
+			t.Errorf("%s: status %d, want 200", path, resp.StatusCode)
+			continue
+		}
+		policies := resp.Header.Values("Content-Security-Policy")
+		if !slices.Contains(policies, "sandbox") {
+			t.Errorf("%s: policies %q lack sandbox", path, policies)
+		}
+		if !slices.ContainsFunc(policies, func(p string) bool {
+			return strings.Contains(p, "default-src 'none'") && strings.Contains(p, "frame-ancestors 'none'")
+		}) {
+			t.Errorf("%s: policies %q lack the service's own", path, policies)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -137,6 +138,10 @@ func normalizeHost(host string) (string, string) {
 		return "", fmt.Sprintf("has the invalid host name %q (%v): use letters, digits, hyphens and dots",
 			host, err)
 	}
+	if hasEmptyLabel(host, ascii) {
+		return "", fmt.Sprintf("has the invalid host name %q (empty label): write letters, digits "+
+			"or hyphens between every two dots", host)
+	}
 	if endsInNumber(ascii) {
 		addr, err := netip.ParseAddr(ascii)
 		if err != nil || !addr.Is4() {
@@ -181,6 +186,43 @@ func isPlainHost(host string) bool {
 		label++
 	}
 	return !endsInNumber(host)
+}
+
+// hasEmptyLabel reports whether ascii, the UTS #46 processing of host,
+// has an empty label, such as the first of ".example". A last label
+// that is empty in host too is the DNS root of a name that ends in a
+// dot, and counts as none. The processing returns no error for a label
+// that becomes empty, such as "xn--" or a soft hyphen, so a check of
+// ascii alone would take "example.xn--" for the name "example.".
+func hasEmptyLabel(host, ascii string) bool {
+	hostLabels := splitLabels(host)
+	asciiLabels := strings.Split(ascii, ".")
+	if len(hostLabels) != len(asciiLabels) {
+		return true
+	}
+	last := len(asciiLabels) - 1
+	for i, label := range asciiLabels {
+		root := i == last && i > 0 && hostLabels[i] == ""
+		if label == "" && !root {
+			return true
+		}
+	}
+	return false
+}
+
+// splitLabels splits a host name at the dots that UTS #46 maps to ".":
+// the full stop and its ideographic, fullwidth and halfwidth forms.
+func splitLabels(host string) []string {
+	var labels []string
+	start := 0
+	for i, r := range host {
+		switch r {
+		case '.', '\u3002', '\uff0e', '\uff61':
+			labels = append(labels, host[start:i])
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	return append(labels, host[start:])
 }
 
 // endsInNumber reports whether the last label of a host name is a

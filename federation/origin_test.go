@@ -34,6 +34,12 @@ func TestParseOrigin(t *testing.T) {
 		{"https://[::ffff:192.0.2.1]", "https://[::ffff:c000:201]"},
 		{"http://127.0.0.1:8081", "http://127.0.0.1:8081"},
 		{"http://localhost:8082", "http://localhost:8082"},
+		{"https://lingen.example.", "https://lingen.example."},
+		{"https://LINGEN.example.:443/", "https://lingen.example."},
+		{"https://lingen。example", "https://lingen.example"},
+		{"https://ｌｉｎｇｅｎ.example", "https://lingen.example"},
+		{"https://xn--prtal-jye.example", "https://xn--prtal-jye.example"},
+		{"https://pоrtal.example", "https://xn--prtal-jye.example"},
 	}
 	for _, tt := range tests {
 		got, err := ParseOrigin(tt.raw)
@@ -76,6 +82,19 @@ func TestParseOriginRejects(t *testing.T) {
 		{"https://[192.0.2.1]", "invalid IP-literal"},
 		{"http://0x7f.1", "has the invalid IPv4 address"},
 		{"http://127.000.0.1", "has the invalid IPv4 address"},
+		{"https://xn--.lingen.example", `has the invalid host name "xn--.lingen.example" (empty label)`},
+		{"https://lingen.xn--", "(empty label)"},
+		{"https://.lingen.example", "(empty label)"},
+		{"https://lingen..example", "(empty label)"},
+		{"https://lingen.example..", "(empty label)"},
+		{"https://lingen。。example", "(empty label)"},
+		{"https://.", "(empty label)"},
+		{"https://lingen.example.xn--", "(empty label)"},
+		{"https://lingen.example.XN--", "(empty label)"},
+		{"https://lingen.example.\u00ad", "(empty label)"},
+		{"https://lingen.\u00ad.example", "(empty label)"},
+		{"https://xn--zz.lingen.example", "has the invalid host name"},
+		{"https://xn--lingen-.example", "has the invalid host name"},
 	}
 	for _, tt := range tests {
 		got, err := ParseOrigin(tt.raw)

@@ -866,6 +866,12 @@ func (r *pageRenderer) siteIcon(s *Site, diags *diag.List) favicon.Icon {
 	}
 	icon, err := favicon.Load(s.Theme.Icon, r.theme.icon.ICO)
 	if err == nil && icon.Type == favicon.TypeSVG {
+		// A citizen may open the icon's URL, and the SVG file then runs
+		// as a page of the portal, so it gets the check of SVG files
+		// in files folders, which reports each problem in the file.
+		if !checkSVG(s.Theme.Icon, icon.Image, diags) {
+			return r.theme.icon
+		}
 		if icon.Image, err = minifyBytes(r.out.min, favicon.TypeSVG, icon.Image); err != nil {
 			err = fmt.Errorf("minifying icon: %w", err)
 		}

@@ -206,3 +206,50 @@ func TestBuildRejectsIcon(t *testing.T) {
 		})
 	}
 }
+
+// TestBuildRejectsUnsafeSVGIcon checks that an SVG icon that could run
+// script when a citizen opens it is an error at its place in the file.
+func TestBuildRejectsUnsafeSVGIcon(t *testing.T) {
+	open := "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\">\n"
+	tests := []struct {
+		name, svg, want string
+		line            int
+	}{
+		{"script", open + "<script>alert(1)</script></svg>", "element <script> runs script", 2},
+		{"event handler", open + "<rect width=\"16\" height=\"16\"\n onload=\"alert(1)\"/></svg>",
+			"onload", 2},
+		{"embedded HTML", open + "\n<foreignObject><form xmlns=\"http://www.w3.org/1999/xhtml\"/>" +
+			"</foreignObject></svg>", "embeds HTML", 3},
+		{"javascript link", open + "<a href=\"javascript:alert(1)\"><rect/></a></svg>",
+			"javascript URL", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeFederation(t, &txtar.Archive{Files: []txtar.File{
+				iconPatch("Stadt Nordstadt", "wappen.svg"),
+				{Name: "wappen.svg", Data: []byte(tt.svg)},
+			}})
+			_, err := build(t, dir)
+			list, ok := diag.AsList(err)
+			if !ok {
+				t.Fatalf("got %v, want errors", err)
+			}
+			var found bool
+			for _, d := range list {
+				if !strings.Contains(d.Error(), tt.want) {
+					continue
+				}
+				found = true
+				if filepath.Base(d.File) != "wappen.svg" {
+					t.Errorf("error in %q, want it in wappen.svg", d.File)
+				}
+				if d.Line != tt.line {
+					t.Errorf("error on line %d, want %d", d.Line, tt.line)
+				}
+			}
+			if !found {
+				t.Errorf("errors lack %q:\n%v", tt.want, err)
+			}
+		})
+	}
+}

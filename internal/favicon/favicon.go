@@ -144,6 +144,12 @@ func FromPNG(data []byte) ([]byte, error) {
 		return nil, fmt.Errorf("the image is %d×%d pixels, want a square of %d to %d pixels",
 			cfg.Width, cfg.Height, MinEdge, MaxEdge)
 	}
+	// DecodeConfig reads the header alone. Decoding the whole image,
+	// whose size the check above bounds, finds image data that is cut
+	// short or corrupt and that browsers would show as no icon.
+	if _, err := png.Decode(bytes.NewReader(data)); err != nil {
+		return nil, fmt.Errorf("decoding the PNG image: %w", err)
+	}
 	const headerSize = 6 + 16
 	ico := make([]byte, 0, headerSize+len(data))
 	le := binary.LittleEndian

@@ -3,6 +3,7 @@ package favicon
 import (
 	"bytes"
 	"encoding/binary"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -26,6 +27,42 @@ func pngImage(t *testing.T, w, h int) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// pngHeader returns the signature and IHDR chunk of a PNG image of w×h
+// pixels, without image data: a few bytes that announce any size.
+func pngHeader(w, h uint32) []byte {
+	be := binary.BigEndian
+	ihdr := []byte("IHDR")
+	ihdr = be.AppendUint32(ihdr, w)
+	ihdr = be.AppendUint32(ihdr, h)
+	ihdr = append(ihdr, 8, 6, 0, 0, 0) // 8-bit RGBA, no interlace
+	data := []byte("\x89PNG\r\n\x1a\n")
+	data = be.AppendUint32(data, uint32(len(ihdr)-4))
+	data = append(data, ihdr...)
+	return be.AppendUint32(data, crc32.ChecksumIEEE(ihdr))
+}
+
+// cutPNG returns a PNG image of edge×edge pixels without its last 20
+// bytes, the end of the image data and the IEND chunk.
+func cutPNG(t *testing.T, edge int) []byte {
+	t.Helper()
+	data := pngImage(t, edge, edge)
+	return data[:len(data)-20]
+}
+
+// corruptPNG returns a PNG image of edge×edge pixels whose compressed
+// image data, after the IHDR chunk, is overwritten with other bytes.
+func corruptPNG(t *testing.T, edge int) []byte {
+	t.Helper()
+	data := bytes.Clone(pngImage(t, edge, edge))
+	// Signature (8 bytes), IHDR chunk (25 bytes), IDAT length and type
+	// (8 bytes), then 2 bytes of zlib header.
+	start := 8 + 25 + 8 + 2
+	for i := start; i < len(data)-12-4; i++ {
+		data[i] = 0xff
+	}
+	return data
 }
 
 func TestFromPNGWrapsImage(t *testing.T) {
@@ -61,6 +98,10 @@ func TestFromPNGRejects(t *testing.T) {
 		{"too small", pngImage(t, 8, 8), "want a square of 16 to 256 pixels"},
 		{"too large", pngImage(t, 512, 512), "is 512×512 pixels"},
 		{"not a PNG", []byte("<svg/>"), "reading the PNG image"},
+		{"decompression bomb", pngHeader(60000, 60000), "is 60000×60000 pixels"},
+		{"header alone", pngHeader(32, 32), "decoding the PNG image"},
+		{"image data cut short", cutPNG(t, 48), "decoding the PNG image"},
+		{"corrupt image data", corruptPNG(t, 48), "decoding the PNG image"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
