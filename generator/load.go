@@ -368,6 +368,12 @@ func decodeFile(f rawFile, siteIDs map[string]bool, diags *diag.List) *decoded {
 		if _, ok := FileContentType(f.rel); ok && len(parts) > 1 {
 			hint = "to publish it at " + FilesPath + "<name>, move it to " + parts[0] + "/" + filesDir + "/"
 		}
+		// Copying a file to <site>/files before the folder exists, as
+		// cp does, writes a file of that name.
+		if len(parts) == 2 && parts[1] == filesDir {
+			hint = "files must be a folder: rename this file to the name it should be published under, " +
+				"create the folder " + f.name + "/ and move the file into it"
+		}
 		diags.Warnf(f.name, 0, 0, "unknown-file", hint, "ignoring a file that is not Markdown")
 		return nil
 	}
