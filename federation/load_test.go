@@ -232,3 +232,19 @@ func TestParseDuplicateOrigin(t *testing.T) {
 		t.Errorf("error %v\nlacks %q", err, want)
 	}
 }
+
+func TestParseServerOrigin(t *testing.T) {
+	tests := []struct{ table, want string }{
+		{"[search]\nurl = \"https://Kreis.example/\"\n", `site "kreis": url "https://kreis.example" is the origin of search.url`},
+		{"[account]\nurl = \"https://kreis.example:443\"\n", `site "kreis": url "https://kreis.example" is the origin of account.url`},
+	}
+	for _, tt := range tests {
+		src := strings.Replace(validConfig, "[[category]]", tt.table+"\n[[category]]", 1)
+		line := strings.Count(src[:strings.Index(src, `url = "https://kreis.example"`)], "\n") + 1
+		_, err := Parse("sites.toml", []byte(src))
+		want := fmt.Sprintf("sites.toml:%d:1: %s", line, tt.want)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v\nlacks %q", strings.TrimSpace(tt.table), err, want)
+		}
+	}
+}

@@ -110,6 +110,16 @@ func (v *validator) validate(c *Config) {
 	}
 	ids := map[string]int{}
 	origins := map[string]int{}
+	// The account service keeps its session cookie on its own origin,
+	// and the search endpoint answers with the permissions of its own,
+	// so no portal may share either.
+	servers := map[string]string{}
+	if o, err := ParseOrigin(c.Search.URL); err == nil {
+		servers[o] = "search.url"
+	}
+	if o, err := ParseOrigin(c.Account.URL); err == nil {
+		servers[o] = "account.url"
+	}
 	counties := 0
 	for i := range c.Sites {
 		s := &c.Sites[i]
@@ -121,6 +131,11 @@ func (v *validator) validate(c *Config) {
 		// Two portals at one origin would share their pages' addresses,
 		// sitemaps and headers files.
 		if origin, err := ParseOrigin(s.URL); err == nil {
+			if server, ok := servers[origin]; ok {
+				v.errorAt([]string{"site", "url"}, i, "duplicate-url",
+					"give the portal an origin of its own, such as another host name",
+					"site %q: url %q is the origin of %s", s.ID, s.URL, server)
+			}
 			if n, dup := origins[origin]; dup {
 				v.errorAt([]string{"site", "url"}, i, "duplicate-url", "give each portal its own origin",
 					"site %q: url %q is the origin of site %q too", s.ID, s.URL, c.Sites[n].ID)
