@@ -98,8 +98,26 @@ func parse(name string, src []byte, draft bool) (*Config, error) {
 	if err := diags.Err(); err != nil {
 		return nil, err
 	}
+	cfg.normalizeOrigins()
 	cfg.name, cfg.src = name, src
 	return &cfg, nil
+}
+
+// normalizeOrigins writes the URLs of the portals, the search endpoint
+// and the account service as ParseOrigin gives them, so that canonical
+// links, sitemaps and feeds spell each origin as browsers send it, in
+// punycode for an international host name as the sitemap protocol needs.
+func (c *Config) normalizeOrigins() {
+	for _, u := range []*string{&c.Search.URL, &c.Account.URL} {
+		if o, err := ParseOrigin(*u); err == nil {
+			*u = o
+		}
+	}
+	for i := range c.Sites {
+		if o, err := ParseOrigin(c.Sites[i].URL); err == nil {
+			c.Sites[i].URL = o
+		}
+	}
 }
 
 // normalize removes a byte-order mark and turns CRLF line endings into LF,

@@ -248,3 +248,21 @@ func TestParseServerOrigin(t *testing.T) {
 		}
 	}
 }
+
+func TestParseNormalizesOrigins(t *testing.T) {
+	src := strings.Replace(validConfig, `url = "https://kreis.example"`, `url = "HTTPS://Kreis.Münster.example:443/"`, 1)
+	src = strings.Replace(src, "[[category]]", "[search]\nurl = \"https://Suche.example/\"\n\n[account]\nurl = \"https://konto.example:443\"\n\n[[category]]", 1)
+	cfg, err := Parse("sites.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cfg.Sites[0].URL, "https://kreis.xn--mnster-3ya.example"; got != want {
+		t.Errorf("site url = %q, want %q", got, want)
+	}
+	if got, want := cfg.Search.URL, "https://suche.example"; got != want {
+		t.Errorf("search.url = %q, want %q", got, want)
+	}
+	if got, want := cfg.Account.URL, "https://konto.example"; got != want {
+		t.Errorf("account.url = %q, want %q", got, want)
+	}
+}
