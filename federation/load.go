@@ -104,9 +104,9 @@ func parse(name string, src []byte, draft bool) (*Config, error) {
 }
 
 // normalizeOrigins writes the URLs of the portals, the search endpoint
-// and the account service as ParseOrigin gives them, so that canonical
-// links, sitemaps and feeds spell each origin as browsers send it, in
-// punycode for an international host name as the sitemap protocol needs.
+// and the account service as ParseOrigin gives them. Canonical links,
+// sitemaps and feeds then spell each origin as browsers send it, with an
+// international host name in punycode, as the sitemap protocol needs.
 func (c *Config) normalizeOrigins() {
 	for _, u := range []*string{&c.Search.URL, &c.Account.URL} {
 		if o, err := ParseOrigin(*u); err == nil {
