@@ -106,7 +106,7 @@ func parse(name string, src []byte, draft bool) (*Config, error) {
 // normalizeOrigins writes the URLs of the portals, the search endpoint
 // and the account service as ParseOrigin gives them. Canonical links,
 // sitemaps and feeds then spell each origin as browsers send it, with an
-// international host name in punycode, as the sitemap protocol needs.
+// international host name in punycode.
 func (c *Config) normalizeOrigins() {
 	for _, u := range []*string{&c.Search.URL, &c.Account.URL} {
 		if o, err := ParseOrigin(*u); err == nil {
