@@ -908,7 +908,7 @@ func (r *pageRenderer) writeSiteFiles(s *Site, j *job) {
 	}
 	r.writeFile(j, s.ID, "/robots.txt", []byte(robots))
 	r.writeFile(j, s.ID, feedFile, r.feed(s))
-	r.writeFile(j, s.ID, headersFile, r.headers(s))
+	r.writeFile(j, s.ID, headersFile, r.headers(s, &j.diags))
 	r.writeFile(j, s.ID, redirectsFile, r.redirects(s, &j.diags))
 }
 

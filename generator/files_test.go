@@ -3,6 +3,7 @@ package generator
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -340,5 +341,38 @@ func TestFileReferenceRecorded(t *testing.T) {
 	// The county's portal does not offer the service.
 	if _, err := os.Stat(filepath.Join(dir, "public", "kreis", "dateien", "antrag-reisepass.pdf")); err == nil {
 		t.Error("kreis publishes a shared file that none of its pages refers to")
+	}
+}
+
+// TestHeaderRuleLimit checks that a portal whose _headers has more rules
+// than Cloudflare Pages allows gets a warning, and that one below the
+// limit gets none.
+func TestHeaderRuleLimit(t *testing.T) {
+	dir := writeFederation(t, nil)
+	res, err := build(t, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := diagText(res.Warnings); strings.Contains(got, "header-rules") || strings.Contains(got, "_headers has") {
+		t.Fatalf("warning below the limit:\n%s", got)
+	}
+
+	for i := range maxHeaderRules {
+		page := fmt.Sprintf("+++\ntitle = \"Seite %d\"\nsummary = \"Eine Seite.\"\n+++\nText.\n", i)
+		name := filepath.Join(dir, "content", "nordstadt", "pages", fmt.Sprintf("seite-%d.md", i))
+		if err := os.WriteFile(name, []byte(page), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err = build(t, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := diagText(res.Warnings)
+	if want := `portal "nordstadt": _headers has`; !strings.Contains(got, want) {
+		t.Errorf("warnings lack %q:\n%s", want, got)
+	}
+	if !strings.Contains(got, "sites.toml:") {
+		t.Errorf("the warning names no position in sites.toml:\n%s", got)
 	}
 }

@@ -76,9 +76,11 @@ func (r *pageRenderer) contentSecurityPolicy() string {
 // NOTE: no rule gives the pages' Content-Security-Policy to a path that
 // the portal lacks, whose response is 404.html. The page is static, and
 // the headers of the "/*" rule, X-Frame-Options included, still apply.
-func (r *pageRenderer) headers(s *Site) []byte {
+func (r *pageRenderer) headers(s *Site, diags *diag.List) []byte {
 	var b strings.Builder
+	rules := 0
 	rule := func(pattern string, headers ...[2]string) {
+		rules++
 		b.WriteString(pattern + "\n")
 		for _, h := range headers {
 			fmt.Fprintf(&b, "  %s: %s\n", h[0], h[1])
@@ -118,8 +120,21 @@ func (r *pageRenderer) headers(s *Site) []byte {
 	for _, p := range paths {
 		rule(p, [2]string{"Cache-Control", shortCache}, pagePolicy)
 	}
+	if rules > maxHeaderRules {
+		line, col := r.fc.cfg.SiteKeyPos(s.ID, "url")
+		diags.Warnf(r.fc.cfg.FileName(), line, col, "header-rules",
+			"on Cloudflare Pages, set the caching and security headers of the portal's pages in its "+
+				"dashboard instead; other hosts that read _headers document no such limit",
+			"portal %q: _headers has %d rules, one for each top-level path of its pages, "+
+				"and Cloudflare Pages allows %d per project", s.ID, rules, maxHeaderRules)
+	}
 	return []byte(b.String())
 }
+
+// maxHeaderRules is the number of rules of a _headers file that
+// Cloudflare Pages documents as its limit per project
+// (developers.cloudflare.com/pages/configuration/headers/).
+const maxHeaderRules = 100
 
 // maxRedirectRule is the maximum length in bytes of a line of
 // _redirects: Cloudflare Pages documents a limit of 1,000 characters per
