@@ -119,7 +119,7 @@ func (fc *federationContent) checkPortalFile(s *Site, u *url.URL) error {
 	if !isFileLink(p) {
 		return nil
 	}
-	for _, other := range fc.origins[u.Scheme+"://"+u.Host] {
+	for _, other := range fc.portalsAt(u) {
 		if err := fc.checkFile(s, other, p, false); err != nil {
 			return err
 		}
@@ -234,20 +234,27 @@ func dataImage(src string) bool {
 // referencedFile returns the name of the file of portal s that the
 // reference dest on a page of s names, or "". Such a reference is a
 // root-relative path under FilesPath, the same path after the site id of
-// s, or a web address of s.
+// s, or a web address of s. The scheme and host may be in any case, as
+// the link check accepts them.
 func (fc *federationContent) referencedFile(s *Site, dest string) string {
+	if strings.HasPrefix(dest, FilesPath) {
+		return fileName(dest)
+	}
+	u, err := url.Parse(dest)
+	if err != nil {
+		return ""
+	}
 	var p string
-	switch {
-	case strings.HasPrefix(dest, FilesPath):
-		p = dest
-	case strings.HasPrefix(dest, s.ID+":"+FilesPath):
-		p = strings.TrimPrefix(dest, s.ID+":")
-	case strings.HasPrefix(dest, "http://"), strings.HasPrefix(dest, "https://"):
-		u, err := url.Parse(dest)
-		if err != nil || !atOrigin(s, u) {
+	switch u.Scheme {
+	case "http", "https":
+		if !atOrigin(s, u) {
 			return ""
 		}
 		p = u.EscapedPath()
+	case s.ID:
+		if p, err = sitePath(dest, u); err != nil {
+			return ""
+		}
 	default:
 		return ""
 	}

@@ -376,3 +376,30 @@ func TestHeaderRuleLimit(t *testing.T) {
 		t.Errorf("the warning names no position in sites.toml:\n%s", got)
 	}
 }
+
+// TestFileReferenceSpellings builds a portal whose page refers to shared
+// files by the site id and by the web address, with the scheme and host
+// in another case, which the link check accepts: the portal publishes
+// both files.
+func TestFileReferenceSpellings(t *testing.T) {
+	dir := writeFederation(t, txtar.Parse([]byte(`-- content/_shared/files/antrag.pdf --
+%PDF-1.4
+-- content/_shared/files/merkblatt.pdf --
+%PDF-1.4
+-- content/nordstadt/pages/formulare.md --
++++
+title = "Formulare"
+summary = "Formulare der Stadt."
++++
+Der [Antrag](Nordstadt:/dateien/antrag.pdf) und das
+[Merkblatt](HTTPS://NORDSTADT.beispiel.example/dateien/merkblatt.pdf).
+`)))
+	if _, err := build(t, dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"antrag.pdf", "merkblatt.pdf"} {
+		if _, err := os.Stat(filepath.Join(dir, "public", "nordstadt", "dateien", name)); err != nil {
+			t.Errorf("nordstadt does not publish the shared file %s: %v", name, err)
+		}
+	}
+}
