@@ -178,6 +178,10 @@ func TestCheckSVG(t *testing.T) {
 			"style element contains a javascript URL"},
 		{"CSS escape in a style attribute", open + `<rect style="fill: url(\6A avascript:alert(1))"/></svg>`,
 			"attribute style of <rect> contains a javascript URL"},
+		{"style split by a child element", open + `<style>@imp<g/>ort url(https://example.org/a.css);</style></svg>`,
+			"imports a style sheet with @import"},
+		{"style with a child element", open + `<style>a { b: url(java<g><g/></g>script:alert(1)) }</style></svg>`,
+			"style element contains a javascript URL"},
 		{"style sheet import", open + `<style>@import url(https://example.org/a.css);</style></svg>`,
 			"imports a style sheet with @import"},
 		{"style in CDATA", open + `<style><![CDATA[.a { fill: #fff; font-family: "Open Sans", \"x\" }]]></style></svg>`, ""},
@@ -202,6 +206,24 @@ func TestCheckSVG(t *testing.T) {
 				t.Errorf("reported %v, want one error with %q", diags, tt.want)
 			}
 		})
+	}
+}
+
+func TestCSSUnescape(t *testing.T) {
+	tests := []struct{ css, want string }{
+		{`url(\6a avascript:x)`, "url(javascript:x)"},
+		{`\62 c`, "bc"},
+		{`\62\63`, "bc"},
+		{`a\\62 c`, `a\62 c`},
+		{`\"x\"`, `"x"`},
+		{"a\\\nb", "ab"},
+		{`a\`, `a\`},
+		{`\0 x`, "\uFFFDx"},
+	}
+	for _, tt := range tests {
+		if got := cssUnescape(tt.css); got != tt.want {
+			t.Errorf("cssUnescape(%q) = %q, want %q", tt.css, got, tt.want)
+		}
 	}
 }
 

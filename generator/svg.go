@@ -75,10 +75,12 @@ func checkSVG(name string, data []byte, diags *diag.List) bool {
 
 	root := true
 	// style collects the text of the style element that starts at
-	// styleLine and styleCol. Comments and CDATA sections split the text
-	// into tokens, and browsers read it as one.
+	// styleLine and styleCol. Comments, CDATA sections and child elements
+	// split the text into tokens, and browsers read the text of the
+	// element's children as one. styleDepth counts the open child
+	// elements, whose text the builder takes too.
 	var style *strings.Builder
-	var styleLine, styleCol int
+	var styleLine, styleCol, styleDepth int
 	for {
 		// The position before a token is where the token starts.
 		line, col := d.InputPos()
@@ -109,11 +111,17 @@ func checkSVG(name string, data []byte, diags *diag.List) bool {
 			if problem := svgElementProblem(t); problem != "" {
 				return fail(line, col, svgHint, "%s", problem)
 			}
-			style = nil
-			if strings.EqualFold(t.Name.Local, "style") {
+			switch {
+			case style != nil:
+				styleDepth++
+			case strings.EqualFold(t.Name.Local, "style"):
 				style, styleLine, styleCol = &strings.Builder{}, line, col
 			}
 		case xml.EndElement:
+			if style != nil && styleDepth > 0 {
+				styleDepth--
+				continue
+			}
 			if style != nil {
 				if problem := styleProblem(style.String()); problem != "" {
 					return fail(styleLine, styleCol, svgHint, "a style element %s", problem)
@@ -273,11 +281,12 @@ func cssUnescape(s string) string {
 			j++
 		}
 		if j == i+1 {
-			// The next turn writes the escaped character, or skips
-			// the line break.
-			if s[j] == '\n' {
-				i = j
+			// The escaped character stands for itself, also a second
+			// backslash, and an escaped line break is dropped.
+			if s[j] != '\n' {
+				b.WriteByte(s[j])
 			}
+			i = j
 			continue
 		}
 		n, _ := strconv.ParseUint(s[i+1:j], 16, 32)
