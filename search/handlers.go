@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/verbund/verbund/federation"
 )
 
 // setCORS allows the request's origin to read the response if it is an
@@ -48,7 +50,7 @@ func iconSite(sites []Site, origins map[string]string) *Site {
 		if origins[sites[i].ID] == "" {
 			continue
 		}
-		if sites[i].Kind == "kreis" {
+		if sites[i].Kind == federation.KindCounty {
 			return &sites[i]
 		}
 		if first == nil {
