@@ -67,7 +67,7 @@ func (c *baseCache) renderShared(m *markdown, b *Base, hash uint64, d *document,
 	c.mu.Unlock()
 
 	cp.once.Do(func() {
-		cp.links, cp.varies = portalLinks(nodes)
+		cp.links, cp.varies = portalLinks(nodes, d.src.body)
 		if !cp.varies {
 			// Link errors are reported below, per portal.
 			var ignored diag.List
@@ -115,10 +115,10 @@ type reference struct {
 	image bool
 }
 
-// portalLinks returns the link destinations and image sources of nodes
-// and whether any of them resolves to a different URL on different
-// portals.
-func portalLinks(nodes []ast.Node) (links []reference, varies bool) {
+// portalLinks returns the link destinations, image sources and web
+// addresses of autolinks of nodes, parsed from src, and whether any of
+// them resolves to a different URL on different portals.
+func portalLinks(nodes []ast.Node, src []byte) (links []reference, varies bool) {
 	for _, n := range nodes {
 		_ = ast.Walk(n, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 			if !entering {
@@ -132,6 +132,11 @@ func portalLinks(nodes []ast.Node) (links []reference, varies bool) {
 					!strings.HasPrefix(dest, "http://") && !strings.HasPrefix(dest, "https://") &&
 					!strings.HasPrefix(dest, "mailto:") && !strings.HasPrefix(dest, "tel:") {
 					varies = true
+				}
+			case *ast.AutoLink:
+				// A web address resolves to itself on every portal.
+				if webAutoLink(n, src) {
+					links = append(links, reference{dest: string(n.URL(src))})
 				}
 			case *ast.Image:
 				// A root-relative source is the same on every portal. The

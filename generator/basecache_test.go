@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
 
 	"github.com/verbund/verbund/diag"
 )
@@ -138,5 +139,22 @@ func TestBaseForms(t *testing.T) {
 				t.Errorf("baseForms = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestPortalLinksAutoLinks checks that the references of a cached part
+// include the web addresses of autolinks, which each portal checks again,
+// and leave out the other autolinks.
+func TestPortalLinksAutoLinks(t *testing.T) {
+	src := []byte("Die Satzung: <https://nordstadt.example/dateien/satzung.pdf>, " +
+		"<ftp://nordstadt.example/x> und <post@nordstadt.example>.\n")
+	root := newMarkdown().md.Parser().Parse(text.NewReader(src))
+	links, varies := portalLinks([]ast.Node{root}, src)
+	want := []reference{{dest: "https://nordstadt.example/dateien/satzung.pdf"}}
+	if !slices.Equal(links, want) {
+		t.Errorf("links = %v, want %v", links, want)
+	}
+	if varies {
+		t.Error("a web address is taken for a link that varies by portal")
 	}
 }

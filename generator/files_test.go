@@ -400,13 +400,15 @@ func TestHeaderRuleLimit(t *testing.T) {
 }
 
 // TestFileReferenceSpellings builds a portal whose page refers to shared
-// files by the site id and by the web address, with the scheme and host
-// in another case, which the link check accepts: the portal publishes
-// both files.
+// files by the site id, by the web address with the scheme and host in
+// another case, which the link check accepts, and by an autolink: the
+// portal publishes every file.
 func TestFileReferenceSpellings(t *testing.T) {
 	dir := writeFederation(t, txtar.Parse([]byte(`-- content/_shared/files/antrag.pdf --
 %PDF-1.4
 -- content/_shared/files/merkblatt.pdf --
+%PDF-1.4
+-- content/_shared/files/satzung.pdf --
 %PDF-1.4
 -- content/nordstadt/pages/formulare.md --
 +++
@@ -415,11 +417,13 @@ summary = "Formulare der Stadt."
 +++
 Der [Antrag](Nordstadt:/dateien/antrag.pdf) und das
 [Merkblatt](HTTPS://NORDSTADT.beispiel.example/dateien/merkblatt.pdf).
+
+Die Satzung: <https://nordstadt.beispiel.example/dateien/satzung.pdf>
 `)))
 	if _, err := build(t, dir); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"antrag.pdf", "merkblatt.pdf"} {
+	for _, name := range []string{"antrag.pdf", "merkblatt.pdf", "satzung.pdf"} {
 		if _, err := os.Stat(filepath.Join(dir, "public", "nordstadt", "dateien", name)); err != nil {
 			t.Errorf("nordstadt does not publish the shared file %s: %v", name, err)
 		}

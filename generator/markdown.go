@@ -329,6 +329,7 @@ type linkRenderer struct{}
 func (linkRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(ast.KindLink, renderLink)
 	reg.Register(ast.KindImage, renderImage)
+	reg.Register(ast.KindAutoLink, renderAutoLink)
 }
 
 func renderLink(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -390,11 +391,56 @@ func renderImage(w util.BufWriter, src []byte, node ast.Node, entering bool) (as
 	return defaultImage(w, src, &resolvedImage, entering)
 }
 
-// defaultImage is goldmark's HTML renderer of images.
-var defaultImage = func() renderer.NodeRendererFunc {
+// renderAutoLink checks a web address written as an autolink, such as
+// <https://www.lingen.de/dateien/plan.pdf>, like a link with that
+// destination, so that a portal publishes the shared file it names. It
+// renders the autolink as goldmark does, because a web address resolves
+// to itself.
+func renderAutoLink(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*ast.AutoLink)
+	rw, ok := w.(*renderWriter)
+	if entering && ok && rw.resolve != nil && webAutoLink(n, src) {
+		if _, err := rw.resolve(string(n.URL(src)), false); err != nil {
+			line, col := rw.doc.position(max(autoLinkOffset(src, n), 0))
+			rw.diags.Errorf(rw.doc.src.path, line, col, errorID(err, "broken-link"), errorHint(err, linkHint), "%v", err)
+		}
+	}
+	return defaultAutoLink(w, src, node, entering)
+}
+
+// autoLinkOffset returns where the URL of the autolink n is written, else
+// the start of its block, or -1. The node records no position of its own.
+func autoLinkOffset(src []byte, n *ast.AutoLink) int {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if p.Type() != ast.TypeBlock || p.Lines().Len() == 0 {
+			continue
+		}
+		start := p.Lines().At(0).Start
+		if i := bytes.Index(src[start:], append([]byte("<"), n.URL(src)...)); i >= 0 {
+			return start + i + 1
+		}
+		return start
+	}
+	return -1
+}
+
+// webAutoLink reports whether n is an autolink to an http or https URL.
+// Other autolinks, such as <ftp://…> or an e-mail address, are not
+// checked.
+func webAutoLink(n *ast.AutoLink, src []byte) bool {
+	if n.AutoLinkType != ast.AutoLinkURL {
+		return false
+	}
+	u := strings.ToLower(string(n.URL(src)))
+	return strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")
+}
+
+// defaultImage and defaultAutoLink are goldmark's HTML renderers of
+// images and autolinks.
+var defaultImage, defaultAutoLink = func() (renderer.NodeRendererFunc, renderer.NodeRendererFunc) {
 	c := &renderFuncs{funcs: map[ast.NodeKind]renderer.NodeRendererFunc{}}
 	html.NewRenderer().RegisterFuncs(c)
-	return c.funcs[ast.KindImage]
+	return c.funcs[ast.KindImage], c.funcs[ast.KindAutoLink]
 }()
 
 // renderFuncs collects the functions that a node renderer registers.
