@@ -241,11 +241,7 @@ func checkRedirectURI(raw string) error {
 	// their form-action by this origin, so a URI without one could never
 	// be reached.
 	if _, err := federation.URLOrigin(u); err != nil {
-		reason := err.Error()
-		if oe, ok := errors.AsType[*federation.OriginError](err); ok {
-			reason = oe.Reason
-		}
-		return fmt.Errorf("invalid redirect URI %q: %s", raw, reason)
+		return fmt.Errorf("invalid redirect URI %q: %s", raw, federation.OriginReason(err))
 	}
 	switch {
 	case u.Scheme == "https":

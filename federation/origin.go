@@ -26,6 +26,15 @@ func (e *OriginError) Error() string {
 	return fmt.Sprintf("invalid origin %q: %s", e.Value, e.Reason)
 }
 
+// OriginReason returns the Reason of the *OriginError in err, for a
+// message that names the value itself, or else the message of err.
+func OriginReason(err error) string {
+	if oe, ok := errors.AsType[*OriginError](err); ok {
+		return oe.Reason
+	}
+	return err.Error()
+}
+
 // ParseOrigin returns the web origin that raw names, in the form browsers
 // send in the Origin header: "scheme://host" or "scheme://host:port".
 // The URLs of sites.toml and the Origin headers of requests both go

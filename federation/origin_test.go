@@ -2,6 +2,7 @@ package federation
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -215,4 +216,19 @@ func FuzzPlainHost(f *testing.F) {
 			t.Errorf("isPlainHost(%q), but idna.Lookup.ToASCII gives %q, %v", host, ascii, err)
 		}
 	})
+}
+
+func TestOriginReason(t *testing.T) {
+	_, err := ParseOrigin("https://lingen.example/portal")
+	if got, want := OriginReason(err), `has the path "/portal": remove it, because an origin has no path`; got != want {
+		t.Errorf("OriginReason = %q, want %q", got, want)
+	}
+	wrapped := fmt.Errorf("url of site %q: %w", "lingen", err)
+	if got := OriginReason(wrapped); strings.Contains(got, "url of site") {
+		t.Errorf("OriginReason of a wrapped error = %q, want the reason alone", got)
+	}
+	other := errors.New("reading sites.toml failed")
+	if got := OriginReason(other); got != other.Error() {
+		t.Errorf("OriginReason of another error = %q, want %q", got, other.Error())
+	}
 }

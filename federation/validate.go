@@ -1,7 +1,6 @@
 package federation
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -282,12 +281,8 @@ func (v *validator) checkURL(path []string, n int, raw string, optional bool) {
 		return
 	}
 	if _, err := ParseOrigin(raw); err != nil {
-		reason := err.Error()
-		if oe, ok := errors.AsType[*OriginError](err); ok {
-			reason = oe.Reason
-		}
 		v.errorAt(path, n, "invalid-url", `write an origin such as "https://lingen.example.org"`,
-			"invalid %s %q: %s", strings.Join(path, "."), raw, reason)
+			"invalid %s %q: %s", strings.Join(path, "."), raw, OriginReason(err))
 	}
 }
 

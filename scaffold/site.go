@@ -252,12 +252,8 @@ func checkOrigin(raw string) error {
 		return errors.New("missing --url: give the portal's public origin, such as https://www.lingen.de")
 	}
 	if _, err := federation.ParseOrigin(raw); err != nil {
-		reason := err.Error()
-		if oe, ok := errors.AsType[*federation.OriginError](err); ok {
-			reason = oe.Reason
-		}
 		return fmt.Errorf("invalid url %q: %s (give the portal's public origin, such as https://www.lingen.de)",
-			raw, reason)
+			raw, federation.OriginReason(err))
 	}
 	return nil
 }
