@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/verbund/verbund/federation"
 )
 
 // postRoutes are every state-changing route of the citizens' handler.
@@ -250,8 +252,12 @@ func TestCORSExactOrigins(t *testing.T) {
 
 func TestReturnAddresses(t *testing.T) {
 	portals := map[string]bool{}
-	for _, o := range testConfig("https://konto.example.com").Origins() {
-		portals[o] = true
+	for _, site := range testConfig("https://konto.example.com").Sites {
+		origin, err := federation.ParseOrigin(site.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		portals[origin] = true
 	}
 	valid := map[string]string{
 		"https://lingen.emsland.example":                      "https://lingen.emsland.example/",

@@ -256,16 +256,3 @@ func (c *Config) County() (*Site, bool) {
 	}
 	return nil, false
 }
-
-// Origins returns the origin of every portal, in the form ParseOrigin
-// returns. It leaves out a site whose URL names no origin, which Load and
-// Parse reject.
-func (c *Config) Origins() []string {
-	var out []string
-	for _, s := range c.Sites {
-		if origin, err := ParseOrigin(s.URL); err == nil {
-			out = append(out, origin)
-		}
-	}
-	return out
-}

@@ -150,18 +150,6 @@ func TestURLOrigin(t *testing.T) {
 	}
 }
 
-func TestConfigOrigins(t *testing.T) {
-	cfg := &Config{Sites: []Site{
-		{ID: "lingen", URL: "https://Lingen.example/"},
-		{ID: "muenster", URL: "https://münster.example"},
-		{ID: "broken", URL: "https://broken.example/portal"},
-	}}
-	got := strings.Join(cfg.Origins(), " ")
-	if want := "https://lingen.example https://xn--mnster-3ya.example"; got != want {
-		t.Errorf("Origins() = %s, want %s", got, want)
-	}
-}
-
 // TestPlainHostsNeedNoProcessing checks that every host isPlainHost
 // accepts is one that the UTS #46 processing returns unchanged, and that
 // it leaves the others to that processing.
