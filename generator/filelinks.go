@@ -240,6 +240,11 @@ func (fc *federationContent) referencedFile(s *Site, dest string) string {
 	if strings.HasPrefix(dest, FilesPath) {
 		return fileName(dest)
 	}
+	// The other forms have a scheme or a site id. Most links are paths
+	// of pages, which this spares the parsing.
+	if !strings.Contains(dest, ":") {
+		return ""
+	}
 	u, err := url.Parse(dest)
 	if err != nil {
 		return ""
