@@ -11,28 +11,6 @@ import (
 	"github.com/verbund/verbund/publish"
 )
 
-// copyExample copies the example federation, sites.toml, content and
-// logos, into a new folder and returns the path of the copy's
-// sites.toml.
-func copyExample(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	for _, folder := range []string{"content", "logos"} {
-		if err := os.CopyFS(filepath.Join(dir, folder), os.DirFS(filepath.Join(repoRoot, folder))); err != nil {
-			t.Fatal(err)
-		}
-	}
-	src, err := os.ReadFile(filepath.Join(repoRoot, "sites.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	config := filepath.Join(dir, "sites.toml")
-	if err := os.WriteFile(config, src, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return config
-}
-
 // appendTo appends text to the file p.
 func appendTo(t *testing.T, p, text string) {
 	t.Helper()
@@ -49,7 +27,7 @@ func appendTo(t *testing.T, p, text string) {
 // form of the example federation: diff lists both for upload on the
 // portals that publish them, and nothing else.
 func TestDiffUploadsChangedFiles(t *testing.T) {
-	config := copyExample(t)
+	config := copyFederation(t)
 	dir := t.TempDir()
 	old, cur := filepath.Join(dir, "old"), filepath.Join(dir, "new")
 	if code, _, stderr := run(t, "build", "-config", config, "-out", old, "-search=false"); code != 0 {

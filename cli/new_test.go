@@ -7,13 +7,15 @@ import (
 	"testing"
 )
 
-// copyFederation copies the example's sites.toml and content into a new
-// folder and returns the path of the copy's sites.toml.
+// copyFederation copies the example's sites.toml, content and logos
+// into a new folder and returns the path of the copy's sites.toml.
 func copyFederation(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.CopyFS(filepath.Join(dir, "content"), os.DirFS(filepath.Join(repoRoot, "content"))); err != nil {
-		t.Fatal(err)
+	for _, folder := range []string{"content", "logos"} {
+		if err := os.CopyFS(filepath.Join(dir, folder), os.DirFS(filepath.Join(repoRoot, folder))); err != nil {
+			t.Fatal(err)
+		}
 	}
 	src, err := os.ReadFile(filepath.Join(repoRoot, "sites.toml"))
 	if err != nil {

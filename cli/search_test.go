@@ -13,15 +13,7 @@ import (
 // gets wrong and checks that it reports what is wrong before it claims to
 // listen.
 func TestSearchStartErrors(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "public")
-	if code, stderr := buildExample(t, out); code != 0 {
-		t.Fatalf("build failed (%d): %s", code, stderr)
-	}
-	busy, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer busy.Close()
+	out, busy := searchSetup(t)
 
 	damaged := filepath.Join(t.TempDir(), "_search")
 	if err := os.CopyFS(damaged, os.DirFS(filepath.Join(out, "_search"))); err != nil {
@@ -66,15 +58,7 @@ func TestSearchStartErrors(t *testing.T) {
 // TestSearchMissingLayouts checks that the endpoint names the portals
 // whose results page would show without their theme.
 func TestSearchMissingLayouts(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "public")
-	if code, stderr := buildExample(t, out); code != 0 {
-		t.Fatalf("build failed (%d): %s", code, stderr)
-	}
-	busy, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer busy.Close()
+	out, busy := searchSetup(t)
 
 	index := filepath.Join(out, "_search")
 	layouts, err := filepath.Glob(filepath.Join(index, "layouts", "*.html"))
@@ -116,4 +100,21 @@ func TestSearchMissingLayouts(t *testing.T) {
 	if stderr := start(); !strings.Contains(stderr, "the search index has no page layouts") {
 		t.Errorf("no warning without any layout:\n%s", stderr)
 	}
+}
+
+// searchSetup builds the example federation into a temporary folder and
+// returns the folder and a listener on a port of 127.0.0.1, which makes
+// the search endpoint fail to start after it has checked its index.
+func searchSetup(t *testing.T) (out string, busy net.Listener) {
+	t.Helper()
+	out = filepath.Join(t.TempDir(), "public")
+	if code, stderr := buildExample(t, out); code != 0 {
+		t.Fatalf("build failed (%d): %s", code, stderr)
+	}
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { busy.Close() })
+	return out, busy
 }
