@@ -163,11 +163,10 @@ func normalizeHost(host string) (string, string) {
 }
 
 // isPlainHost reports whether host is a name that idna.Lookup returns
-// as it is: labels of 1 to 63 lower-case ASCII letters, digits and
-// hyphens, none at a label's start or end or in its third and fourth
-// place, and a last label that is not a number. Most hosts are, and
-// skipping the UTS #46 processing for them spares a build the cost of
-// it for every link to another host.
+// unchanged. Such a name has labels of 1 to 63 lower-case ASCII letters,
+// digits and hyphens, with no hyphen at a label's start or end or in its
+// third and fourth place, and a last label that is not a number. Most
+// hosts are plain, so a build skips the UTS #46 processing for most links.
 func isPlainHost(host string) bool {
 	if len(host) > 253 {
 		return false

@@ -109,9 +109,9 @@ func (v *validator) validate(c *Config) {
 	}
 	ids := map[string]int{}
 	origins := map[string]int{}
-	// The account service keeps its session cookie on its own origin,
-	// and the search endpoint answers with the permissions of its own,
-	// so no portal may share either.
+	// The account service keeps its session cookie on its own origin, and
+	// the search endpoint grants CORS to the portals from its own, so no
+	// portal may share either origin.
 	servers := map[string]string{}
 	if o, err := ParseOrigin(c.Search.URL); err == nil {
 		servers[o] = "search.url"

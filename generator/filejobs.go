@@ -125,8 +125,8 @@ func (r *pageRenderer) runFiles(ctx context.Context, p *plan, todo []*job, diags
 }
 
 // warnUnusedShared warns about the shared files that no portal's pages
-// refer to, which no portal publishes. Only a build of every portal sees
-// the references of all portals.
+// refer to, which no portal publishes. Only a build of every portal has
+// the references of all portals, so a --site build does not warn.
 func (r *pageRenderer) warnUnusedShared(diags *diag.List) {
 	if len(r.only) > 0 {
 		return

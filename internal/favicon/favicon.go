@@ -68,8 +68,8 @@ func (ic Icon) Ext() string {
 
 // FromTheme returns the icon of the theme in fsys: the SVG image
 // ThemeSVG, with ThemeICO as /favicon.ico. A theme folder copied from a
-// version of verbund without icons has neither file; it gets the icon of
-// the default theme built into verbund, so that it builds as before.
+// version of verbund without icons has neither file. It gets the icon of
+// the default theme built into verbund, so it builds as before.
 func FromTheme(fsys fs.FS) (Icon, error) {
 	if !hasFile(fsys, ThemeSVG) && !hasFile(fsys, ThemeICO) {
 		fsys = themes.Default()
@@ -150,6 +150,7 @@ func FromPNG(data []byte) ([]byte, error) {
 	if _, err := png.Decode(bytes.NewReader(data)); err != nil {
 		return nil, fmt.Errorf("decoding the PNG image: %w", err)
 	}
+
 	const headerSize = 6 + 16
 	ico := make([]byte, 0, headerSize+len(data))
 	le := binary.LittleEndian
@@ -157,6 +158,7 @@ func FromPNG(data []byte) ([]byte, error) {
 	ico = le.AppendUint16(ico, 0)
 	ico = le.AppendUint16(ico, 1)
 	ico = le.AppendUint16(ico, 1)
+
 	// The directory entry: width and height (0 for 256), no palette,
 	// reserved, one colour plane, 32 bits per pixel, then the size and
 	// offset of the image.
