@@ -246,6 +246,12 @@ func decodeContent(files []rawFile, siteIDs map[string]bool, prev, next map[stri
 		files:    map[string][]*staticFile{},
 		failed:   map[string]bool{},
 	}
+	// A build that no later build follows keeps its content to the end,
+	// so it packs it.
+	var pack *packer
+	if next == nil {
+		pack = &packer{}
+	}
 	for i, r := range results {
 		diags.Add(r.diags...)
 		if r.dec == nil && len(r.diags.Errors()) > 0 {
@@ -255,13 +261,13 @@ func decodeContent(files []rawFile, siteIDs map[string]bool, prev, next map[stri
 			// No later build reuses the decoded content, so resolving
 			// may fill in its fields.
 			if r.dec != nil {
-				l.file(r.dec, false, diags)
+				l.file(r.dec, pack, false, diags)
 			}
 			continue
 		}
 		next[files[i].rel] = r
 		if r.dec != nil {
-			l.file(r.dec, true, diags)
+			l.file(r.dec, nil, true, diags)
 		}
 	}
 	return l
@@ -307,13 +313,16 @@ func (d *decoded) dropBody(file string, size int) {
 }
 
 // file adds the decoded content d to l, a fresh copy of it when fresh
-// is set, so that d stays as decoded for the next build.
-func (l *loaded) file(d *decoded, fresh bool, diags *diag.List) {
+// is set, so that d stays as decoded for the next build, or a packed
+// copy when pack is not nil.
+func (l *loaded) file(d *decoded, pack *packer, fresh bool, diags *diag.List) {
 	switch d.kind {
 	case "base":
 		b := d.base
 		if fresh {
 			b = new(*b)
+		} else if pack != nil {
+			b = pack.base(b)
 		}
 		if prev, dup := l.bases[b.ID]; dup {
 			diags.Errorf(d.name, 1, 1, "duplicate-url",
@@ -325,12 +334,16 @@ func (l *loaded) file(d *decoded, fresh bool, diags *diag.List) {
 		s := d.svc
 		if fresh {
 			s = new(*s)
+		} else if pack != nil {
+			s = pack.service(s)
 		}
 		l.services[d.site] = append(l.services[d.site], s)
 	case "offices":
 		o := d.off
 		if fresh {
 			o = new(*o)
+		} else if pack != nil {
+			o = pack.office(o)
 		}
 		l.offices[d.site] = append(l.offices[d.site], o)
 	case filesDir:
@@ -341,6 +354,8 @@ func (l *loaded) file(d *decoded, fresh bool, diags *diag.List) {
 		p := d.page
 		if fresh {
 			p = new(*p)
+		} else if pack != nil {
+			p = pack.page(p)
 		}
 		if d.kind == "start" {
 			l.starts[d.site] = p
