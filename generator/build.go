@@ -522,6 +522,9 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 	// A one-time build reads the pages' text only for the index, which
 	// has it once the page is indexed.
 	r.dropText = b.once && !opts.KeepCorpus
+	if b.once {
+		r.pack = &packer{}
+	}
 	r.probes = !b.once
 	if b.once {
 		r.countBaseUses()

@@ -230,6 +230,11 @@ func (r *pageRenderer) run(ctx context.Context, p *plan, progress func(done, tot
 			if err := r.indexPages(i, j); err != nil {
 				return err
 			}
+			if r.pack != nil {
+				r.packMu.Lock()
+				r.pack.output(j)
+				r.packMu.Unlock()
+			}
 			if progress != nil && j.pageCount > 0 {
 				n := done.Add(int64(j.pageCount))
 				mu.Lock()

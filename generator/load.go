@@ -58,6 +58,9 @@ type loaded struct {
 	// office that has errors of its own, so that references to it are
 	// not reported too.
 	failed map[string]bool
+	// pack is set when the build packs its content; resolving packs the
+	// services it adds there too.
+	pack *packer
 }
 
 // readContent reads every file under the content folder in parallel.
@@ -248,9 +251,8 @@ func decodeContent(files []rawFile, siteIDs map[string]bool, prev, next map[stri
 	}
 	// A build that no later build follows keeps its content to the end,
 	// so it packs it.
-	var pack *packer
 	if next == nil {
-		pack = &packer{}
+		l.pack = &packer{}
 	}
 	for i, r := range results {
 		diags.Add(r.diags...)
@@ -261,7 +263,7 @@ func decodeContent(files []rawFile, siteIDs map[string]bool, prev, next map[stri
 			// No later build reuses the decoded content, so resolving
 			// may fill in its fields.
 			if r.dec != nil {
-				l.file(r.dec, pack, false, diags)
+				l.file(r.dec, l.pack, false, diags)
 			}
 			continue
 		}

@@ -1,6 +1,11 @@
 package generator
 
-import "unsafe"
+import (
+	"strings"
+	"unsafe"
+
+	"github.com/verbund/verbund/search"
+)
 
 // A packer copies the content that a build keeps until it ends into a
 // few large blocks of memory.
@@ -22,112 +27,116 @@ type packer struct {
 	strings  []string
 	forms    []Form
 	hours    []Hours
-	bases    slab[Base]
-	services slab[Service]
-	offices  slab[Office]
-	pages    slab[Page]
+	bases    []Base
+	services []Service
+	offices  []Office
+	pages    []Page
+	files    []outFile
+	docs     []search.Page
 }
 
-// Sizes of the blocks. A string or list longer than a quarter of its
-// block gets memory of its own.
+// Sizes of the blocks, in bytes for text and in elements for lists and
+// records.
 const (
 	packTextBlock   = 256 << 10
 	packListBlock   = 4096
 	packRecordBlock = 512
 )
 
+// take returns n zero elements from *block, starting a new block of size
+// elements when it lacks room. More than a quarter of a block get memory
+// of their own. The result has no room to append to in place.
+func take[T any](block *[]T, n, size int) []T {
+	if n == 0 {
+		return []T{}
+	}
+	if n > size/4 {
+		return make([]T, n)
+	}
+	if cap(*block)-len(*block) < n {
+		*block = make([]T, 0, size)
+	}
+	start := len(*block)
+	*block = (*block)[:start+n]
+	return (*block)[start : start+n : start+n]
+}
+
 // str returns a copy of s in the packer's text.
 func (p *packer) str(s string) string {
 	if len(s) == 0 {
 		return ""
 	}
-	if len(s) > packTextBlock/4 {
-		return string([]byte(s))
+	c := take(&p.text, len(s), packTextBlock)
+	copy(c, s)
+	return unsafe.String(&c[0], len(s))
+}
+
+// join returns the concatenation of parts in the packer's text, or in
+// memory of its own when p is nil.
+func (p *packer) join(parts ...string) string {
+	if p == nil {
+		return strings.Join(parts, "")
 	}
-	if cap(p.text)-len(p.text) < len(s) {
-		p.text = make([]byte, 0, packTextBlock)
+	n := 0
+	for _, s := range parts {
+		n += len(s)
 	}
-	start := len(p.text)
-	p.text = append(p.text, s...)
-	return unsafe.String(&p.text[start], len(s))
+	if n == 0 {
+		return ""
+	}
+	b := take(&p.text, n, packTextBlock)[:0]
+	for _, s := range parts {
+		b = append(b, s...)
+	}
+	return unsafe.String(&b[0], n)
 }
 
 // bytes returns a copy of b in the packer's text, with no room to
 // append to it in place. It keeps nil and empty apart.
 func (p *packer) bytes(b []byte) []byte {
-	switch {
-	case b == nil:
+	if b == nil {
 		return nil
-	case len(b) == 0 || len(b) > packTextBlock/4:
-		return append([]byte{}, b...)
 	}
-	if cap(p.text)-len(p.text) < len(b) {
-		p.text = make([]byte, 0, packTextBlock)
-	}
-	start := len(p.text)
-	p.text = append(p.text, b...)
-	return p.text[start:len(p.text):len(p.text)]
+	c := take(&p.text, len(b), packTextBlock)
+	copy(c, b)
+	return c
 }
 
 // list returns a copy of list and its strings, with no room to append
 // to it in place. It keeps nil and empty apart.
 func (p *packer) list(list []string) []string {
-	switch {
-	case list == nil:
+	if list == nil {
 		return nil
-	case len(list) == 0:
-		return []string{}
-	case len(list) > packListBlock/4:
-		c := make([]string, len(list))
-		for i, s := range list {
-			c[i] = p.str(s)
-		}
-		return c
 	}
-	if cap(p.strings)-len(p.strings) < len(list) {
-		p.strings = make([]string, 0, packListBlock)
+	c := take(&p.strings, len(list), packListBlock)
+	for i, s := range list {
+		c[i] = p.str(s)
 	}
-	start := len(p.strings)
-	for _, s := range list {
-		p.strings = append(p.strings, p.str(s))
-	}
-	return p.strings[start:len(p.strings):len(p.strings)]
+	return c
 }
 
 // formList returns a copy of forms, packed like list.
 func (p *packer) formList(forms []Form) []Form {
-	switch {
-	case forms == nil:
+	if forms == nil {
 		return nil
-	case len(forms) == 0:
-		return []Form{}
 	}
-	if cap(p.forms)-len(p.forms) < len(forms) {
-		p.forms = make([]Form, 0, max(packListBlock/2, len(forms)))
+	c := take(&p.forms, len(forms), packListBlock/2)
+	for i, f := range forms {
+		c[i] = Form{Title: p.str(f.Title), URL: p.str(f.URL)}
 	}
-	start := len(p.forms)
-	for _, f := range forms {
-		p.forms = append(p.forms, Form{Title: p.str(f.Title), URL: p.str(f.URL)})
-	}
-	return p.forms[start:len(p.forms):len(p.forms)]
+	return c
 }
 
 // hoursList returns a copy of hours, packed like list.
 func (p *packer) hoursList(hours []Hours) []Hours {
-	switch {
-	case hours == nil:
+	if hours == nil {
 		return nil
-	case len(hours) == 0:
-		return []Hours{}
 	}
-	if cap(p.hours)-len(p.hours) < len(hours) {
-		p.hours = make([]Hours, 0, max(packListBlock/4, len(hours)))
+	c := take(&p.hours, len(hours), packListBlock/4)
+	for i, h := range hours {
+		c[i] = Hours{Days: p.list(h.Days), Opens: p.str(h.Opens), Closes: p.str(h.Closes)}
 	}
-	start := len(p.hours)
-	for _, h := range hours {
-		p.hours = append(p.hours, Hours{Days: p.list(h.Days), Opens: p.str(h.Opens), Closes: p.str(h.Closes)})
-	}
-	return p.hours[start:len(p.hours):len(p.hours)]
+	return c
 }
 
 func (p *packer) source(s *source) {
@@ -156,7 +165,8 @@ func (p *packer) serviceMatter(m *serviceMatter) {
 
 // base returns a packed copy of b.
 func (p *packer) base(b *Base) *Base {
-	c := p.bases.put(*b)
+	c := &take(&p.bases, 1, packRecordBlock)[0]
+	*c = *b
 	c.ID = p.str(c.ID)
 	p.source(&c.src)
 	p.serviceMatter(&c.serviceMatter)
@@ -166,7 +176,8 @@ func (p *packer) base(b *Base) *Base {
 // service returns a packed copy of s, which must not yet be linked to
 // other content: its Base, Office and officeSrc are copied as they are.
 func (p *packer) service(s *Service) *Service {
-	c := p.services.put(*s)
+	c := p.newService()
+	*c = *s
 	c.Slug = p.str(c.Slug)
 	c.URL = p.str(c.URL)
 	p.source(&c.src)
@@ -174,9 +185,19 @@ func (p *packer) service(s *Service) *Service {
 	return c
 }
 
+// newService returns a new service record in the packer, or in memory
+// of its own when p is nil.
+func (p *packer) newService() *Service {
+	if p == nil {
+		return new(Service)
+	}
+	return &take(&p.services, 1, packRecordBlock)[0]
+}
+
 // office returns a packed copy of o, which must not yet list services.
 func (p *packer) office(o *Office) *Office {
-	c := p.offices.put(*o)
+	c := &take(&p.offices, 1, packRecordBlock)[0]
+	*c = *o
 	c.Slug = p.str(c.Slug)
 	c.URL = p.str(c.URL)
 	p.source(&c.src)
@@ -197,7 +218,8 @@ func (p *packer) office(o *Office) *Office {
 
 // page returns a packed copy of pg.
 func (p *packer) page(pg *Page) *Page {
-	c := p.pages.put(*pg)
+	c := &take(&p.pages, 1, packRecordBlock)[0]
+	*c = *pg
 	c.Slug = p.str(c.Slug)
 	c.URL = p.str(c.URL)
 	p.source(&c.src)
@@ -209,16 +231,29 @@ func (p *packer) page(pg *Page) *Page {
 	return c
 }
 
-// A slab hands out records of type T from shared blocks.
-type slab[T any] struct {
-	block []T
-}
-
-// put returns a pointer to a copy of v in the slab.
-func (s *slab[T]) put(v T) *T {
-	if len(s.block) == cap(s.block) {
-		s.block = make([]T, 0, packRecordBlock)
+// output packs what j keeps of its output once it has written its files
+// and indexed its pages: the records of its files, its search pages and
+// the names of the files it refers to. The pages' text, if they keep it,
+// stays where it is, and their other strings come from the content,
+// which is packed already.
+func (p *packer) output(j *job) {
+	if j.files != nil {
+		files := take(&p.files, len(j.files), packRecordBlock)
+		for i, f := range j.files {
+			f.path = p.str(f.path)
+			f.entry.Path = p.str(f.entry.Path)
+			f.entry.SHA256 = p.str(f.entry.SHA256)
+			files[i] = f
+		}
+		j.files = files
 	}
-	s.block = append(s.block, v)
-	return &s.block[len(s.block)-1]
+	if j.pages != nil {
+		docs := take(&p.docs, len(j.pages), packRecordBlock)
+		for i, d := range j.pages {
+			d.URL = p.str(d.URL)
+			docs[i] = d
+		}
+		j.pages = docs
+	}
+	j.fileRefs = p.list(j.fileRefs)
 }

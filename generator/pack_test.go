@@ -55,7 +55,7 @@ func TestPackerSharesBlocks(t *testing.T) {
 
 	// The second record, its strings and its list follow the first in
 	// the same blocks.
-	if &p.services.block[0] != a || &p.services.block[1] != b {
+	if &p.services[0] != a || &p.services[1] != b {
 		t.Error("records are not in one block")
 	}
 	if got, want := len(p.text), len("/leistungen/a/"+"eins"+"zwei"+"/leistungen/b/"+"drei"); got != want {

@@ -81,6 +81,11 @@ type pageRenderer struct {
 	// because nothing reads it later.
 	index    *search.Writer
 	dropText bool
+	// pack, when set, receives what each job keeps of its output, under
+	// packMu, so that it does not stay scattered among the garbage of
+	// rendering.
+	pack   *packer
+	packMu sync.Mutex
 	// probes is set when a later build may reuse the jobs' output, which
 	// it does only where the jobs' digests are the same and their probes
 	// resolve the same then. Without it, the jobs get no digests and

@@ -67,6 +67,9 @@ type federationContent struct {
 	sharedNames []string
 	// contentName is the path of the content folder in messages.
 	contentName string
+	// pack, unless nil, receives the services that portals offer from
+	// base texts.
+	pack *packer
 }
 
 // resolve checks references and layering and assigns URLs. now is the
@@ -74,7 +77,7 @@ type federationContent struct {
 func resolve(cfg *federation.Config, cfgName string, l *loaded, now time.Time, diags *diag.List) *federationContent {
 	fc := &federationContent{cfg: cfg, byID: map[string]*Site{}, bases: l.bases,
 		today:  time.Date(now.UTC().Year(), now.UTC().Month(), now.UTC().Day(), 0, 0, 0, 0, time.UTC),
-		failed: l.failed}
+		failed: l.failed, pack: l.pack}
 	for id := range l.bases {
 		fc.baseIDs = append(fc.baseIDs, id)
 	}
@@ -482,7 +485,8 @@ func (fc *federationContent) offerBases(s *Site, cfgName string, diags *diag.Lis
 			continue
 		}
 		b := fc.bases[id]
-		svc := &Service{Site: s, Slug: b.ID, URL: servicesPath + b.ID + "/", Base: b,
+		svc := fc.pack.newService()
+		*svc = Service{Site: s, Slug: b.ID, URL: fc.pack.join(servicesPath, b.ID, "/"), Base: b,
 			Matter: b.serviceMatter}
 		svc.officeSrc = &b.src
 		if b.Tier == TierLocal || b.Office == "" {
