@@ -425,6 +425,7 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 			diags.Add(prev.contentDiags...)
 		}
 	}
+	fileCount := len(st.files)
 	if fc == nil {
 		var prevDecoded map[string]*decodedFile
 		if prev != nil {
@@ -442,17 +443,17 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 			next, st.decoded = nil, nil
 		}
 		l := decodeContent(st.files, siteIDs, prevDecoded, next, reread, &diags)
+		fileCount = len(st.files)
 		if b.once {
-			for i := range st.files {
-				st.files[i].src = nil
-			}
+			// The decoded content has what the build needs of the files.
+			st.files = nil
 		}
 		fc = resolve(st.cfg, st.cfgName, l, b.now(), &diags)
 		fc.contentName = st.contentName
 	}
 	st.fc = fc
 	st.contentDiags = slices.Clone(diags)
-	log.Debug("content loaded", "files", len(st.files), "bases", len(fc.bases),
+	log.Debug("content loaded", "files", fileCount, "bases", len(fc.bases),
 		"elapsed", time.Since(start).Round(time.Millisecond))
 	// A one-time build whose content has errors still renders its pages,
 	// without writing them, so that it reports the errors that rendering

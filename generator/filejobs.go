@@ -86,7 +86,7 @@ func (r *pageRenderer) planFiles(p *plan, prev *jobList) []*job {
 		if !old.late {
 			continue
 		}
-		j := &job{key: old.key, site: old.site, late: true, sum: old.sum, render: old.render}
+		j := &job{key: old.key, site: old.site, late: true, what: old.what}
 		j.digest = j.sum(r)
 		p.list.jobs[i] = j
 		if prevJob := prev.find(j.key); r.probes && prevJob != nil && prevJob.digest == j.digest {
@@ -108,7 +108,7 @@ func (r *pageRenderer) runFiles(ctx context.Context, p *plan, todo []*job, diags
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			j.render(r, j)
+			j.render(r)
 			return nil
 		})
 	}

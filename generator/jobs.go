@@ -31,12 +31,10 @@ type job struct {
 	// a job runs after the others, because whether a portal publishes a
 	// shared file depends on what its pages refer to (planFiles).
 	late bool
-	// sum computes the digest and render runs the job, both with the
-	// renderer of the build at hand. They hold the content the job
-	// renders but no renderer, so a later build that reuses the resolved
-	// content can run the job again.
-	sum    func(r *pageRenderer) uint64
-	render func(r *pageRenderer, j *job)
+	// what is what the job renders. It holds the content but no
+	// renderer, so a later build that reuses the resolved content can
+	// run the job again.
+	what jobTarget
 
 	// The job's output. fileRefs are the names of the files of the
 	// portal that the job's pages refer to.
@@ -45,6 +43,81 @@ type job struct {
 	pages    []search.Page
 	probes   []probe
 	fileRefs []string
+}
+
+// A jobTarget is what a job renders: the pages or files of kind of the
+// portal s, or the one service, office, page or file that kind names.
+type jobTarget struct {
+	kind   jobKind
+	s      *Site
+	svc    *Service
+	office *Office
+	page   *Page
+	file   string
+}
+
+// A jobKind is the kind of pages or files a job renders.
+type jobKind uint8
+
+const (
+	jobStart        jobKind = iota // the start page
+	jobLists                       // the lists of services
+	jobRequired                    // the required pages
+	jobSearchLayout                // the layout of the search results page
+	jobSiteFiles                   // the portal's own files, such as _headers
+	jobService
+	jobOffice
+	jobPage
+	jobStaticFile // a file of a files folder
+)
+
+// sum returns the digest of the content the job reads, computed by r.
+func (j *job) sum(r *pageRenderer) uint64 {
+	t := &j.what
+	switch t.kind {
+	case jobStart:
+		return r.startDigest(t.s)
+	case jobLists:
+		return r.listsDigest(t.s)
+	case jobSiteFiles:
+		return r.filesDigest(t.s)
+	case jobService:
+		return r.serviceDigest(t.svc)
+	case jobOffice:
+		return r.officeDigest(t.office)
+	case jobPage:
+		return r.pageDigest(t.page)
+	case jobStaticFile:
+		return r.staticFileDigest(t.s, t.file)
+	}
+	// The required pages and the search layout depend on sites.toml
+	// and the theme alone, which a full build follows.
+	return 0
+}
+
+// render runs the job with r.
+func (j *job) render(r *pageRenderer) {
+	t := &j.what
+	switch t.kind {
+	case jobStart:
+		r.renderStart(t.s, j)
+	case jobLists:
+		r.renderLists(t.s, j)
+	case jobRequired:
+		r.renderRequired(t.s, j)
+	case jobSearchLayout:
+		r.renderSearchLayout(t.s, j)
+	case jobSiteFiles:
+		r.writeSiteFiles(t.s, j)
+	case jobService:
+		r.renderService(t.svc, j)
+	case jobOffice:
+		r.renderOffice(t.office, j)
+	case jobPage:
+		r.renderPage(t.page, j)
+	case jobStaticFile:
+		r.writeStaticFile(t.s, t.file, j)
+	}
 }
 
 // reuse takes the output of old, the same job of an earlier build.
@@ -57,7 +130,7 @@ func (j *job) reuse(old *job) {
 // computed by r.
 func (j *job) again(r *pageRenderer) *job {
 	return &job{key: j.key, site: j.site, pageCount: j.pageCount, base: j.base, late: j.late,
-		sum: j.sum, render: j.render, digest: j.sum(r)}
+		what: j.what, digest: j.sum(r)}
 }
 
 // jobList contains the jobs of a build in the order they run, which is
@@ -226,7 +299,7 @@ func (r *pageRenderer) run(ctx context.Context, p *plan, progress func(done, tot
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			j.render(r, j)
+			j.render(r)
 			if err := r.indexPages(i, j); err != nil {
 				return err
 			}
@@ -260,13 +333,14 @@ func (r *pageRenderer) run(ctx context.Context, p *plan, progress func(done, tot
 func (r *pageRenderer) jobs() *jobList {
 	fc := r.fc
 	list := &jobList{byKey: map[string]int{}, readers: map[string][]int{}}
-	site := ""
-	add := func(key string, pages int, sum func(*pageRenderer) uint64, render func(*pageRenderer, *job)) {
-		j := &job{key: key, site: site, pageCount: pages, sum: sum, render: render}
+	var block []job
+	add := func(key string, pages int, what jobTarget) *job {
+		j := &take(&block, 1, packRecordBlock)[0]
+		*j = job{key: key, site: what.s.ID, pageCount: pages, what: what}
 		var reads []string
 		if r.probes {
 			r.reads = &reads
-			j.digest = sum(r)
+			j.digest = j.sum(r)
 			r.reads = nil
 		}
 		i := len(list.jobs)
@@ -275,52 +349,34 @@ func (r *pageRenderer) jobs() *jobList {
 		}
 		list.byKey[key] = i
 		list.jobs = append(list.jobs, j)
+		return j
 	}
 	for _, s := range r.builtSites() {
-		site = s.ID
-		add(s.ID+" start", 1,
-			func(r *pageRenderer) uint64 { return r.startDigest(s) },
-			func(r *pageRenderer, j *job) { r.renderStart(s, j) })
-		add(s.ID+" lists", len(fc.cfg.Categories)+2,
-			func(r *pageRenderer) uint64 { return r.listsDigest(s) },
-			func(r *pageRenderer, j *job) { r.renderLists(s, j) })
-		add(s.ID+" required", len(requiredPages)+1, configDigest,
-			func(r *pageRenderer, j *job) { r.renderRequired(s, j) })
-		add(s.ID+" search layout", 0, configDigest,
-			func(r *pageRenderer, j *job) { r.renderSearchLayout(s, j) })
-		add(s.ID+" files", 0,
-			func(r *pageRenderer) uint64 { return r.filesDigest(s) },
-			func(r *pageRenderer, j *job) { r.writeSiteFiles(s, j) })
+		add(s.ID+" start", 1, jobTarget{kind: jobStart, s: s})
+		add(s.ID+" lists", len(fc.cfg.Categories)+2, jobTarget{kind: jobLists, s: s})
+		add(s.ID+" required", len(requiredPages)+1, jobTarget{kind: jobRequired, s: s})
+		add(s.ID+" search layout", 0, jobTarget{kind: jobSearchLayout, s: s})
+		add(s.ID+" files", 0, jobTarget{kind: jobSiteFiles, s: s})
 		for _, svc := range s.Services {
-			add(s.ID+" "+svc.URL, 1,
-				func(r *pageRenderer) uint64 { return r.serviceDigest(svc) },
-				func(r *pageRenderer, j *job) { r.renderService(svc, j) })
+			j := add(r.pack.join(s.ID, " ", svc.URL), 1, jobTarget{kind: jobService, s: s, svc: svc})
 			if svc.Base != nil {
-				list.jobs[len(list.jobs)-1].base = svc.Base.ID
+				j.base = svc.Base.ID
 			}
 		}
 		for _, o := range s.Offices {
-			add(s.ID+" "+o.URL, 1,
-				func(r *pageRenderer) uint64 { return r.officeDigest(o) },
-				func(r *pageRenderer, j *job) { r.renderOffice(o, j) })
+			add(r.pack.join(s.ID, " ", o.URL), 1, jobTarget{kind: jobOffice, s: s, office: o})
 		}
 		for _, p := range s.Pages {
-			add(s.ID+" "+p.URL, 1,
-				func(r *pageRenderer) uint64 { return r.pageDigest(p) },
-				func(r *pageRenderer, j *job) { r.renderPage(p, j) })
+			add(r.pack.join(s.ID, " ", p.URL), 1, jobTarget{kind: jobPage, s: s, page: p})
 		}
 		// A job for each file the portal may publish: each of its own
-		// files and each shared file.
+		// files and each shared file. planFiles computes their digests.
 		for _, name := range mergeNames(s.fileNames, fc.sharedNames) {
-			list.byKey[s.ID+" "+FilesPath+name] = len(list.jobs)
-			list.jobs = append(list.jobs, &job{key: s.ID + " " + FilesPath + name, site: s.ID, late: true,
-				sum:    func(r *pageRenderer) uint64 { return r.staticFileDigest(s, name) },
-				render: func(r *pageRenderer, j *job) { r.writeStaticFile(s, name, j) }})
+			key := s.ID + " " + FilesPath + name
+			list.byKey[key] = len(list.jobs)
+			list.jobs = append(list.jobs, &job{key: key, site: s.ID, late: true,
+				what: jobTarget{kind: jobStaticFile, s: s, file: name}})
 		}
 	}
 	return list
 }
-
-// configDigest is the digest of the jobs whose output depends on
-// sites.toml and the theme alone, which a full build follows.
-func configDigest(*pageRenderer) uint64 { return 0 }
