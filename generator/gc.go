@@ -29,9 +29,18 @@ const liveGrowth = 2
 // MaxHeapTarget is the heap size up to which liveGrowth applies.
 const MaxHeapTarget = 1 << 30
 
+// largeLiveHeap is the live heap from which a build's heap may grow up
+// to MaxHeapTarget. Only large builds keep that much live: 10,000 pages
+// keep at most about 65 MB. At 100,000 pages, with 240 to 420 MB live,
+// growing to MaxHeapTarget instead of three times the live heap took 3 %
+// off the build, for a peak of 1.4 GB instead of 1.3 GB (three
+// alternating builds each on a 2-core machine).
+const largeLiveHeap = 128 << 20
+
 // TuneGC sets the garbage collector's target percentage after each
 // collection. The heap may grow by MinHeapHeadroom, by twice the live
 // heap up to MaxHeapTarget, or by the live heap, whichever is largest.
+// A live heap of largeLiveHeap or more may grow up to MaxHeapTarget.
 //
 // TuneGC does nothing when the GOGC or GOMEMLIMIT environment variable
 // is set. The setting applies to the whole process, so only a program
@@ -106,7 +115,11 @@ func (t *gcTuner) percent(live uint64) int {
 	live = max(live, minLive)
 	growth := max(t.headroom, live)
 	if live < MaxHeapTarget {
-		growth = max(growth, min(liveGrowth*live, MaxHeapTarget-live))
+		allowed := liveGrowth * live
+		if live >= largeLiveHeap {
+			allowed = MaxHeapTarget
+		}
+		growth = max(growth, min(allowed, MaxHeapTarget-live))
 	}
 	return int(growth * 100 / live)
 }

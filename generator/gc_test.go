@@ -21,7 +21,9 @@ func TestGCTunerPercent(t *testing.T) {
 		{60 << 20, 213},  // 128 MiB on 60 MiB, rounded down
 		{64 << 20, 200},  // the headroom is twice the live heap
 		{100 << 20, 200}, // twice the live heap is more than 128 MiB
-		{300 << 20, 200}, // 900 MiB in all, under MaxHeapTarget
+		{127 << 20, 200}, // just under largeLiveHeap
+		{128 << 20, 700}, // a large live heap grows up to MaxHeapTarget
+		{300 << 20, 241}, // up to MaxHeapTarget, rounded down
 		{400 << 20, 156}, // growth up to MaxHeapTarget, rounded down
 		{512 << 20, 100}, // MaxHeapTarget is twice the live heap
 		{600 << 20, 100}, // more than half of MaxHeapTarget live
