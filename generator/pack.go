@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"html/template"
 	"strings"
 	"unsafe"
 
@@ -112,6 +113,17 @@ func (p *packer) list(list []string) []string {
 	for i, s := range list {
 		c[i] = p.str(s)
 	}
+	return c
+}
+
+// slice returns a copy of list that shares its strings, or list itself
+// when p is nil.
+func (p *packer) slice(list []string) []string {
+	if p == nil || list == nil {
+		return list
+	}
+	c := take(&p.strings, len(list), packListBlock)
+	copy(c, list)
 	return c
 }
 
@@ -256,4 +268,15 @@ func (p *packer) output(j *job) {
 		j.pages = docs
 	}
 	j.fileRefs = p.list(j.fileRefs)
+}
+
+// keep returns html, packed when r packs what the build keeps to its
+// end, as it does the HTML that pages of several portals share.
+func (r *pageRenderer) keep(html template.HTML) template.HTML {
+	if r.pack == nil {
+		return html
+	}
+	r.packMu.Lock()
+	defer r.packMu.Unlock()
+	return template.HTML(r.pack.str(string(html)))
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 func TestPackerCopiesContent(t *testing.T) {
@@ -99,5 +100,34 @@ func TestPackerLargeAndEmptyValues(t *testing.T) {
 	}
 	if p.bytes([]byte{}) == nil {
 		t.Error("empty bytes became nil")
+	}
+}
+
+func TestPackerSliceSharesStrings(t *testing.T) {
+	var p packer
+	list := []string{"Pass", "Ausweis"}
+	got := p.slice(list)
+	if !reflect.DeepEqual(got, list) {
+		t.Fatalf("slice = %q, want %q", got, list)
+	}
+	if &got[0] == &list[0] {
+		t.Error("slice returned the list itself, want a copy")
+	}
+	if unsafe.StringData(got[0]) != unsafe.StringData(list[0]) {
+		t.Error("slice copied the strings, want them shared")
+	}
+	if len(p.text) != 0 {
+		t.Errorf("slice put %d bytes into the text block, want none", len(p.text))
+	}
+	if cap(got) != len(got) {
+		t.Errorf("slice left room for %d more strings", cap(got)-len(got))
+	}
+
+	var none *packer
+	if got := none.slice(list); &got[0] != &list[0] {
+		t.Error("slice of a nil packer copied the list")
+	}
+	if got := none.join("/leistungen/", "pass", "/"); got != "/leistungen/pass/" {
+		t.Errorf("join of a nil packer = %q", got)
 	}
 }

@@ -461,12 +461,14 @@ func (l *otherList) build(r *pageRenderer, svc *Service, diags *diag.List) {
 		return r.portalOrder[list[i].Site.URL] < r.portalOrder[list[j].Site.URL]
 	})
 	var b strings.Builder
+	l.sites = make([]string, 0, len(list))
+	l.ends = make([]int, 0, len(list))
 	for _, o := range list {
 		b.WriteString(string(r.otherItem(o, diags)))
 		l.sites = append(l.sites, o.Site.ID)
 		l.ends = append(l.ends, b.Len())
 	}
-	l.html = b.String()
+	l.html = string(r.keep(template.HTML(b.String())))
 }
 
 // renderedOnce is HTML that many pages show and the first of them
@@ -501,7 +503,7 @@ func (r *pageRenderer) executeNamed(page, name string, data any, diags *diag.Lis
 func (r *pageRenderer) otherItem(svc *Service, diags *diag.List) template.HTML {
 	return r.otherItems[svc.number].get(func() template.HTML {
 		l := link{Title: svc.Site.Name, URL: absolute(svc.Site.Site, svc.URL)}
-		return r.executeNamed("service", "other-commune", l, diags)
+		return r.keep(r.executeNamed("service", "other-commune", l, diags))
 	})
 }
 

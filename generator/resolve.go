@@ -314,7 +314,7 @@ func (fc *federationContent) collectSite(s *Site, l *loaded, diags *diag.List) {
 	sort.Slice(offices, func(i, j int) bool { return offices[i].src.path < offices[j].src.path })
 	for _, o := range offices {
 		o.Site = s
-		o.URL = officesPath + o.Slug + "/"
+		o.URL = fc.pack.join(officesPath, o.Slug, "/")
 		if !s.register(o.URL, o.src.path, diags) {
 			continue
 		}
@@ -327,7 +327,7 @@ func (fc *federationContent) collectSite(s *Site, l *loaded, diags *diag.List) {
 	sort.Slice(pages, func(i, j int) bool { return pages[i].src.path < pages[j].src.path })
 	for _, p := range pages {
 		p.Site = s
-		p.URL = "/" + p.Slug + "/"
+		p.URL = fc.pack.join("/", p.Slug, "/")
 		requireKey(p.src, "title", p.Title, `"..."`, diags)
 		fc.checkReviewed(p.src, p.Reviewed, diags)
 		checkLang(p.src, p.Lang, diags)
@@ -340,7 +340,7 @@ func (fc *federationContent) collectSite(s *Site, l *loaded, diags *diag.List) {
 	sort.Slice(services, func(i, j int) bool { return services[i].src.path < services[j].src.path })
 	for _, svc := range services {
 		svc.Site = s
-		svc.URL = servicesPath + svc.Slug + "/"
+		svc.URL = fc.pack.join(servicesPath, svc.Slug, "/")
 		if !fc.layer(svc, diags) {
 			continue
 		}
@@ -390,6 +390,8 @@ func (fc *federationContent) layer(svc *Service, diags *diag.List) bool {
 	}
 	svc.Base = b
 	svc.Matter = merge(b.serviceMatter, own)
+	svc.Matter.Aliases = fc.pack.slice(svc.Matter.Aliases)
+	svc.Matter.Keywords = fc.pack.slice(svc.Matter.Keywords)
 	svc.officeSrc = &svc.src
 	if own.Office == "" {
 		svc.officeSrc = &b.src
@@ -497,7 +499,7 @@ func (fc *federationContent) offerBases(s *Site, cfgName string, diags *diag.Lis
 			reportOfferConflict(s, b, svc.URL, prev, diags)
 			continue
 		}
-		s.urls[svc.URL] = b.src.path + " (offered by " + s.ID + ")"
+		s.urls[svc.URL] = fc.pack.join(b.src.path, " (offered by ", s.ID, ")")
 		s.serviceByBase[id] = svc
 		s.Services = append(s.Services, svc)
 	}
