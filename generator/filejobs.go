@@ -86,7 +86,7 @@ func (r *pageRenderer) planFiles(p *plan, prev *jobList) []*job {
 		if !old.late {
 			continue
 		}
-		j := &job{key: old.key, site: old.site, late: true, what: old.what}
+		j := &job{key: old.key, site: old.site, late: true, target: old.target}
 		j.digest = j.sum(r)
 		p.list.jobs[i] = j
 		if prevJob := prev.find(j.key); r.probes && prevJob != nil && prevJob.digest == j.digest {

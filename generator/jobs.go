@@ -31,10 +31,10 @@ type job struct {
 	// a job runs after the others, because whether a portal publishes a
 	// shared file depends on what its pages refer to (planFiles).
 	late bool
-	// what is what the job renders. It holds the content but no
-	// renderer, so a later build that reuses the resolved content can
-	// run the job again.
-	what jobTarget
+	// target is the content the job renders. It holds no renderer, so a
+	// later build that reuses the resolved content can run the job
+	// again.
+	target jobTarget
 
 	// The job's output. fileRefs are the names of the files of the
 	// portal that the job's pages refer to.
@@ -45,8 +45,9 @@ type job struct {
 	fileRefs []string
 }
 
-// A jobTarget is what a job renders: the pages or files of kind of the
-// portal s, or the one service, office, page or file that kind names.
+// A jobTarget names the content of a job: the pages or files of its kind
+// on the portal s, or the one service, office, page or file that kind
+// names.
 type jobTarget struct {
 	kind   jobKind
 	s      *Site
@@ -73,7 +74,7 @@ const (
 
 // sum returns the digest of the content the job reads, computed by r.
 func (j *job) sum(r *pageRenderer) uint64 {
-	t := &j.what
+	t := &j.target
 	switch t.kind {
 	case jobStart:
 		return r.startDigest(t.s)
@@ -97,7 +98,7 @@ func (j *job) sum(r *pageRenderer) uint64 {
 
 // render runs the job with r.
 func (j *job) render(r *pageRenderer) {
-	t := &j.what
+	t := &j.target
 	switch t.kind {
 	case jobStart:
 		r.renderStart(t.s, j)
@@ -130,7 +131,7 @@ func (j *job) reuse(old *job) {
 // computed by r.
 func (j *job) again(r *pageRenderer) *job {
 	return &job{key: j.key, site: j.site, pageCount: j.pageCount, base: j.base, late: j.late,
-		what: j.what, digest: j.sum(r)}
+		target: j.target, digest: j.sum(r)}
 }
 
 // jobList contains the jobs of a build in the order they run, which is
@@ -334,9 +335,9 @@ func (r *pageRenderer) jobs() *jobList {
 	fc := r.fc
 	list := &jobList{byKey: map[string]int{}, readers: map[string][]int{}}
 	var block []job
-	add := func(key string, pages int, what jobTarget) *job {
+	add := func(key string, pages int, target jobTarget) *job {
 		j := &take(&block, 1, packRecordBlock)[0]
-		*j = job{key: key, site: what.s.ID, pageCount: pages, what: what}
+		*j = job{key: key, site: target.s.ID, pageCount: pages, target: target}
 		var reads []string
 		if r.probes {
 			r.reads = &reads
@@ -375,7 +376,7 @@ func (r *pageRenderer) jobs() *jobList {
 			key := s.ID + " " + FilesPath + name
 			list.byKey[key] = len(list.jobs)
 			list.jobs = append(list.jobs, &job{key: key, site: s.ID, late: true,
-				what: jobTarget{kind: jobStaticFile, s: s, file: name}})
+				target: jobTarget{kind: jobStaticFile, s: s, file: name}})
 		}
 	}
 	return list

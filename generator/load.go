@@ -58,8 +58,8 @@ type loaded struct {
 	// office that has errors of its own, so that references to it are
 	// not reported too.
 	failed map[string]bool
-	// pack is set when the build packs its content; resolving packs the
-	// services it adds there too.
+	// pack is set when the build packs its content. Resolving packs what
+	// it adds to the content there too.
 	pack *packer
 }
 

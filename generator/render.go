@@ -81,9 +81,10 @@ type pageRenderer struct {
 	// because nothing reads it later.
 	index    *search.Writer
 	dropText bool
-	// pack, when set, receives what each job keeps of its output, under
-	// packMu, so that it does not stay scattered among the garbage of
-	// rendering.
+	// pack, when set, receives what rendering keeps to the end of the
+	// build, each job's output and the HTML that pages share, so that it
+	// does not stay scattered among the garbage of rendering. packMu
+	// guards it.
 	pack   *packer
 	packMu sync.Mutex
 	// probes is set when a later build may reuse the jobs' output, which

@@ -67,7 +67,8 @@ type federationContent struct {
 	sharedNames []string
 	// contentName is the path of the content folder in messages.
 	contentName string
-	// pack, unless nil, receives the services that portals offer from
+	// pack, unless nil, receives what resolving adds to the content:
+	// addresses, merged lists and the services that portals offer from
 	// base texts.
 	pack *packer
 }
