@@ -33,8 +33,8 @@ const MaxHeapTarget = 1 << 30
 // to MaxHeapTarget. Only large builds keep that much live: 10,000 pages
 // keep at most about 65 MB. At 100,000 pages, with 240 to 420 MB live,
 // growing to MaxHeapTarget instead of three times the live heap took 3 %
-// off the build. Peak memory rose from 1.3 to 1.4 GB. These figures come
-// from three alternating builds each on a 2-core machine.
+// off the build. Peak memory rose from 1,270 to 1,380 MiB. These figures
+// come from three alternating builds each on a 2-core machine.
 const largeLiveHeap = 128 << 20
 
 // TuneGC sets the garbage collector's target percentage after each

@@ -334,7 +334,13 @@ func (r *pageRenderer) run(ctx context.Context, p *plan, progress func(done, tot
 func (r *pageRenderer) jobs() *jobList {
 	fc := r.fc
 	list := &jobList{byKey: map[string]int{}, readers: map[string][]int{}}
+	// The jobs and, in a build that packs, their keys go into blocks
+	// of their own.
 	var block []job
+	var keys *packer
+	if r.pack != nil {
+		keys = &packer{}
+	}
 	add := func(key string, pages int, target jobTarget) *job {
 		j := &take(&block, 1, packRecordBlock)[0]
 		*j = job{key: key, site: target.s.ID, pageCount: pages, target: target}
@@ -359,16 +365,16 @@ func (r *pageRenderer) jobs() *jobList {
 		add(s.ID+" search layout", 0, jobTarget{kind: jobSearchLayout, s: s})
 		add(s.ID+" files", 0, jobTarget{kind: jobSiteFiles, s: s})
 		for _, svc := range s.Services {
-			j := add(r.pack.join(s.ID, " ", svc.URL), 1, jobTarget{kind: jobService, s: s, svc: svc})
+			j := add(keys.join(s.ID, " ", svc.URL), 1, jobTarget{kind: jobService, s: s, svc: svc})
 			if svc.Base != nil {
 				j.base = svc.Base.ID
 			}
 		}
 		for _, o := range s.Offices {
-			add(r.pack.join(s.ID, " ", o.URL), 1, jobTarget{kind: jobOffice, s: s, office: o})
+			add(keys.join(s.ID, " ", o.URL), 1, jobTarget{kind: jobOffice, s: s, office: o})
 		}
 		for _, p := range s.Pages {
-			add(r.pack.join(s.ID, " ", p.URL), 1, jobTarget{kind: jobPage, s: s, page: p})
+			add(keys.join(s.ID, " ", p.URL), 1, jobTarget{kind: jobPage, s: s, page: p})
 		}
 		// A job for each file the portal may publish: each of its own
 		// files and each shared file. planFiles computes their digests.
