@@ -429,3 +429,47 @@ Die Satzung: <https://nordstadt.beispiel.example/dateien/satzung.pdf>
 		}
 	}
 }
+
+// TestStrayFileHint checks the folder that the warning about a document
+// or image outside a files folder names as its place.
+func TestStrayFileHint(t *testing.T) {
+	dir := writeFederation(t, nil)
+	tests := []struct {
+		path, hint string
+	}{
+		{"nordstadt/services/plan.pdf", "move it to nordstadt/files/"},
+		{"_shared/plan.pdf", "move it to _shared/files/"},
+		{"files/plan.pdf", "move it to the files folder of a site, <site>/files/, or to _shared/files/"},
+		{"plan.pdf", "move it to the files folder of a site, <site>/files/, or to _shared/files/"},
+		{"nordstadt/backup.zip", "move it out of the content folder"},
+	}
+	for _, tt := range tests {
+		file := filepath.Join(dir, "content", filepath.FromSlash(tt.path))
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, []byte("%PDF-1.4\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := build(t, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := diagText(res.Warnings)
+	for _, tt := range tests {
+		var line string
+		for _, l := range strings.Split(got, "\n") {
+			if strings.HasPrefix(l, "content/"+tt.path+":") {
+				line = l
+			}
+		}
+		if line == "" {
+			t.Errorf("no warning for content/%s:\n%s", tt.path, got)
+			continue
+		}
+		if !strings.Contains(line, tt.hint) {
+			t.Errorf("warning for content/%s = %q, want the hint %q", tt.path, line, tt.hint)
+		}
+	}
+}

@@ -382,8 +382,13 @@ func decodeFile(f rawFile, siteIDs map[string]bool, diags *diag.List) *decoded {
 	parts := strings.Split(f.rel, "/")
 	if !strings.HasSuffix(f.rel, ".md") {
 		hint := "move it out of the content folder"
-		if _, ok := FileContentType(f.rel); ok && len(parts) > 1 {
-			hint = "to publish it at " + FilesPath + "<name>, move it to " + parts[0] + "/" + filesDir + "/"
+		if _, ok := FileContentType(f.rel); ok {
+			if len(parts) > 1 && (siteIDs[parts[0]] || parts[0] == SharedDir) {
+				hint = "to publish it at " + FilesPath + "<name>, move it to " + parts[0] + "/" + filesDir + "/"
+			} else {
+				hint = "to publish it at " + FilesPath + "<name>, move it to the files folder of a site, <site>/" +
+					filesDir + "/, or to " + SharedDir + "/" + filesDir + "/ for the portals whose pages refer to it"
+			}
 		}
 		// Copying a file to <site>/files before the folder exists, as
 		// cp does, writes a file of that name.
