@@ -2,10 +2,14 @@ package generator
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 	"unsafe"
+
+	"github.com/verbund/verbund/publish"
+	"github.com/verbund/verbund/search"
 )
 
 func TestPackerCopiesContent(t *testing.T) {
@@ -129,5 +133,35 @@ func TestPackerSliceSharesStrings(t *testing.T) {
 	}
 	if got := none.join("/leistungen/", "pass", "/"); got != "/leistungen/pass/" {
 		t.Errorf("join of a nil packer = %q", got)
+	}
+}
+
+func TestPackerJobOutput(t *testing.T) {
+	files := []outFile{{path: "nordstadt/leistungen/pass/index.html",
+		entry: publish.Entry{Size: 120, SHA256: strings.Repeat("ab", 32)}}}
+	pages := []search.Page{{Site: "nordstadt", URL: "https://nordstadt.example/leistungen/pass/",
+		Kind: KindService, Title: "Reisepass", Keywords: []string{"Pass"}}}
+	refs := []string{"antrag.pdf"}
+	j := &job{files: slices.Clone(files), pages: slices.Clone(pages), fileRefs: slices.Clone(refs)}
+
+	var p packer
+	p.output(j)
+	if !reflect.DeepEqual(j.files, files) {
+		t.Errorf("files = %+v, want %+v", j.files, files)
+	}
+	if !reflect.DeepEqual(j.pages, pages) {
+		t.Errorf("pages = %+v, want %+v", j.pages, pages)
+	}
+	if !reflect.DeepEqual(j.fileRefs, refs) {
+		t.Errorf("file references = %q, want %q", j.fileRefs, refs)
+	}
+	if &j.files[0] != &p.files[0] {
+		t.Error("the file records are not in the packer's block")
+	}
+	if &j.pages[0] != &p.docs[0] {
+		t.Error("the search pages are not in the packer's block")
+	}
+	if unsafe.StringData(j.pages[0].URL) == unsafe.StringData(pages[0].URL) {
+		t.Error("the page's URL was not copied into the packer")
 	}
 }
