@@ -445,7 +445,7 @@ func (b *Builder) build(ctx context.Context, prev *state, changed []string) (*st
 		l := decodeContent(st.files, siteIDs, prevDecoded, next, reread, &diags)
 		fileCount = len(st.files)
 		if b.once {
-			// The decoded content has what the build needs of the files.
+			// The decoded content contains all that the build needs of the files.
 			st.files = nil
 		}
 		fc = resolve(st.cfg, st.cfgName, l, b.now(), &diags)

@@ -293,10 +293,11 @@ func failedKey(rel string) string {
 }
 
 // dropBody replaces the body of d's source with the way to read it
-// again from file and copies the front matter, so that d no longer
-// refers to the file's content. size is the length of the content d was
-// decoded from: the file's normalized content, or its part up to the end
-// of the front matter.
+// again from file. size is the length of the content d was decoded from:
+// the file's normalized content, or its part up to the end of the front
+// matter. The front matter stays a part of that content, which a build
+// that rereads bodies holds only up to the end of the front matter
+// (readContent with headOnly set) and then packs.
 func (d *decoded) dropBody(file string, size int) {
 	var src *source
 	switch d.kind {
@@ -309,7 +310,6 @@ func (d *decoded) dropBody(file string, size int) {
 	default:
 		src = &d.page.src
 	}
-	src.frontMatter = bytes.Clone(src.frontMatter)
 	src.file, src.bodyStart = file, size-len(src.body)
 	src.body = nil
 }

@@ -46,8 +46,9 @@ const (
 )
 
 // take returns n zero elements from *block, starting a new block of size
-// elements when it lacks room. More than a quarter of a block get memory
-// of their own. The result has no room to append to in place.
+// elements when it lacks room. A request for more than a quarter of a
+// block gets memory of its own. The result has no room to append to in
+// place.
 func take[T any](block *[]T, n, size int) []T {
 	if n == 0 {
 		return []T{}
@@ -107,51 +108,53 @@ func (p *packer) bytes(b []byte) []byte {
 // list returns a copy of list and its strings, with no room to append
 // to it in place. It keeps nil and empty apart.
 func (p *packer) list(list []string) []string {
-	if list == nil {
-		return nil
-	}
-	c := take(&p.strings, len(list), packListBlock)
-	for i, s := range list {
-		c[i] = p.str(s)
-	}
-	return c
+	return packEach(&p.strings, list, packListBlock, p.str)
 }
 
 // slice returns a copy of list that shares its strings, or list itself
 // when p is nil.
 func (p *packer) slice(list []string) []string {
-	if p == nil || list == nil {
+	if p == nil {
 		return list
 	}
-	c := take(&p.strings, len(list), packListBlock)
-	copy(c, list)
-	return c
+	return packEach(&p.strings, list, packListBlock, func(s string) string { return s })
 }
 
 // formList returns a copy of forms, packed like list.
 func (p *packer) formList(forms []Form) []Form {
-	if forms == nil {
-		return nil
-	}
-	c := take(&p.forms, len(forms), packListBlock/2)
-	for i, f := range forms {
-		c[i] = Form{Title: p.str(f.Title), URL: p.str(f.URL)}
-	}
-	return c
+	return packEach(&p.forms, forms, packListBlock/2, func(f Form) Form {
+		return Form{Title: p.str(f.Title), URL: p.str(f.URL)}
+	})
 }
 
 // hoursList returns a copy of hours, packed like list.
 func (p *packer) hoursList(hours []Hours) []Hours {
-	if hours == nil {
+	return packEach(&p.hours, hours, packListBlock/4, func(h Hours) Hours {
+		return Hours{Days: p.list(h.Days), Opens: p.str(h.Opens), Closes: p.str(h.Closes)}
+	})
+}
+
+// packEach returns a copy of list in *block, as take hands out memory,
+// with pack applied to each element. It keeps nil and empty apart.
+func packEach[T any](block *[]T, list []T, size int, pack func(T) T) []T {
+	if list == nil {
 		return nil
 	}
-	c := take(&p.hours, len(hours), packListBlock/4)
-	for i, h := range hours {
-		c[i] = Hours{Days: p.list(h.Days), Opens: p.str(h.Opens), Closes: p.str(h.Closes)}
+	c := take(block, len(list), size)
+	for i, v := range list {
+		c[i] = pack(v)
 	}
 	return c
 }
 
+// packRecord returns a pointer to a copy of v in *block.
+func packRecord[T any](block *[]T, v *T) *T {
+	c := &take(block, 1, packRecordBlock)[0]
+	*c = *v
+	return c
+}
+
+// source packs the strings and bytes of s in place.
 func (p *packer) source(s *source) {
 	s.path = p.str(s.path)
 	s.frontMatter = p.bytes(s.frontMatter)
@@ -159,6 +162,7 @@ func (p *packer) source(s *source) {
 	s.file = p.str(s.file)
 }
 
+// serviceMatter packs the strings and lists of m in place.
 func (p *packer) serviceMatter(m *serviceMatter) {
 	m.Title = p.str(m.Title)
 	m.Summary = p.str(m.Summary)
@@ -178,8 +182,7 @@ func (p *packer) serviceMatter(m *serviceMatter) {
 
 // base returns a packed copy of b.
 func (p *packer) base(b *Base) *Base {
-	c := &take(&p.bases, 1, packRecordBlock)[0]
-	*c = *b
+	c := packRecord(&p.bases, b)
 	c.ID = p.str(c.ID)
 	p.source(&c.src)
 	p.serviceMatter(&c.serviceMatter)
@@ -189,8 +192,7 @@ func (p *packer) base(b *Base) *Base {
 // service returns a packed copy of s, which must not yet be linked to
 // other content: its Base, Office and officeSrc are copied as they are.
 func (p *packer) service(s *Service) *Service {
-	c := p.newService()
-	*c = *s
+	c := packRecord(&p.services, s)
 	c.Slug = p.str(c.Slug)
 	c.URL = p.str(c.URL)
 	p.source(&c.src)
@@ -209,8 +211,7 @@ func (p *packer) newService() *Service {
 
 // office returns a packed copy of o, which must not yet list services.
 func (p *packer) office(o *Office) *Office {
-	c := &take(&p.offices, 1, packRecordBlock)[0]
-	*c = *o
+	c := packRecord(&p.offices, o)
 	c.Slug = p.str(c.Slug)
 	c.URL = p.str(c.URL)
 	p.source(&c.src)
@@ -231,8 +232,7 @@ func (p *packer) office(o *Office) *Office {
 
 // page returns a packed copy of pg.
 func (p *packer) page(pg *Page) *Page {
-	c := &take(&p.pages, 1, packRecordBlock)[0]
-	*c = *pg
+	c := packRecord(&p.pages, pg)
 	c.Slug = p.str(c.Slug)
 	c.URL = p.str(c.URL)
 	p.source(&c.src)
@@ -250,29 +250,21 @@ func (p *packer) page(pg *Page) *Page {
 // stays where it is, and their other strings come from the content,
 // which is packed already.
 func (p *packer) output(j *job) {
-	if j.files != nil {
-		files := take(&p.files, len(j.files), packRecordBlock)
-		for i, f := range j.files {
-			f.path = p.str(f.path)
-			f.entry.Path = p.str(f.entry.Path)
-			f.entry.SHA256 = p.str(f.entry.SHA256)
-			files[i] = f
-		}
-		j.files = files
-	}
-	if j.pages != nil {
-		docs := take(&p.docs, len(j.pages), packRecordBlock)
-		for i, d := range j.pages {
-			d.URL = p.str(d.URL)
-			docs[i] = d
-		}
-		j.pages = docs
-	}
+	j.files = packEach(&p.files, j.files, packRecordBlock, func(f outFile) outFile {
+		f.path = p.str(f.path)
+		f.entry.Path = p.str(f.entry.Path)
+		f.entry.SHA256 = p.str(f.entry.SHA256)
+		return f
+	})
+	j.pages = packEach(&p.docs, j.pages, packRecordBlock, func(d search.Page) search.Page {
+		d.URL = p.str(d.URL)
+		return d
+	})
 	j.fileRefs = p.list(j.fileRefs)
 }
 
-// keep returns html, packed when r packs what the build keeps to its
-// end, as it does the HTML that pages of several portals share.
+// keep returns html packed when the build packs. It is for HTML that
+// pages of several portals share until the build ends.
 func (r *pageRenderer) keep(html template.HTML) template.HTML {
 	if r.pack == nil {
 		return html

@@ -60,14 +60,17 @@ func TestPackerSharesBlocks(t *testing.T) {
 
 	// The second record, its strings and its list follow the first in
 	// the same blocks.
-	if &p.services[0] != a || &p.services[1] != b {
-		t.Error("records are not in one block")
+	if &p.services[0] != a {
+		t.Error("the first record is not in the block")
+	}
+	if &p.services[1] != b {
+		t.Error("the second record does not follow the first in the block")
 	}
 	if got, want := len(p.text), len("/leistungen/a/"+"eins"+"zwei"+"/leistungen/b/"+"drei"); got != want {
-		t.Errorf("text block holds %d bytes, want %d", got, want)
+		t.Errorf("text block contains %d bytes, want %d", got, want)
 	}
 	if got := len(p.strings); got != 3 {
-		t.Errorf("list block holds %d strings, want 3", got)
+		t.Errorf("list block contains %d strings, want 3", got)
 	}
 
 	// Appending to one packed list must not overwrite the next.
