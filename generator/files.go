@@ -228,17 +228,34 @@ func fileNameProblem(name string) (problem, hint string) {
 				rename + "; names use lower-case letters, digits, - and _ with one extension"
 		}
 	}
+	// A name with two problems reports both, so that one rename fixes
+	// it.
+	badStart := stem == "" || stem[0] == '-' || stem[0] == '_'
 	switch {
+	case !hasExt && badStart:
+		return "the name has no extension and does not start with a letter or digit",
+			"start it with a letter or digit and add the extension of the file's type; portals publish " + fileTypeList
 	case !hasExt:
 		return "the name has no extension", "add the extension of the file's type; portals publish " + fileTypeList
 	case strings.Contains(ext, "."):
-		return "the name has more than one dot", rename + "; a name has one dot, before its extension"
-	case stem == "" || stem[0] == '-' || stem[0] == '_':
-		return "the name does not start with a letter or digit", rename
+		// The suggested name starts with a letter or digit too.
+		problem := "the name has more than one dot"
+		if badStart {
+			problem += " and does not start with a letter or digit"
+		}
+		return problem, rename + "; a name has one dot, before its extension"
 	}
-	if _, ok := fileTypes[ext]; !ok {
+	_, published := fileTypes[ext]
+	switch {
+	case !published && badStart:
+		return fmt.Sprintf("files of type .%s are not published, and the name does not start with a letter or digit", ext),
+			"portals publish " + fileTypeList + "; save the file in one of these formats, such as PDF, " +
+				"under a name that starts with a letter or digit"
+	case !published:
 		return fmt.Sprintf("files of type .%s are not published", ext),
 			"portals publish " + fileTypeList + "; save the file in one of these formats, such as PDF"
+	case badStart:
+		return "the name does not start with a letter or digit", rename
 	}
 	return "", ""
 }
