@@ -216,6 +216,11 @@ func decodeStaticFile(f rawFile, siteIDs map[string]bool, diags *diag.List) *dec
 // digits, '-' and '_', starting with a letter or digit, and one
 // extension of fileTypes.
 func fileNameProblem(name string) (problem, hint string) {
+	if name == "_headers" || name == "_redirects" {
+		problem = fmt.Sprintf("the build writes each portal's %s itself, and a file of a files folder "+
+			"is published under %s without taking its place", name, FilesPath)
+		return problem, "delete it; aliases in a page's front matter give the redirects, and other headers are set at the host"
+	}
 	stem, ext, hasExt := strings.Cut(name, ".")
 	better := suggestFileName(name)
 	rename := fmt.Sprintf("rename it to %q", better)
