@@ -173,11 +173,10 @@ func (r *pageRenderer) redirects(s *Site, diags *diag.List) []byte {
 					"invalid alias %q: %s", a, problem.message)
 				continue
 			}
-			if owner, taken := s.urls[from]; taken {
+			if problem := s.aliasConflict(from); problem != nil {
 				p := elementPos(src, "aliases", i)
-				diags.Errorf(src.path, p.Line, p.Column, "duplicate-url",
-					"remove the alias or the other page", "alias %s is the page of %s",
-					describeAlias(a, from), owner)
+				diags.Errorf(src.path, p.Line, p.Column, "duplicate-url", problem.hint,
+					"alias %s %s", describeAlias(a, from), problem.message)
 				continue
 			}
 			rules = append(rules, redirectRule{from: from, written: a, to: to,
@@ -223,6 +222,37 @@ func (r *pageRenderer) redirects(s *Site, diags *diag.List) []byte {
 		reportDuplicateAlias(rules[first], rl, diags)
 	}
 	return []byte(b.String())
+}
+
+// aliasConflict returns a problem when the canonical alias from names
+// a page or file that the build writes for site s, or a page's address
+// without its final slash. Netlify serves an existing file instead of
+// such a rule, Cloudflare Pages documents that it redirects anyway,
+// hiding the file, and an upload that makes an object of each rule, as
+// on S3, overwrites it.
+func (s *Site) aliasConflict(from string) *aliasProblem {
+	if owner, taken := s.urls[from]; taken {
+		if owner == "sites.toml" {
+			return &aliasProblem{"is an address of a page or file that the build makes itself", "remove the alias"}
+		}
+		return &aliasProblem{"is the page of " + owner, "remove the alias or the other page"}
+	}
+	if strings.HasPrefix(from, "/assets/") {
+		return &aliasProblem{"lies in /assets/, where the build writes the theme's files", "remove the alias"}
+	}
+	if dir, ok := strings.CutSuffix(from, "/index.html"); ok {
+		if _, taken := s.urls[dir+"/"]; taken {
+			return &aliasProblem{"is the file of the page " + dir + "/",
+				"remove the alias: the build writes the page to that file"}
+		}
+	}
+	if !strings.HasSuffix(from, "/") {
+		if _, taken := s.urls[from+"/"]; taken {
+			return &aliasProblem{"is the address " + from + "/ without its final /",
+				"remove the alias: hosts send that address to the page already"}
+		}
+	}
+	return nil
 }
 
 // aliases splits the aliases of a service page into those of its own
