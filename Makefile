@@ -1,6 +1,6 @@
 # Build the example federation and run the test suite. Both targets work
 # on a fresh Debian machine with Go installed; `make test` installs what
-# the tests need (Chromium, axe-core, PostgreSQL) and starts PostgreSQL.
+# the tests need (Chromium, axe-core, PostgreSQL, jq) and starts PostgreSQL.
 
 GO      ?= go
 BIN     := bin/verbund

@@ -7,12 +7,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/browser-deps.sh
+# The test of the publishing recipes in docs/ runs them, and they read
+# verbund diff's JSON with jq.
+if ! command -v jq >/dev/null; then
+	echo "test.sh: installing jq with apt-get" >&2
+	apt-get install -y -q --no-install-recommends jq >/dev/null 2>&1 ||
+		{ apt-get update -q && apt-get install -y -q --no-install-recommends jq; }
+fi
 dsn="$(scripts/postgres.sh start)"
 trap 'scripts/postgres.sh stop >/dev/null 2>&1 || true' EXIT
 
-# The tests that need PostgreSQL or Chromium fail instead of skipping
+# The tests that need PostgreSQL, Chromium or jq fail instead of skipping
 # when these are set, so a missing service cannot pass unnoticed.
 export VERBUND_TEST_POSTGRES="$dsn"
 export VERBUND_REQUIRE_BROWSER=1
+export VERBUND_REQUIRE_JQ=1
 
 go test -race -count=1 -timeout 45m ./...

@@ -23,15 +23,27 @@ short='public, max-age=300, must-revalidate'
 
 verbund diff -format json ${REMOVE:+-remove "$REMOVE"} previous/ public/ > changes.json
 
-# redirects FILE prints "KEY TARGET" for each rule of the _redirects file
-# FILE, sorted by key. An alias ending in / becomes the key of its
+# redirects FILE prints the key and the target, separated by a tab, of
+# each rule of the _redirects file FILE, sorted by key. S3 decodes a
+# request's path before it looks up the key, so the key is the alias with
+# its %XX escapes decoded. An alias ending in / becomes the key of its
 # index.html, where the S3 website endpoint looks for the page.
+tab=$(printf '\t')
 redirects() {
   if [ -f "$1" ]; then
-    awk '$3 == 301 {
-      key = substr($1, 2)
+    awk 'BEGIN { for (i = 1; i < 256; i++) byte[sprintf("%02X", i)] = sprintf("%c", i) }
+    function decode(s,   out, i) {
+      out = ""
+      while ((i = index(s, "%")) > 0) {
+        out = out substr(s, 1, i - 1) byte[substr(s, i + 1, 2)]
+        s = substr(s, i + 3)
+      }
+      return out s
+    }
+    $3 == 301 {
+      key = decode(substr($1, 2))
       if (key == "" || key ~ /\/$/) key = key "index.html"
-      print key, $2
+      print key "\t" $2
     }' "$1" | sort
   fi
 }
@@ -52,7 +64,7 @@ for site in $(jq -r '.sites[] | select(.removed | not) | .site' changes.json); d
   redirects "previous/$site/_redirects" > redirects-old.txt
   redirects "public/$site/_redirects" > redirects-new.txt
   comm -13 redirects-old.txt redirects-new.txt |
-  while read -r key target; do
+  while IFS="$tab" read -r key target; do
     aws s3api put-object --bucket "portal-$site" --key "$key" --website-redirect-location "$target"
   done
 done
@@ -60,7 +72,7 @@ done
 # Pass 2: the deleted files of every portal, except the old pages whose
 # key is now a redirect.
 for site in $(jq -r '.sites[].site' changes.json); do
-  redirects "public/$site/_redirects" | cut -d ' ' -f 1 > keep.txt
+  redirects "public/$site/_redirects" | cut -f 1 > keep.txt
   jq -r --arg s "$site" '.sites[] | select(.site == $s) | .delete[]' changes.json |
     sort | comm -23 - keep.txt > delete.txt
   rclone delete --files-from delete.txt "cdn:portal-$site"
