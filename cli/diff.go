@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -29,6 +31,13 @@ func runDiff(ctx context.Context, e *env, args []string) error {
 		return errUsage
 	}
 	oldDir, newDir := fs.Arg(0), fs.Arg(1)
+	if _, err := os.Stat(oldDir); errors.Is(err, os.ErrNotExist) {
+		// A first publication has no earlier build, but a mistyped
+		// folder or an expired CI cache looks the same and would
+		// upload everything and delete nothing.
+		fmt.Fprintf(e.stderr, "verbund diff: %s does not exist, so every file counts as new and none as deleted; "+
+			"that is right for the first publication only\n", oldDir)
+	}
 	old, err := publish.ReadManifests(oldDir)
 	if err != nil {
 		return err
@@ -73,6 +82,11 @@ func diffArgsProblem(args []string, format string) string {
 	}
 	if len(args) != 2 {
 		return fmt.Sprintf("expected 2 folders, OLD and NEW, got %d", len(args))
+	}
+	for i, name := range []string{"OLD", "NEW"} {
+		if args[i] == "" {
+			return fmt.Sprintf("%s is an empty string: give a folder, such as previous/ or public/ (is a variable unset?)", name)
+		}
 	}
 	if format != "text" && format != "json" {
 		return fmt.Sprintf("invalid -format %q: use text or json", format)

@@ -229,6 +229,13 @@ func TestDiffFolders(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "upload index.html") {
 		t.Errorf("missing OLD: exit %d, want 0 and every file uploaded\n%s%s", code, stdout, stderr)
 	}
+	if !strings.Contains(stderr, missing+" does not exist, so every file counts as new") {
+		t.Errorf("missing OLD: stderr = %q, want a note that OLD does not exist", stderr)
+	}
+	code, _, stderr = run(t, "diff", built, built)
+	if code != 0 || stderr != "" {
+		t.Errorf("same build twice: exit %d, stderr %q, want 0 and no note", code, stderr)
+	}
 	for _, args := range [][]string{{missing, missing}, {built, missing}, {empty, built}, {built, empty}} {
 		code, stdout, _ := run(t, append([]string{"diff"}, args...)...)
 		if code != 1 {
@@ -251,6 +258,8 @@ func TestDiffUsageErrors(t *testing.T) {
 		{[]string{"old"}, "expected 2 folders, OLD and NEW, got 1"},
 		{[]string{}, "expected 2 folders, OLD and NEW, got 0"},
 		{[]string{"a", "b", "c"}, "expected 2 folders, OLD and NEW, got 3"},
+		{[]string{"", "new"}, "OLD is an empty string: give a folder, such as previous/ or public/ (is a variable unset?)"},
+		{[]string{"old", ""}, "NEW is an empty string: give a folder, such as previous/ or public/ (is a variable unset?)"},
 	} {
 		code, stdout, stderr := run(t, append([]string{"diff"}, tc.args...)...)
 		if code != 2 {

@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode"
 )
 
 // ManifestDir is the folder, under a build's output folder, of the
@@ -59,9 +61,25 @@ func ReadManifests(dir string) (map[string]*Manifest, error) {
 		if m.Site == "" || m.Site != strings.TrimSuffix(filepath.Base(p), ".json") {
 			return nil, fmt.Errorf("reading manifest %s: site %q does not match the file name", p, m.Site)
 		}
+		// Upload scripts pass the paths to rclone and the AWS CLI, so a
+		// path must stay inside the portal's folder and on one line.
+		for i, f := range m.Files {
+			if !fs.ValidPath(f.Path) || f.Path == "." || strings.ContainsFunc(f.Path, invalidPathRune) {
+				return nil, fmt.Errorf("reading manifest %s: file %d has the invalid path %q: a path is relative, "+
+					"with slashes and without . or .. segments or control characters; build the folder again with verbund build",
+					p, i+1, f.Path)
+			}
+		}
 		out[m.Site] = &m
 	}
 	return out, nil
+}
+
+// invalidPathRune reports whether r may not appear in the path of a
+// manifest entry: a backslash, which Windows tools read as a separator,
+// or a control character such as a line break.
+func invalidPathRune(r rune) bool {
+	return r == '\\' || unicode.IsControl(r)
 }
 
 // Change is the set of uploads and deletions that take one portal from

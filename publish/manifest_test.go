@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -62,6 +63,49 @@ func TestReadManifestsSiteMismatch(t *testing.T) {
 	}
 	if _, err := ReadManifests(dir); err == nil {
 		t.Error("a manifest for another site was accepted")
+	}
+}
+
+func TestReadManifestsPaths(t *testing.T) {
+	tests := []struct {
+		path string
+		ok   bool
+	}{
+		{"index.html", true},
+		{"leistungen/personalausweis/index.html", true},
+		{"dateien/antrag-wohngeld.pdf", true},
+		{"../../etc/passwd", false},
+		{"leistungen/../../x", false},
+		{"/etc/passwd", false},
+		{"", false},
+		{".", false},
+		{"./index.html", false},
+		{"leistungen//index.html", false},
+		{"leistungen/", false},
+		{"a\nb", false},
+		{`a\b`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.MkdirAll(filepath.Join(dir, ManifestDir), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			data, err := json.Marshal(Manifest{Site: "lingen", Files: []Entry{{Path: tt.path}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, ManifestDir, "lingen.json"), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err = ReadManifests(dir)
+			if tt.ok && err != nil {
+				t.Errorf("path %q rejected: %v", tt.path, err)
+			}
+			if !tt.ok && err == nil {
+				t.Errorf("path %q accepted", tt.path)
+			}
+		})
 	}
 }
 
