@@ -64,6 +64,8 @@ func TestParseErrors(t *testing.T) {
 			`sites.toml:11:1: unknown key "site.color"`},
 		{"invalid kind", [2]string{`kind = "kreis"`, `kind = "stadt"`},
 			`sites.toml:10:1: site "kreis": invalid kind "stadt"`},
+		{"missing kind", [2]string{`kind = "kreis"`, ``},
+			`site "kreis": missing kind`},
 		{"invalid key", [2]string{`key = "03999"`, `key = "3999"`},
 			`sites.toml:11:1: site "kreis": invalid key "3999"`},
 		{"url with path", [2]string{`url = "https://kreis.example"`, `url = "https://kreis.example/portal"`},

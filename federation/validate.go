@@ -176,6 +176,9 @@ func (v *validator) validateSite(c *Config, i int, s *Site) {
 				"use the 9-digit regional key of the Samtgemeinde",
 				"site %q: invalid key %q", s.ID, s.Key)
 		}
+	case "":
+		v.errorAt(at("kind"), i, "missing-key",
+			`add kind = "kreis", "gemeinde" or "samtgemeinde"`, "site %q: missing kind", s.ID)
 	default:
 		v.errorAt(at("kind"), i, "invalid-value",
 			`use "kreis", "gemeinde" or "samtgemeinde"`, "site %q: invalid kind %q", s.ID, s.Kind)

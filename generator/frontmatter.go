@@ -146,10 +146,16 @@ func (s source) readBody() ([]byte, error) {
 func splitFrontMatter(path string, src []byte) (source, error) {
 	s := source{path: path}
 	first, rest, _ := bytes.Cut(src, []byte("\n"))
-	if !bytes.Equal(bytes.TrimRight(first, " \t"), fence) {
-		return s, diag.Diagnostic{File: path, Line: 1, Column: 1, ID: "front-matter",
+	if opening := bytes.TrimRight(first, " \t"); !bytes.Equal(opening, fence) {
+		d := diag.Diagnostic{File: path, Line: 1, Column: 1, ID: "front-matter",
 			Message: "missing front matter",
 			Hint:    "start the file with a line +++, the TOML front matter, and another line +++"}
+		if string(opening) == "---" {
+			// Hugo and Jekyll read YAML front matter between --- lines.
+			d.Message = "front matter between --- lines (YAML) is not read"
+			d.Hint = `write it in TOML between two lines +++, with lines such as title = "Reisepass"`
+		}
+		return s, d
 	}
 	line := 2
 	start := len(first) + 1
