@@ -107,7 +107,47 @@ func (s *Site) checkPath(p string) error {
 	if _, ok := s.urls[path+"/"]; ok {
 		return nil
 	}
+	if to, ok := s.aliasTarget(path); ok {
+		return fmt.Errorf("broken link %q: portal %q has no page %s, but an alias redirects it to %s: link to %s",
+			p, s.ID, path, to, to)
+	}
 	return fmt.Errorf("broken link %q: portal %q has no page %s", p, s.ID, path)
+}
+
+// aliasTarget returns the URL of the page of s that gives the unescaped
+// path as an alias, with or without its final slash.
+func (s *Site) aliasTarget(path string) (string, bool) {
+	s.redirectsOnce.Do(func() {
+		s.redirectTo = map[string]string{}
+		add := func(aliases []string, to string) {
+			for _, a := range aliases {
+				from, problem := canonicalAlias(a)
+				if problem != nil {
+					continue
+				}
+				if unescaped, err := url.PathUnescape(from); err == nil {
+					s.redirectTo[unescaped] = to
+				}
+			}
+		}
+		for _, svc := range s.Services {
+			add(svc.Matter.Aliases, svc.URL)
+		}
+		for _, o := range s.Offices {
+			add(o.Aliases, o.URL)
+		}
+		for _, p := range s.Pages {
+			add(p.Aliases, p.URL)
+		}
+		if s.Start != nil {
+			add(s.Start.Aliases, s.Start.URL)
+		}
+	})
+	if to, ok := s.redirectTo[path]; ok {
+		return to, true
+	}
+	to, ok := s.redirectTo[path+"/"]
+	return to, ok
 }
 
 // serviceLink resolves leistung:<base id> on site s: to s's own page for

@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"sync"
+
 	"github.com/verbund/verbund/federation"
 )
 
@@ -149,4 +151,9 @@ type Site struct {
 	// origin is the portal's origin as federation.ParseOrigin gives it,
 	// or empty for an invalid URL, which loading sites.toml reports.
 	origin string
+	// redirectsOnce fills redirectTo, which maps each valid alias of the
+	// portal's pages, unescaped, to the page's URL, for the message of
+	// a broken link. It is filled only when a link is broken.
+	redirectsOnce sync.Once
+	redirectTo    map[string]string
 }
