@@ -143,10 +143,16 @@ func parseError(name string, src []byte, err error) error {
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
 		line, col := ParseErrorPos(src, pe)
+		hint := strings.TrimSpace(firstLine(pe.Usage))
+		if strings.Contains(pe.Message, "leading zero") {
+			// A municipality key starts with the state's number, such
+			// as 03 for Lower Saxony, and TOML numbers may not.
+			hint = `write a value with leading zeros as a string, in quotes, such as key = "03454032"`
+		}
 		return diag.Diagnostic{
 			File: name, Line: line, Column: col,
 			ID: "toml-syntax", Message: "invalid TOML: " + pe.Message,
-			Hint: strings.TrimSpace(firstLine(pe.Usage)),
+			Hint: hint,
 		}
 	}
 	if te, ok := tomlpos.FindTypeError(src, err); ok {

@@ -68,6 +68,8 @@ func TestParseErrors(t *testing.T) {
 			`site "kreis": missing kind`},
 		{"invalid key", [2]string{`key = "03999"`, `key = "3999"`},
 			`sites.toml:11:1: site "kreis": invalid key "3999"`},
+		{"key without quotes", [2]string{`key = "03999"`, `key = 03999`},
+			`(write a value with leading zeros as a string, in quotes, such as key = "03454032")`},
 		{"url with path", [2]string{`url = "https://kreis.example"`, `url = "https://kreis.example/portal"`},
 			`sites.toml:12:1: invalid site.url "https://kreis.example/portal"`},
 		{"url with user info", [2]string{`url = "https://kreis.example"`, `url = "https://admin@kreis.example"`},
