@@ -270,3 +270,36 @@ func TestParseNormalizesOrigins(t *testing.T) {
 		t.Errorf("account.url = %q, want %q", got, want)
 	}
 }
+
+func TestSecondSiteErrors(t *testing.T) {
+	site := validConfig[strings.Index(validConfig, "[[site]]"):]
+	tests := []struct {
+		name    string
+		replace [][2]string
+		want    string
+	}{
+		{"duplicate id", [][2]string{{`url = "https://kreis.example"`, `url = "https://zwei.example"`}},
+			`site id "kreis" is also used by the [[site]] at line 8`},
+		{"parent with a typo", [][2]string{
+			{`id = "kreis"`, `id = "lingen"`},
+			{`url = "https://kreis.example"`, `url = "https://lingen.example"`},
+			{`kind = "kreis"`, "kind = \"gemeinde\"\nparent = \"kries\""},
+			{`key = "03999"`, `key = "03999001"`},
+		}, `site "lingen": unknown parent "kries"; did you mean "kreis"?`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			second := site
+			for _, r := range tt.replace {
+				second = strings.Replace(second, r[0], r[1], 1)
+			}
+			_, err := Parse("sites.toml", []byte(validConfig+"\n"+second))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q\nlacks %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/verbund/verbund/diag"
+	"github.com/verbund/verbund/internal/suggest"
 	"github.com/verbund/verbund/internal/tomlpos"
 )
 
@@ -123,8 +124,9 @@ func (v *validator) validate(c *Config) {
 	for i := range c.Sites {
 		s := &c.Sites[i]
 		if n, dup := ids[s.ID]; dup {
+			p := elementKeyPos(v.src, []string{"site", "id"}, n)
 			v.errorAt([]string{"site", "id"}, i, "duplicate-id",
-				"give each site its own id", "site id %q is also used by site %d", s.ID, n+1)
+				"give each site its own id", "site id %q is also used by the [[site]] at line %d", s.ID, p.Line)
 		}
 		ids[s.ID] = i
 		// Two portals at one origin would share their pages' addresses,
@@ -297,8 +299,15 @@ func (v *validator) checkParents(c *Config) {
 			continue
 		}
 		if _, ok := c.Site(s.Parent); !ok {
+			ids := make([]string, 0, len(c.Sites))
+			for _, other := range c.Sites {
+				if other.ID != s.ID {
+					ids = append(ids, other.ID)
+				}
+			}
 			v.errorAt([]string{"site", "parent"}, i, "unknown-site",
-				"name the id of another [[site]]", "site %q: unknown parent %q", s.ID, s.Parent)
+				"name the id of another [[site]]", "site %q: unknown parent %q%s", s.ID, s.Parent,
+				suggest.Hint(s.Parent, ids))
 			continue
 		}
 		seen := map[string]bool{s.ID: true}
