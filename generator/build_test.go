@@ -378,7 +378,9 @@ func TestBuildRejectsForeignOutput(t *testing.T) {
 		{"parent of the project", func(t *testing.T, dir string) string { return filepath.Dir(dir) },
 			"choose a folder of its own for the output"},
 		{"content folder", func(t *testing.T, dir string) string { return filepath.Join(dir, "content") },
-			"choose a folder of its own for the output"},
+			"is a path the build reads, which it would delete"},
+		{"sites.toml", func(t *testing.T, dir string) string { return filepath.Join(dir, "sites.toml") },
+			"is a path the build reads, which it would delete"},
 		{"inside the content folder", func(t *testing.T, dir string) string {
 			out := filepath.Join(dir, "content", "out")
 			if err := os.MkdirAll(out, 0o755); err != nil {

@@ -72,6 +72,10 @@ func checkOutputFolder(final string, keep []string) error {
 		if err != nil {
 			return fmt.Errorf("finding %s: %w", p, err)
 		}
+		if abs == final {
+			return fmt.Errorf("output folder %s is a path the build reads, which it would delete: "+
+				"choose a folder of its own for the output, such as public", final)
+		}
 		if inFolder(final, abs) {
 			return fmt.Errorf("output folder %s contains %s, which the build would delete: "+
 				"choose a folder of its own for the output, such as public", final, abs)
