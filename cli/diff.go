@@ -54,6 +54,12 @@ func runDiff(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("-remove names %s, but %s has a build of it: name only portals that left the federation",
 				id, newDir)
 		}
+		if old[id] == nil {
+			// A portal removed by an earlier run is gone from both
+			// builds, so a -remove left in place lists nothing.
+			fmt.Fprintf(e.stderr, "verbund diff: -remove names %s, but %s has no build of it either, so it lists nothing; "+
+				"check the id, or drop it once the portal's files are deleted\n", id, oldDir)
+		}
 	}
 	if missing := unconfirmedRemovals(old, cur, removed); len(missing) > 0 {
 		reportMissingSites(e, oldDir, newDir, missing)

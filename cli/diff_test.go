@@ -215,6 +215,20 @@ func TestDiffRemoveRejectsBuiltPortal(t *testing.T) {
 	}
 }
 
+func TestDiffRemoveWarnsOfUnknownPortal(t *testing.T) {
+	old, cur := twoBuilds(t)
+	code, stdout, stderr := run(t, "diff", "-remove", "doerpen,meppen,doerpn", old, cur)
+	if code != 0 {
+		t.Errorf("exit %d, want 0", code)
+	}
+	if !strings.Contains(stdout, "doerpen: removed from the federation") {
+		t.Errorf("stdout lacks the removal of doerpen:\n%s", stdout)
+	}
+	if !strings.Contains(stderr, "-remove names doerpn, but "+old+" has no build of it either") {
+		t.Errorf("message does not name doerpn:\n%s", stderr)
+	}
+}
+
 func TestDiffFolders(t *testing.T) {
 	dir := t.TempDir()
 	built := filepath.Join(dir, "public")
