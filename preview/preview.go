@@ -196,6 +196,7 @@ func (s *server) run(ctx context.Context) error {
 	if err := listen(net.JoinHostPort(host, strconv.Itoa(s.opts.Port)), s.searchHandler()); err != nil {
 		return fmt.Errorf("starting the search endpoint: %w", err)
 	}
+	s.log.Info("search", "url", s.search+"/suche")
 	for i, site := range s.cfg.Sites {
 		addr := net.JoinHostPort(host, strconv.Itoa(s.opts.Port+2+i))
 		if err := listen(addr, s.portalHandler(site.ID)); err != nil {

@@ -2,9 +2,11 @@ package preview
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -30,10 +32,13 @@ const waitLimit = 60 * time.Second
 type harness struct {
 	t       *testing.T
 	dir     string
+	port    int
 	portals map[string]string
 	builds  atomic.Int64
 	mu      sync.Mutex
 	lastErr error
+	// logs collects what the server logs.
+	logs lockedBuffer
 	// stop ends the preview server, and stopped is closed when Run has
 	// returned.
 	stop    context.CancelFunc
@@ -56,12 +61,15 @@ func start(t *testing.T) *harness {
 	ctx, cancel := context.WithCancel(context.Background())
 	h.stop = cancel
 	done := make(chan error, 1)
+	port := freePort(t)
+	h.port = port
 	go func() {
 		defer close(h.stopped)
 		done <- Run(ctx, Options{
 			ConfigPath: filepath.Join(h.dir, "sites.toml"),
 			ThemeDir:   filepath.Join(repoRoot, "themes", "default"),
-			Port:       freePort(t),
+			Port:       port,
+			Logger:     slog.New(slog.NewTextHandler(&h.logs, nil)),
 			OnBuild: func(err error) {
 				h.mu.Lock()
 				h.lastErr = err
@@ -87,6 +95,41 @@ func start(t *testing.T) *harness {
 		t.Fatal("the preview server did not start")
 	}
 	return h
+}
+
+// lockedBuffer is a bytes.Buffer that several goroutines may write.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestStartLogsAddresses(t *testing.T) {
+	h := start(t)
+	logs := h.logs.String()
+	search := fmt.Sprintf("msg=search url=http://127.0.0.1:%d/suche", h.port)
+	if !strings.Contains(logs, search) {
+		t.Errorf("the log lacks %q:\n%s", search, logs)
+	}
+	if len(h.portals) == 0 {
+		t.Fatal("the server reported no portals")
+	}
+	for id, url := range h.portals {
+		if !strings.Contains(logs, "msg=portal site="+id+" url="+url+"/") {
+			t.Errorf("the log lacks the address of portal %s:\n%s", id, logs)
+		}
+	}
 }
 
 // freePort returns the first of a run of free ports on 127.0.0.1.
