@@ -135,9 +135,14 @@ func (m *markdown) parseMarkdown(src source, structured bool, diags *diag.List) 
 				current = "-"
 				continue
 			}
-			if _, dup := d.titles[p.Key]; dup {
+			if first, dup := d.titles[p.Key]; dup {
+				name := fmt.Sprintf("%q", p.Title)
+				if first != title {
+					// "Kosten" and "Gebühren", or two spellings.
+					name = fmt.Sprintf("%q (as %q and %q)", p.Title, first, title)
+				}
 				diags.Errorf(src.path, line, col, "duplicate-part",
-					"merge the two sections", "part %q appears twice", p.Title)
+					"merge the two sections", "part %s appears twice", name)
 			}
 			current = p.Key
 			d.titles[p.Key] = title
