@@ -185,6 +185,21 @@ func splitFrontMatter(path string, src []byte) (source, error) {
 		Message: "front matter is not closed", Hint: "add a line +++ after the front matter"}
 }
 
+// lineKeyValue returns the bare key that line n (from 1) of the TOML
+// text src assigns and the text of its value, or "" when the line
+// assigns none.
+func lineKeyValue(src []byte, n int) (key, value string) {
+	lines := bytes.Split(src, []byte("\n"))
+	if n < 1 || n > len(lines) {
+		return "", ""
+	}
+	k, v, ok := bytes.Cut(lines[n-1], []byte("="))
+	if !ok {
+		return "", ""
+	}
+	return string(bytes.TrimSpace(k)), string(bytes.TrimSpace(v))
+}
+
 // decodeFrontMatter decodes s's front matter into v, reporting syntax
 // errors and unknown keys with their positions in the file.
 func decodeFrontMatter(s source, v any, diags *diag.List) bool {
@@ -199,6 +214,14 @@ func decodeFrontMatter(s source, v any, diags *diag.List) bool {
 				return false
 			}
 			line, col := federation.ParseErrorPos(s.frontMatter, pe)
+			if key, value := lineKeyValue(s.frontMatter, line); key == "reviewed" {
+				// Dates such as 05.12.2026 or 2026-13-05 fail as TOML
+				// numbers or dates before any date check runs.
+				diags.Errorf(s.path, line+1, col, "invalid-value",
+					"write the date with the year first, such as reviewed = 2026-03-01, with a month and day that exist",
+					"invalid front-matter value of \"reviewed\": %s is no valid date", value)
+				return false
+			}
 			diags.Errorf(s.path, line+1, col, "toml-syntax",
 				"fix the TOML syntax of the front matter", "invalid front matter: %s", pe.Message)
 			return false
