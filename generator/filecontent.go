@@ -24,12 +24,22 @@ func checkFileContent(name string, data []byte, t fileType, diags *diag.List) {
 		return
 	}
 	if problem := t.check(data); problem != "" {
+		if bytes.HasPrefix(data, oleSignature) {
+			diags.Errorf(name, 0, 0, "file-content",
+				"open it and save it as "+t.name+" or as PDF",
+				"content is no %s but a file of the older Office formats (.doc, .xls, .ppt) with a new extension", t.name)
+			return
+		}
 		found := http.DetectContentType(data)
 		diags.Errorf(name, 0, 0, "file-content",
 			"give the file the extension of its type, or save it again as "+t.name,
 			"content is no %s: %s (its first bytes read as %s)", t.name, problem, found)
 	}
 }
+
+// oleSignature starts the compound files of Word, Excel and PowerPoint
+// before 2007 (.doc, .xls, .ppt).
+var oleSignature = []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 // signature returns a check that data starts with one of prefixes.
 func signature(prefixes ...string) func([]byte) string {

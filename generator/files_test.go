@@ -129,6 +129,23 @@ func TestFileContentChecks(t *testing.T) {
 	}
 }
 
+func TestOldOfficeFileWithNewExtension(t *testing.T) {
+	doc := append([]byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), make([]byte, 504)...)
+	for _, ext := range []string{"docx", "xlsx", "pdf"} {
+		var diags diag.List
+		checkFileContent("content/nordstadt/files/antrag."+ext, doc, fileTypes[ext], &diags)
+		if len(diags) != 1 {
+			t.Fatalf("%s: %d diagnostics, want 1: %v", ext, len(diags), diags)
+		}
+		if !strings.Contains(diags[0].Message, "a file of the older Office formats (.doc, .xls, .ppt)") {
+			t.Errorf("%s: message %q does not name the older Office formats", ext, diags[0].Message)
+		}
+		if !strings.Contains(diags[0].Hint, "save it as "+fileTypes[ext].name+" or as PDF") {
+			t.Errorf("%s: hint %q does not say how to save it", ext, diags[0].Hint)
+		}
+	}
+}
+
 func TestCheckSVG(t *testing.T) {
 	const open = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">`
 	tests := []struct {
