@@ -144,10 +144,15 @@ func parseError(name string, src []byte, err error) error {
 	if errors.As(err, &pe) {
 		line, col := ParseErrorPos(src, pe)
 		hint := strings.TrimSpace(firstLine(pe.Usage))
-		if strings.Contains(pe.Message, "leading zero") {
+		switch {
+		case strings.Contains(pe.Message, "leading zero"):
 			// A municipality key starts with the state's number, such
 			// as 03 for Lower Saxony, and TOML numbers may not.
 			hint = `write a value with leading zeros as a string, in quotes, such as key = "03454032"`
+		case strings.Contains(pe.Message, "cannot contain newlines"):
+			hint = `close the string with " on the same line, or write a text of several lines between """ and """`
+		case hint == "":
+			hint = "check the quotes, brackets and = signs of the line"
 		}
 		return diag.Diagnostic{
 			File: name, Line: line, Column: col,

@@ -95,7 +95,9 @@ func TestParseErrors(t *testing.T) {
 		{"accessibility status", [2]string{`enforcement = "Schlichtungsstelle"`, "enforcement = \"x\"\nstatus = \"ja\""},
 			`site "kreis": invalid accessibility status "ja"`},
 		{"syntax", [2]string{`title = "Ausweise"`, `title = "Ausweise`},
-			`sites.toml:5:18: invalid TOML`},
+			`sites.toml:5:18: invalid TOML: strings cannot contain newlines (close the string with " on the same line`},
+		{"syntax without usage", [2]string{`title = "Ausweise"`, `title = ["Ausweise"`},
+			`(check the quotes, brackets and = signs of the line)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
