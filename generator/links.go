@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"fmt"
 	"net/url"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -111,7 +112,13 @@ func (s *Site) checkPath(p string) error {
 		return fmt.Errorf("broken link %q: portal %q has no page %s, but an alias redirects it to %s: link to %s",
 			p, s.ID, path, to, to)
 	}
-	return fmt.Errorf("broken link %q: portal %q has no page %s", p, s.ID, path)
+	urls := make([]string, 0, len(s.urls))
+	for u := range s.urls {
+		urls = append(urls, u)
+	}
+	// Of equally near addresses, the first in order is suggested.
+	sort.Strings(urls)
+	return fmt.Errorf("broken link %q: portal %q has no page %s%s", p, s.ID, path, suggest.Hint(path, urls))
 }
 
 // aliasTarget returns the URL of the page of s that gives the unescaped
