@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -332,6 +333,28 @@ func tablePos(s source, key string, i int) tomlpos.Pos {
 	}
 	// The front matter starts on the second line of the file.
 	return tomlpos.Pos{Line: ps[i].Line + 1, Column: ps[i].Column}
+}
+
+// tableKeyPos returns the position in the file of key in element i of
+// the array of tables that the top-level key table opens, such as days
+// in the second [[hours]]. It returns the element's header when the
+// element does not write the key.
+func tableKeyPos(s source, table string, i int, key string) tomlpos.Pos {
+	headers := tomlpos.Find(s.frontMatter, []string{table})
+	if i >= len(headers) {
+		return keyPos(s, table)
+	}
+	next := math.MaxInt
+	if i+1 < len(headers) {
+		next = headers[i+1].Line
+	}
+	for _, p := range tomlpos.Find(s.frontMatter, []string{table, key}) {
+		if p.Line > headers[i].Line && p.Line < next {
+			// The front matter starts on the second line of the file.
+			return tomlpos.Pos{Line: p.Line + 1, Column: p.Column}
+		}
+	}
+	return tablePos(s, table, i)
 }
 
 // elementPos returns the position in the file of element i of the array

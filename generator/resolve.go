@@ -568,18 +568,26 @@ func checkOffice(o *Office, diags *diag.List) {
 			"invalid postal code %q", o.PostalCode)
 	}
 	for i, h := range o.Hours {
-		p := tablePos(o.src, "hours", i)
+		// Finding a key's position reads the front matter, so it waits
+		// for an error.
 		for _, d := range h.Days {
 			if _, ok := weekdays[d]; !ok {
+				p := tableKeyPos(o.src, "hours", i, "days")
 				diags.Errorf(o.src.path, p.Line, p.Column, "invalid-value",
 					"use mo, di, mi, do, fr, sa or so", "opening hours %d: invalid day %q", i+1, d)
 			}
 		}
 		if len(h.Days) == 0 {
+			p := tableKeyPos(o.src, "hours", i, "days")
 			diags.Errorf(o.src.path, p.Line, p.Column, "missing-key", `add days = ["mo", "di"]`,
 				"opening hours %d: no days", i+1)
 		}
 		if !timePattern.MatchString(h.Opens) || !timePattern.MatchString(h.Closes) || h.Opens >= h.Closes {
+			key := "opens"
+			if timePattern.MatchString(h.Opens) && !timePattern.MatchString(h.Closes) {
+				key = "closes"
+			}
+			p := tableKeyPos(o.src, "hours", i, key)
 			diags.Errorf(o.src.path, p.Line, p.Column, "invalid-value",
 				`write times as "08:00" with opens before closes`,
 				"opening hours %d: invalid times %q to %q", i+1, h.Opens, h.Closes)
