@@ -162,7 +162,10 @@ func (s *Site) aliasTarget(path string) (string, bool) {
 func (fc *federationContent) serviceLink(s *Site, id string) (string, error) {
 	b, ok := fc.bases[id]
 	if !ok {
-		return "", fmt.Errorf("link to unknown base text %q%s", id, suggest.Hint(id, fc.baseIDs))
+		return "", &refError{
+			message: fmt.Sprintf("link to unknown base text %q%s", id, suggest.Hint(id, fc.baseIDs)),
+			hint:    "after leistung: write the id of a base text: its file name under " + SharedDir + "/services/ in the content folder, without .md",
+		}
 	}
 	if svc, ok := s.serviceByBase[id]; ok {
 		return svc.URL, nil
