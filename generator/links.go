@@ -164,7 +164,7 @@ func (fc *federationContent) serviceLink(s *Site, id string) (string, error) {
 	if !ok {
 		return "", &refError{
 			message: fmt.Sprintf("link to unknown base text %q%s", id, suggest.Hint(id, fc.baseIDs)),
-			hint:    "after leistung: write the id of a base text: its file name under " + SharedDir + "/services/ in the content folder, without .md",
+			hint:    "after leistung: name a file of content/" + SharedDir + "/services/ without .md",
 		}
 	}
 	if svc, ok := s.serviceByBase[id]; ok {
