@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/verbund/verbund/auth/store"
+	"github.com/verbund/verbund/internal/syncbuf"
 )
 
 func TestSensitiveActionsNeedRecentLogin(t *testing.T) {
@@ -317,7 +318,7 @@ func TestProductionMode(t *testing.T) {
 	// A data folder outside the temporary folder is a real store.
 	dataDir := t.TempDir()
 	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "elsewhere"))
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, nil))
 	_, err = New(context.Background(), Options{Config: cfg, DataDir: dataDir, Production: true, Logger: logger})
 	if err == nil || !strings.Contains(err.Error(), "SMTP") {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/verbund/verbund/auth/store"
+	"github.com/verbund/verbund/internal/syncbuf"
 )
 
 // TestDataFolderPrivate starts the service on a data folder that other
@@ -34,8 +35,8 @@ func TestDataFolderPrivate(t *testing.T) {
 		files = append(files, filepath.Join(dir, name))
 	}
 
-	start := func() (*Service, *syncBuffer) {
-		logs := &syncBuffer{}
+	start := func() (*Service, *syncbuf.Buffer) {
+		logs := &syncbuf.Buffer{}
 		svc, err := New(context.Background(), Options{
 			Config:  testConfig("https://konto.example.com"),
 			DataDir: dir,

@@ -20,6 +20,7 @@ import (
 
 	"github.com/verbund/verbund/auth/store"
 	"github.com/verbund/verbund/auth/store/storetest"
+	"github.com/verbund/verbund/internal/syncbuf"
 )
 
 // A message the sender API acknowledged survives a SIGKILL of the
@@ -82,7 +83,7 @@ func postgresSchemaDSN(t *testing.T) string {
 // child is a running `verbund auth` process.
 type child struct {
 	cmd    *exec.Cmd
-	output *syncBuffer
+	output *syncbuf.Buffer
 	sender string
 }
 
@@ -101,7 +102,7 @@ func (d durabilitySetup) storeArgs() []string {
 
 func (d durabilitySetup) start(t *testing.T, token string) *child {
 	t.Helper()
-	c := &child{output: &syncBuffer{}, sender: freeAddr(t)}
+	c := &child{output: &syncbuf.Buffer{}, sender: freeAddr(t)}
 	args := append([]string{"auth", "-addr", freeAddr(t), "-sender-addr", c.sender}, d.storeArgs()...)
 	c.cmd = exec.Command(d.bin, args...)
 	c.cmd.Stdout, c.cmd.Stderr = c.output, c.output

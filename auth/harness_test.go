@@ -26,6 +26,7 @@ import (
 	"github.com/verbund/verbund/auth/store"
 	"github.com/verbund/verbund/auth/store/storetest"
 	"github.com/verbund/verbund/federation"
+	"github.com/verbund/verbund/internal/syncbuf"
 )
 
 // fakeClock is a settable clock for timeouts and expiry.
@@ -61,26 +62,9 @@ type harness struct {
 	store   store.Store
 	dataDir string
 	outbox  string
-	logs    *syncBuffer
+	logs    *syncbuf.Buffer
 	// senderURL is the sender API's test server, started on first use.
 	senderURL string
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // testConfig is a small federation: a county and three communes, one of
@@ -128,7 +112,7 @@ func withRealClock() harnessOption { return func(c *harnessConfig) { c.realClock
 func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	t.Helper()
 	h := &harness{t: t, clock: &fakeClock{t: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)},
-		dataDir: t.TempDir(), logs: &syncBuffer{}}
+		dataDir: t.TempDir(), logs: &syncbuf.Buffer{}}
 	h.outbox = filepath.Join(h.dataDir, "outbox")
 	var handler http.Handler
 	h.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/verbund/verbund/auth/store/storetest"
+	"github.com/verbund/verbund/internal/syncbuf"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -46,7 +47,7 @@ func newBrowserHarness(t *testing.T) *browserHarness {
 		t.Fatal(err)
 	}
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	h := &harness{t: t, clock: &fakeClock{t: time.Now().UTC()}, dataDir: t.TempDir(), logs: &syncBuffer{}}
+	h := &harness{t: t, clock: &fakeClock{t: time.Now().UTC()}, dataDir: t.TempDir(), logs: &syncbuf.Buffer{}}
 	h.base = "http://konto.emsland.localhost:" + port
 	h.addr = ln.Addr().String()
 	h.outbox = filepath.Join(h.dataDir, "outbox")

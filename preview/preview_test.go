@@ -2,7 +2,6 @@ package preview
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -19,6 +18,8 @@ import (
 	"time"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/verbund/verbund/internal/syncbuf"
 )
 
 var repoRoot = func() string {
@@ -38,7 +39,7 @@ type harness struct {
 	mu      sync.Mutex
 	lastErr error
 	// logs collects what the server logs.
-	logs lockedBuffer
+	logs syncbuf.Buffer
 	// stop ends the preview server, and stopped is closed when Run has
 	// returned.
 	stop    context.CancelFunc
@@ -95,24 +96,6 @@ func start(t *testing.T) *harness {
 		t.Fatal("the preview server did not start")
 	}
 	return h
-}
-
-// lockedBuffer is a bytes.Buffer that several goroutines may write.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func TestStartLogsAddresses(t *testing.T) {

@@ -1,7 +1,6 @@
 package search_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,36 +11,18 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/verbund/verbund/internal/syncbuf"
 	"github.com/verbund/verbund/search"
 )
 
-// syncBuffer is a bytes.Buffer safe for the server's concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // startServer serves the test index over real HTTP and returns its URL
 // and the server's log.
-func startServer(t *testing.T, cfg search.Config) (string, *syncBuffer) {
+func startServer(t *testing.T, cfg search.Config) (string, *syncbuf.Buffer) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	cfg.Logger = slog.New(slog.NewJSONHandler(logs, nil))
 	s, err := search.NewServer(openTestIndex(t), cfg)
 	if err != nil {
