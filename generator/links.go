@@ -126,7 +126,7 @@ func (s *Site) checkPath(p string) error {
 func (s *Site) aliasTarget(path string) (string, bool) {
 	s.redirectsOnce.Do(func() {
 		s.redirectTo = map[string]string{}
-		add := func(aliases []string, to string) {
+		s.eachAliasList(func(_ source, aliases []string, to string, _ bool) {
 			for _, a := range aliases {
 				from, problem := canonicalAlias(a)
 				if problem != nil {
@@ -136,19 +136,7 @@ func (s *Site) aliasTarget(path string) (string, bool) {
 					s.redirectTo[unescaped] = to
 				}
 			}
-		}
-		for _, svc := range s.Services {
-			add(svc.Matter.Aliases, svc.URL)
-		}
-		for _, o := range s.Offices {
-			add(o.Aliases, o.URL)
-		}
-		for _, p := range s.Pages {
-			add(p.Aliases, p.URL)
-		}
-		if s.Start != nil {
-			add(s.Start.Aliases, s.Start.URL)
-		}
+		})
 	})
 	if to, ok := s.redirectTo[path]; ok {
 		return to, true

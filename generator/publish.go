@@ -183,24 +183,7 @@ func (r *pageRenderer) redirects(s *Site, diags *diag.List) []byte {
 				src: src, index: i, inherited: inherited})
 		}
 	}
-	for _, svc := range s.Services {
-		own, inherited := svc.aliases()
-		if svc.src.path != "" {
-			add(svc.src, own, svc.URL, false)
-		}
-		if svc.Base != nil {
-			add(svc.Base.src, inherited, svc.URL, true)
-		}
-	}
-	for _, o := range s.Offices {
-		add(o.src, o.Aliases, o.URL, false)
-	}
-	for _, p := range s.Pages {
-		add(p.src, p.Aliases, p.URL, false)
-	}
-	if s.Start != nil {
-		add(s.Start.src, s.Start.Aliases, s.Start.URL, false)
-	}
+	s.eachAliasList(add)
 	sort.Slice(rules, func(i, j int) bool {
 		if rules[i].from != rules[j].from {
 			return rules[i].from < rules[j].from
@@ -253,6 +236,31 @@ func (s *Site) aliasConflict(from string) *aliasProblem {
 		}
 	}
 	return nil
+}
+
+// eachAliasList calls f with each list of aliases that the pages of s
+// give, the file that gives it, and the URL of the page. A service page
+// gives its own aliases and those it inherits from its base text, as
+// two lists.
+func (s *Site) eachAliasList(f func(src source, aliases []string, to string, inherited bool)) {
+	for _, svc := range s.Services {
+		own, inherited := svc.aliases()
+		if svc.src.path != "" {
+			f(svc.src, own, svc.URL, false)
+		}
+		if svc.Base != nil {
+			f(svc.Base.src, inherited, svc.URL, true)
+		}
+	}
+	for _, o := range s.Offices {
+		f(o.src, o.Aliases, o.URL, false)
+	}
+	for _, p := range s.Pages {
+		f(p.src, p.Aliases, p.URL, false)
+	}
+	if s.Start != nil {
+		f(s.Start.src, s.Start.Aliases, s.Start.URL, false)
+	}
 }
 
 // aliases splits the aliases of a service page into those of its own
