@@ -32,11 +32,10 @@ func runDiff(ctx context.Context, e *env, args []string) error {
 	}
 	oldDir, newDir := fs.Arg(0), fs.Arg(1)
 	if _, err := os.Stat(oldDir); errors.Is(err, os.ErrNotExist) {
-		// A first publication has no earlier build, but a mistyped
-		// folder or an expired CI cache looks the same and would
-		// upload everything and delete nothing.
-		fmt.Fprintf(e.stderr, "verbund diff: %s does not exist, so every file counts as new and none as deleted; "+
-			"that is right for the first publication only\n", oldDir)
+		// A mistyped folder or an expired CI cache looks like a first
+		// publication, which uploads everything and deletes nothing.
+		fmt.Fprintf(e.stderr, "verbund diff: %s does not exist, so every file counts as new and none as deleted. "+
+			"That is right for the first publication only.\n", oldDir)
 	}
 	old, err := publish.ReadManifests(oldDir)
 	if err != nil {
@@ -57,8 +56,8 @@ func runDiff(ctx context.Context, e *env, args []string) error {
 		if old[id] == nil {
 			// A portal removed by an earlier run is gone from both
 			// builds, so a -remove left in place lists nothing.
-			fmt.Fprintf(e.stderr, "verbund diff: -remove names %s, but %s has no build of it either, so it lists nothing; "+
-				"check the id, or drop it once the portal's files are deleted\n", id, oldDir)
+			fmt.Fprintf(e.stderr, "verbund diff: -remove names %s, but %s has no build of it either, so it lists nothing. "+
+				"Check the id, or drop it once the portal's files are deleted.\n", id, oldDir)
 		}
 	}
 	if missing := unconfirmedRemovals(old, cur, removed); len(missing) > 0 {

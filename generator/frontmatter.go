@@ -335,10 +335,8 @@ func tablePos(s source, key string, i int) tomlpos.Pos {
 	return tomlpos.Pos{Line: ps[i].Line + 1, Column: ps[i].Column}
 }
 
-// tableKeyPos returns the position in the file of key in element i of
-// the array of tables that the top-level key table opens, such as days
-// in the second [[hours]]. It returns the element's header when the
-// element does not write the key.
+// tableKeyPos returns the position in the file of key in the i-th
+// [[table]], or of that table's header when it does not set the key.
 func tableKeyPos(s source, table string, i int, key string) tomlpos.Pos {
 	headers := tomlpos.Find(s.frontMatter, []string{table})
 	if i >= len(headers) {

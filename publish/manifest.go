@@ -65,9 +65,9 @@ func ReadManifests(dir string) (map[string]*Manifest, error) {
 		// path must stay inside the portal's folder and on one line.
 		for i, f := range m.Files {
 			if !fs.ValidPath(f.Path) || f.Path == "." || strings.ContainsFunc(f.Path, invalidPathRune) {
-				return nil, fmt.Errorf("reading manifest %s: file %d has the invalid path %q: a path is relative, "+
-					"with slashes and without . or .. segments or control characters; build the folder again with verbund build",
-					p, i+1, f.Path)
+				return nil, fmt.Errorf("reading manifest %s: invalid path %q of file %d: want a relative path with slashes, "+
+					"without . or .. segments, backslashes or control characters. Build the folder again with verbund build",
+					p, f.Path, i+1)
 			}
 		}
 		out[m.Site] = &m
